@@ -1,0 +1,129 @@
+// Package carriers turns each carrier's tracking format into one normalized
+// shape. An adapter knows how to ask a carrier about a parcel and how to read
+// the answer; it never touches the store or the UI. The normalized vocabulary
+// (Status, Reason) lives here because the mapping from a carrier's codes to it
+// is the adapter's job.
+package carriers
+
+import (
+	"context"
+	"errors"
+	"hash/fnv"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Status is the normalized state a tracking event reports.
+type Status string
+
+// The normalized statuses. StatusUnknown marks an event whose code maps to
+// nothing: it is kept for the timeline but never changes a parcel's status.
+const (
+	StatusPending            Status = "pending"
+	StatusInfoReceived       Status = "info_received"
+	StatusInTransit          Status = "in_transit"
+	StatusOutForDelivery     Status = "out_for_delivery"
+	StatusAvailableForPickup Status = "available_for_pickup"
+	StatusDelivered          Status = "delivered"
+	StatusAttemptFailed      Status = "attempt_failed"
+	StatusException          Status = "exception"
+	StatusReturning          Status = "returning"
+	StatusReturned           Status = "returned"
+	StatusExpired            Status = "expired"
+	StatusUnknown            Status = "unknown"
+)
+
+// Reason refines an exception, failed attempt or return: why it happened.
+type Reason string
+
+// The normalized reasons. ReasonNone is the zero value for events that carry
+// no reason.
+const (
+	ReasonNone         Reason = ""
+	ReasonAddressIssue Reason = "address_issue"
+	ReasonCustomsHold  Reason = "customs_hold"
+	ReasonDamaged      Reason = "damaged"
+	ReasonLost         Reason = "lost"
+	ReasonDelayed      Reason = "delayed"
+	ReasonRefused      Reason = "refused"
+	ReasonWeather      Reason = "weather"
+	ReasonOther        Reason = "other"
+)
+
+// Location is where an event happened, as far as the carrier says.
+type Location struct {
+	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postal_code,omitempty"`
+	Country    string `json:"country,omitempty"`
+}
+
+// Event is one normalized tracking event.
+type Event struct {
+	// Time is the instant of the event in UTC. When the carrier gave a wall
+	// clock time without a zone, Time is that wall time resolved in the best
+	// zone known and TZKnown is false.
+	Time    time.Time
+	TZKnown bool
+	// LocalTime is the carrier's original timestamp string, unchanged.
+	LocalTime string
+	// RawCode and RawText are the carrier's own code and description.
+	RawCode string
+	RawText string
+	Status  Status
+	Reason  Reason
+	// Rule names the mapping rule that produced Status and Reason, so an
+	// agent can be told why an event counts as an exception.
+	Rule     string
+	Location Location
+}
+
+// Shipment is what a carrier reports about one tracking number.
+type Shipment struct {
+	Carrier        string
+	TrackingNumber string
+	Service        string
+	// Events are sorted oldest first, whatever order the carrier sent.
+	Events []Event
+	// EstimatedDelivery is the carrier's current ETA, zero when unknown.
+	EstimatedDelivery time.Time
+}
+
+// Tracker asks one carrier about one tracking number.
+type Tracker interface {
+	// Carrier is the short name events and parcels are filed under ("dhl").
+	Carrier() string
+	// Track fetches and normalizes the shipment. It returns ErrNotFound when
+	// the carrier does not know the number (yet).
+	Track(ctx context.Context, trackingNumber string) (Shipment, error)
+}
+
+// ErrNotFound reports that a carrier has no data for a tracking number. For a
+// freshly labelled parcel that is normal, not a feed failure.
+var ErrNotFound = errors.New("carriers: tracking number not found")
+
+// SortEvents orders events oldest first. Carriers send newest first or in no
+// promised order at all; the sort is stable so events at the same instant keep
+// the order the carrier gave them.
+func SortEvents(events []Event) {
+	slices.SortStableFunc(events, func(a, b Event) int { return a.Time.Compare(b.Time) })
+}
+
+// Fingerprint identifies an event across polls and feeds so duplicates can be
+// dropped: the same scan reported twice has the same code, text, minute and
+// city. The text is part of it because some carriers (DHL) send one coarse
+// code for many different scans.
+func (e Event) Fingerprint() uint64 {
+	h := fnv.New64a()
+	for _, s := range []string{
+		e.RawCode,
+		strings.ToLower(strings.TrimSpace(e.RawText)),
+		e.Time.UTC().Truncate(time.Minute).Format(time.RFC3339),
+		strings.ToLower(e.Location.City),
+	} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
