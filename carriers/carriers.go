@@ -64,19 +64,19 @@ type Event struct {
 	// Time is the instant of the event in UTC. When the carrier gave a wall
 	// clock time without a zone, Time is that wall time resolved in the best
 	// zone known and TZKnown is false.
-	Time    time.Time
-	TZKnown bool
+	Time    time.Time `json:"time"`
+	TZKnown bool      `json:"tz_known"`
 	// LocalTime is the carrier's original timestamp string, unchanged.
-	LocalTime string
+	LocalTime string `json:"local_time"`
 	// RawCode and RawText are the carrier's own code and description.
-	RawCode string
-	RawText string
-	Status  Status
-	Reason  Reason
+	RawCode string `json:"raw_code"`
+	RawText string `json:"raw_text,omitempty"`
+	Status  Status `json:"status"`
+	Reason  Reason `json:"reason,omitempty"`
 	// Rule names the mapping rule that produced Status and Reason, so an
 	// agent can be told why an event counts as an exception.
-	Rule     string
-	Location Location
+	Rule     string   `json:"rule"`
+	Location Location `json:"location"`
 }
 
 // Shipment is what a carrier reports about one tracking number.
@@ -126,4 +126,14 @@ func (e Event) Fingerprint() uint64 {
 		h.Write([]byte{0})
 	}
 	return h.Sum64()
+}
+
+// Terminal reports whether a parcel in status s has ended its journey: no
+// more polling, no stall watch. A strictly later event may still reopen it.
+func (s Status) Terminal() bool {
+	switch s {
+	case StatusDelivered, StatusReturned, StatusExpired:
+		return true
+	}
+	return false
 }

@@ -1,0 +1,180 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+)
+
+// ExceptionKind says what went wrong with a parcel.
+type ExceptionKind string
+
+// The exception kinds.
+const (
+	KindDelayed           ExceptionKind = "delayed"
+	KindStalled           ExceptionKind = "stalled"
+	KindAttemptFailed     ExceptionKind = "attempt_failed"
+	KindAddressIssue      ExceptionKind = "address_issue"
+	KindCustomsHold       ExceptionKind = "customs_hold"
+	KindDamaged           ExceptionKind = "damaged"
+	KindLost              ExceptionKind = "lost"
+	KindRefused           ExceptionKind = "refused"
+	KindReturningToSender ExceptionKind = "returning_to_sender"
+	KindWeather           ExceptionKind = "weather"
+	KindCarrierException  ExceptionKind = "carrier_exception"
+)
+
+// Kinds lists every kind, worst first: the order of the header's counts.
+var Kinds = []ExceptionKind{
+	KindLost, KindDamaged, KindAddressIssue, KindRefused, KindAttemptFailed,
+	KindCustomsHold, KindReturningToSender, KindStalled, KindCarrierException,
+	KindDelayed, KindWeather,
+}
+
+// Severity ranks how urgently a human must act; higher is worse.
+type Severity uint8
+
+// The severities.
+const (
+	SeverityLow Severity = iota + 1
+	SeverityMedium
+	SeverityHigh
+	SeverityCritical
+)
+
+// Severity of a kind: the goods are gone or the customer must act now
+// (critical), the delivery failed and will not fix itself (high), the parcel
+// is late or silent (medium), or it is only slowed (low).
+func (k ExceptionKind) Severity() Severity {
+	switch k {
+	case KindLost, KindDamaged:
+		return SeverityCritical
+	case KindAddressIssue, KindRefused, KindAttemptFailed, KindCustomsHold:
+		return SeverityHigh
+	case KindReturningToSender, KindStalled, KindCarrierException, KindDelayed:
+		return SeverityMedium
+	}
+	return SeverityLow
+}
+
+// ExceptionState is where an exception is in an agent's workflow.
+type ExceptionState string
+
+// The exception states.
+const (
+	StateOpen         ExceptionState = "open"
+	StateAcknowledged ExceptionState = "acknowledged"
+	StateSnoozed      ExceptionState = "snoozed"
+	StateResolved     ExceptionState = "resolved"
+)
+
+// ExceptionID keys an exception.
+type ExceptionID uint64
+
+// Exception is a parcel that needs a human.
+type Exception struct {
+	ID       ExceptionID    `json:"id"`
+	Parcel   ParcelID       `json:"parcel"`
+	Order    string         `json:"order"`
+	Kind     ExceptionKind  `json:"kind"`
+	Severity Severity       `json:"severity"`
+	State    ExceptionState `json:"state"`
+	OpenedAt time.Time      `json:"opened_at"`
+	// Detail is the carrier text or rule finding that opened it; Rule the
+	// mapping or exception rule responsible.
+	Detail     string    `json:"detail,omitempty"`
+	Rule       string    `json:"rule,omitempty"`
+	ResolvedAt time.Time `json:"resolved_at"`
+	Resolution string    `json:"resolution,omitempty"`
+}
+
+// openKey orders open exceptions worst first, then oldest first.
+func openKey(e Exception) []byte {
+	return join([]byte{255 - byte(e.Severity)}, timeKey(e.OpenedAt), u64(uint64(e.ID)))
+}
+
+// OpenException stores a new open exception, assigning e.ID. A parcel has at
+// most one open exception; opening a second is an error.
+func (t *Tx) OpenException(e *Exception) error {
+	pid := u64(uint64(e.Parcel))
+	if t.bucket(bucketIdxParcelExc).Get(pid) != nil {
+		return fmt.Errorf("parcel %d already has an open exception", e.Parcel)
+	}
+	seq, err := t.bucket(bucketExceptions).NextSequence()
+	if err != nil {
+		return err
+	}
+	e.ID, e.State, e.Severity = ExceptionID(seq), StateOpen, e.Kind.Severity()
+	if err := t.put(bucketExceptions, u64(seq), e); err != nil {
+		return err
+	}
+	if err := t.bucket(bucketIdxOpenExc).Put(openKey(*e), nil); err != nil {
+		return err
+	}
+	if err := t.bucket(bucketIdxParcelExc).Put(pid, u64(seq)); err != nil {
+		return err
+	}
+	return t.addCount(countKey(e.Kind), 1)
+}
+
+// Exception reads one exception.
+func (t *Tx) Exception(id ExceptionID) (Exception, error) {
+	var e Exception
+	err := t.get(bucketExceptions, u64(uint64(id)), &e)
+	return e, err
+}
+
+// OpenExceptionOf returns the parcel's open exception, or ErrNotFound.
+func (t *Tx) OpenExceptionOf(id ParcelID) (Exception, error) {
+	v := t.bucket(bucketIdxParcelExc).Get(u64(uint64(id)))
+	if v == nil {
+		return Exception{}, ErrNotFound
+	}
+	return t.Exception(ExceptionID(binary.BigEndian.Uint64(v)))
+}
+
+// ResolveException closes an open exception with a reason.
+func (t *Tx) ResolveException(id ExceptionID, at time.Time, resolution string) error {
+	e, err := t.Exception(id)
+	if err != nil {
+		return fmt.Errorf("exception %d: %w", id, err)
+	}
+	if e.State == StateResolved {
+		return fmt.Errorf("exception %d is already resolved", id)
+	}
+	if err := t.bucket(bucketIdxOpenExc).Delete(openKey(e)); err != nil {
+		return err
+	}
+	if err := t.bucket(bucketIdxParcelExc).Delete(u64(uint64(e.Parcel))); err != nil {
+		return err
+	}
+	if err := t.addCount(countKey(e.Kind), -1); err != nil {
+		return err
+	}
+	e.State, e.ResolvedAt, e.Resolution = StateResolved, at, resolution
+	return t.put(bucketExceptions, u64(uint64(id)), e)
+}
+
+func countKey(k ExceptionKind) []byte { return []byte("open:" + string(k)) }
+
+// addCount moves a counter in the stats bucket, kept in the same transaction
+// as the change it counts so the header never has to scan.
+func (t *Tx) addCount(key []byte, delta int64) error {
+	b := t.bucket(bucketStats)
+	var n int64
+	if v := b.Get(key); len(v) == 8 {
+		n = int64(binary.BigEndian.Uint64(v))
+	}
+	n += delta
+	if n < 0 {
+		return fmt.Errorf("counter %s would go negative", key)
+	}
+	return b.Put(key, u64(uint64(n)))
+}
+
+func (t *Tx) count(key []byte) int {
+	if v := t.bucket(bucketStats).Get(key); len(v) == 8 {
+		return int(binary.BigEndian.Uint64(v))
+	}
+	return 0
+}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/wismo/wismo/carriers"
+)
+
+// ParcelID is the store's own key for a parcel: compact and sortable, where
+// a carrier's tracking number is neither.
+type ParcelID uint64
+
+// Direction says whether a parcel goes to the customer or comes back.
+type Direction string
+
+// The directions.
+const (
+	Outbound Direction = "outbound"
+	Return   Direction = "return"
+)
+
+// Parcel is one tracked shipment of an order.
+type Parcel struct {
+	ID             ParcelID        `json:"id"`
+	Carrier        string          `json:"carrier"`
+	TrackingNumber string          `json:"tracking_number"`
+	Order          string          `json:"order"`
+	Service        string          `json:"service,omitempty"`
+	Direction      Direction       `json:"direction"`
+	Status         carriers.Status `json:"status"`
+	Reason         carriers.Reason `json:"reason,omitempty"`
+	// StatusText is the carrier's text for the event that set Status.
+	StatusText string `json:"status_text,omitempty"`
+	// StatusAt is when the event that set Status happened; later events
+	// change the status, earlier ones arriving late do not.
+	StatusAt          time.Time `json:"status_at"`
+	PromisedBy        time.Time `json:"promised_by"`
+	EstimatedDelivery time.Time `json:"estimated_delivery"`
+	ShippedAt         time.Time `json:"shipped_at"`
+	DeliveredAt       time.Time `json:"delivered_at"`
+	LastEventAt       time.Time `json:"last_event_at"`
+	LastPolledAt      time.Time `json:"last_polled_at"`
+	// NextPollAt is when the tracker asks the carrier next; zero means never.
+	NextPollAt   time.Time `json:"next_poll_at"`
+	PollFailures int       `json:"poll_failures,omitempty"`
+	LastError    string    `json:"last_error,omitempty"`
+}
+
+// Moving reports whether the parcel has been scanned and not yet finished:
+// the parcels a stall rule watches.
+func (p Parcel) Moving() bool {
+	return !p.LastEventAt.IsZero() && !p.Status.Terminal()
+}
+
+// Parcel reads one parcel.
+func (t *Tx) Parcel(id ParcelID) (Parcel, error) {
+	var p Parcel
+	err := t.get(bucketParcels, u64(uint64(id)), &p)
+	return p, err
+}
+
+// ParcelByTracking finds a carrier's parcel by tracking number.
+func (t *Tx) ParcelByTracking(carrier, trackingNumber string) (Parcel, error) {
+	for _, id := range t.parcelsByTracking(foldTracking(trackingNumber), true, 0) {
+		p, err := t.Parcel(id)
+		if err != nil {
+			return Parcel{}, err
+		}
+		if p.Carrier == carrier {
+			return p, nil
+		}
+	}
+	return Parcel{}, ErrNotFound
+}
+
+// CreateParcel stores a new parcel, assigning p.ID. A carrier's tracking
+// number is stored once: a second create for it is an error.
+func (t *Tx) CreateParcel(p *Parcel) error {
+	if p.Carrier == "" || p.TrackingNumber == "" {
+		return fmt.Errorf("parcel needs a carrier and a tracking number")
+	}
+	if _, err := t.ParcelByTracking(p.Carrier, p.TrackingNumber); err == nil {
+		return fmt.Errorf("parcel %s %s already stored", p.Carrier, p.TrackingNumber)
+	}
+	seq, err := t.bucket(bucketParcels).NextSequence()
+	if err != nil {
+		return err
+	}
+	p.ID = ParcelID(seq)
+	if err := t.bucket(bucketIdxTracking).Put(indexKey(foldTracking(p.TrackingNumber), u64(seq)), nil); err != nil {
+		return err
+	}
+	return t.writeParcel(Parcel{}, *p)
+}
+
+// PutParcel writes an existing parcel and moves its index entries (due
+// time, last scan) to match.
+func (t *Tx) PutParcel(p Parcel) error {
+	old, err := t.Parcel(p.ID)
+	if err != nil {
+		return fmt.Errorf("parcel %d: %w", p.ID, err)
+	}
+	return t.writeParcel(old, p)
+}
+
+func (t *Tx) writeParcel(old, p Parcel) error {
+	id := u64(uint64(p.ID))
+	if err := t.reindex(bucketIdxDue, old.NextPollAt, p.NextPollAt, id); err != nil {
+		return err
+	}
+	var oldScan, newScan time.Time
+	if old.Moving() {
+		oldScan = old.LastEventAt
+	}
+	if p.Moving() {
+		newScan = p.LastEventAt
+	}
+	if err := t.reindex(bucketIdxLastScan, oldScan, newScan, id); err != nil {
+		return err
+	}
+	return t.put(bucketParcels, id, p)
+}
+
+// reindex moves id's entry in a time-ordered index from old to new; a zero
+// time means "not in the index".
+func (t *Tx) reindex(bucket []byte, old, new time.Time, id []byte) error {
+	if old.Equal(new) {
+		return nil
+	}
+	b := t.bucket(bucket)
+	if !old.IsZero() {
+		if err := b.Delete(join(timeKey(old), id)); err != nil {
+			return err
+		}
+	}
+	if new.IsZero() {
+		return nil
+	}
+	return b.Put(join(timeKey(new), id), nil)
+}
+
+// ParcelsDue returns up to limit parcels whose next poll is at or before now,
+// most overdue first.
+func (t *Tx) ParcelsDue(now time.Time, limit int) []ParcelID {
+	return t.parcelsBefore(bucketIdxDue, now, limit)
+}
+
+// ParcelsSilentSince returns up to limit moving parcels whose last scan is at
+// or before cutoff, longest silent first.
+func (t *Tx) ParcelsSilentSince(cutoff time.Time, limit int) []ParcelID {
+	return t.parcelsBefore(bucketIdxLastScan, cutoff, limit)
+}
+
+func (t *Tx) parcelsBefore(bucket []byte, at time.Time, limit int) []ParcelID {
+	end := timeKey(at)
+	var ids []ParcelID
+	c := t.bucket(bucket).Cursor()
+	for k, _ := c.First(); k != nil && len(ids) < limit; k, _ = c.Next() {
+		if bytes.Compare(k[:8], end) > 0 {
+			break
+		}
+		ids = append(ids, ParcelID(binary.BigEndian.Uint64(k[8:])))
+	}
+	return ids
+}

@@ -1,0 +1,205 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Errors Open reports. Each says what is wrong in words an operator can act on.
+var (
+	// ErrInUse means another process holds the store file.
+	ErrInUse = errors.New("store in use by another process")
+	// ErrNotStore means the file exists but is not a wismo store.
+	ErrNotStore = errors.New("not a wismo store")
+	// ErrNewerSchema means the file was written by a newer wismo.
+	ErrNewerSchema = errors.New("store written by a newer wismo")
+	// ErrNotFound is returned by lookups that find nothing.
+	ErrNotFound = errors.New("not found")
+)
+
+// Options tune Open. The zero value is usable.
+type Options struct {
+	// Timeout bounds the wait for the file lock; another process holding it
+	// yields ErrInUse after this long. Default 1 s.
+	Timeout time.Duration
+	// InitialMmapSize reserves address space up front so a growing file does
+	// not make the writer wait for every open reader. Default 256 MiB.
+	InitialMmapSize int
+	// NoSync skips fsync on commit: for throwaway demo stores and tests only.
+	NoSync bool
+}
+
+// Store is an open wismo store. It is safe for concurrent use.
+type Store struct {
+	db *bolt.DB
+
+	mu   sync.Mutex
+	subs map[chan struct{}]struct{}
+}
+
+// Open opens or creates the store at path. All buckets are created in one
+// transaction; a file that is not a wismo store, or one written by a newer
+// version, is refused and left untouched.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout == 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.InitialMmapSize == 0 {
+		opts.InitialMmapSize = 256 << 20
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:         opts.Timeout,
+		InitialMmapSize: opts.InitialMmapSize,
+		FreelistType:    bolt.FreelistMapType,
+		NoSync:          opts.NoSync,
+	})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	if err := db.Update(initSchema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	return &Store{db: db, subs: map[chan struct{}]struct{}{}}, nil
+}
+
+// openError turns bbolt's open failures into the store's own errors.
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return fmt.Errorf("store %s: %w", path, ErrInUse)
+	case errors.Is(err, os.ErrPermission):
+		return fmt.Errorf("store %s: permission denied", path)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
+		errors.Is(err, berrors.ErrChecksum), isNonEmptyFile(path):
+		// bbolt reports some malformed files (too short, say) with untyped
+		// errors; an existing file it cannot open is not one of ours.
+		return fmt.Errorf("store %s: %w (%v)", path, ErrNotStore, err)
+	}
+	return fmt.Errorf("store %s: %w", path, err)
+}
+
+func isNonEmptyFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Size() > 0
+}
+
+// initSchema checks the schema version and creates every bucket. It runs in
+// one transaction, so a refusal writes nothing.
+func initSchema(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		if hasAnyBucket(tx) {
+			return ErrNotStore
+		}
+	} else if v := meta.Get(keySchema); len(v) == 4 {
+		if got := binary.BigEndian.Uint32(v); got > SchemaVersion {
+			return fmt.Errorf("%w (schema %d, this build reads up to %d)", ErrNewerSchema, got, SchemaVersion)
+		}
+	} else {
+		return fmt.Errorf("%w: meta bucket has no schema version", ErrNotStore)
+	}
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, SchemaVersion))
+}
+
+func hasAnyBucket(tx *bolt.Tx) bool {
+	k, _ := tx.Cursor().First()
+	return k != nil
+}
+
+// Close closes the file and ends every subscription.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	for ch := range s.subs {
+		close(ch)
+		delete(s.subs, ch)
+	}
+	s.mu.Unlock()
+	return s.db.Close()
+}
+
+// Path is the store's file.
+func (s *Store) Path() string { return s.db.Path() }
+
+// Update runs fn in one write transaction and, after a successful commit,
+// signals every subscriber. fn must not block: no network, no channel sends.
+func (s *Store) Update(fn func(*Tx) error) error {
+	err := s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	if err == nil {
+		s.notify()
+	}
+	return err
+}
+
+// View runs fn in one short read transaction, for callers that read several
+// records consistently. fn must not block.
+func (s *Store) View(fn func(*Tx) error) error {
+	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+}
+
+// Subscribe returns a channel that receives a value after commits, and a
+// function that ends the subscription. The channel has capacity one and sends
+// never block, so a burst of commits coalesces into one wake-up.
+func (s *Store) Subscribe() (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	s.mu.Lock()
+	s.subs[ch] = struct{}{}
+	s.mu.Unlock()
+	return ch, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if _, ok := s.subs[ch]; ok {
+			delete(s.subs, ch)
+			close(ch)
+		}
+	}
+}
+
+func (s *Store) notify() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ch := range s.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Tx is one transaction over the store. Write methods fail in a read
+// transaction; values returned are copies that outlive it.
+type Tx struct {
+	tx *bolt.Tx
+}
+
+func (t *Tx) bucket(name []byte) *bolt.Bucket { return t.tx.Bucket(name) }
+
+// get decodes the value at key in bucket into v, or returns ErrNotFound.
+func (t *Tx) get(bucket, key []byte, v any) error {
+	b := t.bucket(bucket).Get(key)
+	if b == nil {
+		return ErrNotFound
+	}
+	return decode(b, v)
+}
+
+// put encodes v under key in bucket.
+func (t *Tx) put(bucket, key []byte, v any) error {
+	b, err := encode(v)
+	if err != nil {
+		return err
+	}
+	return t.bucket(bucket).Put(key, b)
+}
