@@ -172,4 +172,3 @@ func (s *Store) Parcel(id ParcelID) (ParcelDetail, error) {
 	})
 	return d, err
 }
-
