@@ -6,25 +6,24 @@ const SchemaVersion = 1
 
 // Bucket names: the one registry of every bucket in the file.
 var (
-	bucketMeta         = []byte("meta")
-	bucketOrders       = []byte("orders")
-	bucketParcels      = []byte("parcels")
-	bucketEvents       = []byte("events")
-	bucketExceptions   = []byte("exceptions")
-	bucketIdxOrder     = []byte("idx_order")
-	bucketIdxTracking  = []byte("idx_tracking")
-	bucketIdxDue       = []byte("idx_due")
-	bucketIdxLastScan  = []byte("idx_last_scan")
-	bucketIdxOpenExc   = []byte("idx_open_exc")
-	bucketIdxParcelExc = []byte("idx_parcel_exc")
-	bucketStats        = []byte("stats")
+	bucketMeta        = []byte("meta")
+	bucketOrders      = []byte("orders")
+	bucketParcels     = []byte("parcels")
+	bucketEvents      = []byte("events")
+	bucketExceptions  = []byte("exceptions")
+	bucketIdxOrder    = []byte("idx_order")
+	bucketIdxTracking = []byte("idx_tracking")
+	bucketIdxDue      = []byte("idx_due")
+	bucketIdxLastScan = []byte("idx_last_scan")
+	bucketIdxOpenExc  = []byte("idx_open_exc")
+	bucketStats       = []byte("stats")
 )
 
 // allBuckets lists every bucket Open creates, in one transaction.
 var allBuckets = [][]byte{
 	bucketMeta, bucketOrders, bucketParcels, bucketEvents, bucketExceptions,
 	bucketIdxOrder, bucketIdxTracking, bucketIdxDue, bucketIdxLastScan,
-	bucketIdxOpenExc, bucketIdxParcelExc, bucketStats,
+	bucketIdxOpenExc, bucketStats,
 }
 
 // keySchema holds the schema version in the meta bucket.

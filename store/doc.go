@@ -20,9 +20,8 @@
 //	idx_order       folded order number \0 order number  -> nil
 //	idx_tracking    folded tracking number \0 parcel id  -> nil
 //	idx_due         next poll (8) | parcel id (8)        -> nil
-//	idx_last_scan   last event (8) | parcel id (8)       -> nil  (parcels still moving)
+//	idx_last_scan   last event (8) | parcel id (8)       -> nil  (stall watch)
 //	idx_open_exc    255-severity (1) | opened (8) | id (8) -> nil
-//	idx_parcel_exc  parcel id (8)                        -> open exception id
 //	stats           counter name                         -> uint64
 //	meta            "schema"                             -> uint32
 package store

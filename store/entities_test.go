@@ -165,6 +165,42 @@ func TestDueAndSilentIndexesFollowTheParcel(t *testing.T) {
 	if want := []ParcelID{ids[0]}; !slices.Equal(silent, want) {
 		t.Errorf("silent = %v, want %v", silent, want)
 	}
+
+	// An open exception takes the parcel off the stall watch; resolving it,
+	// or a caller's PutParcel with a stale copy, must not lose track.
+	var stale Parcel
+	err := s.Update(func(tx *Tx) error {
+		var err error
+		if stale, err = tx.Parcel(ids[0]); err != nil {
+			return err
+		}
+		e := Exception{Parcel: ids[0], Kind: KindStalled, OpenedAt: t0}
+		if err := tx.OpenException(&e); err != nil {
+			return err
+		}
+		return tx.PutParcel(stale)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.View(func(tx *Tx) error { silent = tx.ParcelsSilentSince(t0.Add(10*time.Hour), 10); return nil })
+	if len(silent) != 0 {
+		t.Errorf("parcel with an open exception still watched: %v", silent)
+	}
+	err = s.Update(func(tx *Tx) error {
+		e, err := tx.OpenExceptionOf(ids[0])
+		if err != nil {
+			return err
+		}
+		return tx.ResolveException(e.ID, t0, "scanned")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.View(func(tx *Tx) error { silent = tx.ParcelsSilentSince(t0.Add(10*time.Hour), 10); return nil })
+	if want := []ParcelID{ids[0]}; !slices.Equal(silent, want) {
+		t.Errorf("after resolve silent = %v, want %v", silent, want)
+	}
 }
 
 func TestExceptionsWorstThenOldestFirst(t *testing.T) {

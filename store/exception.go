@@ -96,9 +96,12 @@ func openKey(e Exception) []byte {
 // OpenException stores a new open exception, assigning e.ID. A parcel has at
 // most one open exception; opening a second is an error.
 func (t *Tx) OpenException(e *Exception) error {
-	pid := u64(uint64(e.Parcel))
-	if t.bucket(bucketIdxParcelExc).Get(pid) != nil {
-		return fmt.Errorf("parcel %d already has an open exception", e.Parcel)
+	p, err := t.Parcel(e.Parcel)
+	if err != nil {
+		return fmt.Errorf("exception for parcel %d: %w", e.Parcel, err)
+	}
+	if p.Exception != 0 {
+		return fmt.Errorf("parcel %d already has open exception %d", e.Parcel, p.Exception)
 	}
 	seq, err := t.bucket(bucketExceptions).NextSequence()
 	if err != nil {
@@ -111,10 +114,18 @@ func (t *Tx) OpenException(e *Exception) error {
 	if err := t.bucket(bucketIdxOpenExc).Put(openKey(*e), nil); err != nil {
 		return err
 	}
-	if err := t.bucket(bucketIdxParcelExc).Put(pid, u64(seq)); err != nil {
+	if err := t.setParcelException(p, e.ID); err != nil {
 		return err
 	}
 	return t.addCount(countKey(e.Kind), 1)
+}
+
+// setParcelException records a parcel's open exception, moving it out of
+// (or back into) the stall watch.
+func (t *Tx) setParcelException(old Parcel, id ExceptionID) error {
+	p := old
+	p.Exception = id
+	return t.writeParcel(old, p)
 }
 
 // Exception reads one exception.
@@ -126,11 +137,14 @@ func (t *Tx) Exception(id ExceptionID) (Exception, error) {
 
 // OpenExceptionOf returns the parcel's open exception, or ErrNotFound.
 func (t *Tx) OpenExceptionOf(id ParcelID) (Exception, error) {
-	v := t.bucket(bucketIdxParcelExc).Get(u64(uint64(id)))
-	if v == nil {
+	p, err := t.Parcel(id)
+	if err != nil {
+		return Exception{}, err
+	}
+	if p.Exception == 0 {
 		return Exception{}, ErrNotFound
 	}
-	return t.Exception(ExceptionID(binary.BigEndian.Uint64(v)))
+	return t.Exception(p.Exception)
 }
 
 // ResolveException closes an open exception with a reason.
@@ -145,7 +159,11 @@ func (t *Tx) ResolveException(id ExceptionID, at time.Time, resolution string) e
 	if err := t.bucket(bucketIdxOpenExc).Delete(openKey(e)); err != nil {
 		return err
 	}
-	if err := t.bucket(bucketIdxParcelExc).Delete(u64(uint64(e.Parcel))); err != nil {
+	p, err := t.Parcel(e.Parcel)
+	if err != nil {
+		return fmt.Errorf("exception %d parcel %d: %w", id, e.Parcel, err)
+	}
+	if err := t.setParcelException(p, 0); err != nil {
 		return err
 	}
 	if err := t.addCount(countKey(e.Kind), -1); err != nil {

@@ -47,12 +47,15 @@ type Parcel struct {
 	NextPollAt   time.Time `json:"next_poll_at"`
 	PollFailures int       `json:"poll_failures,omitempty"`
 	LastError    string    `json:"last_error,omitempty"`
+	// Exception is the parcel's open exception, 0 if none. The store keeps
+	// it: OpenException and ResolveException set it, PutParcel keeps it.
+	Exception ExceptionID `json:"exception,omitempty"`
 }
 
-// Moving reports whether the parcel has been scanned and not yet finished:
-// the parcels a stall rule watches.
-func (p Parcel) Moving() bool {
-	return !p.LastEventAt.IsZero() && !p.Status.Terminal()
+// Watched reports whether the parcel is one a stall rule watches: scanned,
+// not finished, and not already an open exception.
+func (p Parcel) Watched() bool {
+	return !p.LastEventAt.IsZero() && !p.Status.Terminal() && p.Exception == 0
 }
 
 // Parcel reads one parcel.
@@ -97,12 +100,14 @@ func (t *Tx) CreateParcel(p *Parcel) error {
 }
 
 // PutParcel writes an existing parcel and moves its index entries (due
-// time, last scan) to match.
+// time, last scan) to match. The open exception is the store's to keep and
+// is not taken from p.
 func (t *Tx) PutParcel(p Parcel) error {
 	old, err := t.Parcel(p.ID)
 	if err != nil {
 		return fmt.Errorf("parcel %d: %w", p.ID, err)
 	}
+	p.Exception = old.Exception
 	return t.writeParcel(old, p)
 }
 
@@ -112,10 +117,10 @@ func (t *Tx) writeParcel(old, p Parcel) error {
 		return err
 	}
 	var oldScan, newScan time.Time
-	if old.Moving() {
+	if old.Watched() {
 		oldScan = old.LastEventAt
 	}
-	if p.Moving() {
+	if p.Watched() {
 		newScan = p.LastEventAt
 	}
 	if err := t.reindex(bucketIdxLastScan, oldScan, newScan, id); err != nil {
@@ -148,8 +153,8 @@ func (t *Tx) ParcelsDue(now time.Time, limit int) []ParcelID {
 	return t.parcelsBefore(bucketIdxDue, now, limit)
 }
 
-// ParcelsSilentSince returns up to limit moving parcels whose last scan is at
-// or before cutoff, longest silent first.
+// ParcelsSilentSince returns up to limit watched parcels whose last scan is
+// at or before cutoff, longest silent first.
 func (t *Tx) ParcelsSilentSince(cutoff time.Time, limit int) []ParcelID {
 	return t.parcelsBefore(bucketIdxLastScan, cutoff, limit)
 }
