@@ -1,0 +1,187 @@
+package dhl
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wismo/wismo/carriers"
+)
+
+const testKey = "s3cret-test-key"
+
+// serve starts a real HTTP server answering every request with handler.
+func serve(t *testing.T, handler http.HandlerFunc) *Client {
+	t.Helper()
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	return New(srv.URL+"/", testKey, srv.Client())
+}
+
+// reply answers with a fixed status, content type and body.
+func reply(code int, contentType, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(code)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// oneShipment is a 200 body with one in-transit shipment per id.
+func oneShipment(t *testing.T, ids ...ID) string {
+	var resp Response
+	for _, id := range ids {
+		resp.Shipments = append(resp.Shipments, Shipment{ID: id, Service: "parcel-de",
+			Events: []Event{{Timestamp: "2024-03-05T10:12:00", StatusCode: "transit", Status: "PROCESSED"}}})
+	}
+	return string(marshal(t, resp))
+}
+
+func TestTrackSendsKeyAndEscapedQuery(t *testing.T) {
+	const number = "JJD 0001+&x=1"
+	var got *http.Request
+	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		got = r
+		reply(http.StatusOK, "application/json", oneShipment(t, number))(w, r)
+	})
+	s, err := c.Track(context.Background(), number)
+	if err != nil {
+		t.Fatalf("Track: %v", err)
+	}
+	if s.TrackingNumber != number || s.Carrier != "dhl" || len(s.Events) != 1 {
+		t.Errorf("shipment = %+v", s)
+	}
+	if got.URL.Path != "/track/shipments" || got.URL.RawQuery != "trackingNumber=JJD+0001%2B%26x%3D1" {
+		t.Errorf("request = %s?%s", got.URL.Path, got.URL.RawQuery)
+	}
+	if got.Header.Get("DHL-API-Key") != testKey || got.Header.Get("Accept") != "application/json" {
+		t.Errorf("headers = %v", got.Header)
+	}
+}
+
+func TestTrackPicksMatchingShipment(t *testing.T) {
+	c := serve(t, reply(http.StatusOK, "application/json", oneShipment(t, "OTHER-BU-1", "abc123")))
+	s, err := c.Track(context.Background(), "ABC123")
+	if err != nil || s.TrackingNumber != "abc123" {
+		t.Errorf("Track = %q, %v; want the shipment with id abc123", s.TrackingNumber, err)
+	}
+}
+
+func TestTrackNoMatchingShipment(t *testing.T) {
+	c := serve(t, reply(http.StatusOK, "application/json", oneShipment(t, "OTHER-BU-1")))
+	_, err := c.Track(context.Background(), "ABC123")
+	if err == nil || errors.Is(err, carriers.ErrNotFound) || !strings.Contains(err.Error(), "none with this id") {
+		t.Errorf("err = %v, want a non-NotFound error about the id", err)
+	}
+}
+
+func TestTrackNotFound(t *testing.T) {
+	problem := `{"title": "No result found", "detail": "No shipment with given tracking number found.", "status": 404}`
+	tests := map[string]http.HandlerFunc{
+		"404 problem":     reply(http.StatusNotFound, "application/problem+json", problem),
+		"200 no shipment": reply(http.StatusOK, "application/json", `{"shipments": []}`),
+	}
+	for name, handler := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := serve(t, handler).Track(context.Background(), "00340434161234567890")
+			if !errors.Is(err, carriers.ErrNotFound) {
+				t.Fatalf("err = %v, want ErrNotFound", err)
+			}
+			if !strings.HasPrefix(err.Error(), `dhl: track "00340434161234567890": `) {
+				t.Errorf("err = %q, want dhl: prefix with the number", err)
+			}
+		})
+	}
+}
+
+func TestTrackKeyRefused(t *testing.T) {
+	// The body echoes the key, as a careless gateway might.
+	body := `{"title": "Unauthorized", "detail": "Invalid key ` + testKey + `"}`
+	for _, code := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		_, err := serve(t, reply(code, "application/problem+json", body)).Track(context.Background(), "N1")
+		if err == nil || !strings.Contains(err.Error(), "API key refused") {
+			t.Fatalf("HTTP %d: err = %v, want API key refused", code, err)
+		}
+		if strings.Contains(err.Error(), testKey) {
+			t.Errorf("HTTP %d: error leaks the key: %v", code, err)
+		}
+	}
+}
+
+func TestTrackServerErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		handler  http.HandlerFunc
+		contains []string
+	}{
+		{"500 problem detail", reply(http.StatusInternalServerError, "application/problem+json",
+			`{"title": "Internal", "detail": "backend timeout", "status": "500"}`), []string{"HTTP 500", "backend timeout"}},
+		{"429 title only", reply(http.StatusTooManyRequests, "application/problem+json",
+			`{"title": "Too many requests", "status": 429}`), []string{"HTTP 429", "Too many requests"}},
+		{"502 html", reply(http.StatusBadGateway, "text/html", `<html>bad gateway</html>`), []string{"HTTP 502 Bad Gateway"}},
+		{"200 malformed", reply(http.StatusOK, "application/json", `{"shipments": [`), []string{"malformed response"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := serve(t, tt.handler).Track(context.Background(), "N1")
+			if err == nil || errors.Is(err, carriers.ErrNotFound) {
+				t.Fatalf("err = %v, want a feed error", err)
+			}
+			for _, want := range append(tt.contains, `dhl: track "N1"`) {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("err = %q, want it to contain %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+func TestTrackBodyLimit(t *testing.T) {
+	// Exactly 1 MiB is still read; one byte more is refused.
+	exact := `{"shipments": []}` + strings.Repeat(" ", maxBody-len(`{"shipments": []}`))
+	_, err := serve(t, reply(http.StatusOK, "application/json", exact)).Track(context.Background(), "N1")
+	if !errors.Is(err, carriers.ErrNotFound) {
+		t.Errorf("1 MiB body: err = %v, want ErrNotFound", err)
+	}
+	_, err = serve(t, reply(http.StatusOK, "application/json", exact+" ")).Track(context.Background(), "N1")
+	if err == nil || !strings.Contains(err.Error(), "response larger than 1 MiB") {
+		t.Errorf("oversized body: err = %v, want response larger than 1 MiB", err)
+	}
+}
+
+func TestTrackHonoursContext(t *testing.T) {
+	arrived := make(chan struct{})
+	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Track(ctx, "N1")
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Track did not return after cancel")
+	}
+}
+
+func TestNewDefaults(t *testing.T) {
+	c := New("https://api-eu.dhl.com", "k", nil)
+	if c.hc.Timeout != defaultTimeout || c.Carrier() != "dhl" {
+		t.Errorf("New(nil client) = timeout %v, carrier %q", c.hc.Timeout, c.Carrier())
+	}
+}
