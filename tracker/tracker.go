@@ -1,0 +1,109 @@
+package tracker
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/store"
+)
+
+// Config tunes the tracker. Durations named "after" or "cadence" are in the
+// tracker's clock (simulated time in the demo); Tick and SweepEvery are
+// wall-clock.
+type Config struct {
+	// Workers is how many carrier requests run at once.
+	Workers int
+	// Batch is how many due parcels one poll round takes.
+	Batch int
+	// Tick is how often the scheduler looks for due parcels when idle.
+	Tick time.Duration
+	// SweepEvery is how often the stall rule runs.
+	SweepEvery time.Duration
+	// StallAfter is how long a moving parcel may go without a scan before
+	// it is flagged stalled.
+	StallAfter time.Duration
+}
+
+// DefaultConfig is a sensible production configuration.
+func DefaultConfig() Config {
+	return Config{
+		Workers:    8,
+		Batch:      256,
+		Tick:       250 * time.Millisecond,
+		SweepEvery: time.Second,
+		StallAfter: 48 * time.Hour,
+	}
+}
+
+// Tracker keeps the store in step with the carriers.
+type Tracker struct {
+	store    *store.Store
+	carriers map[string]carriers.Tracker
+	now      func() time.Time
+	cfg      Config
+	log      *slog.Logger
+}
+
+// New returns a tracker over st that asks the given carriers, reading time
+// from now.
+func New(st *store.Store, trackers []carriers.Tracker, now func() time.Time, cfg Config, log *slog.Logger) *Tracker {
+	byName := make(map[string]carriers.Tracker, len(trackers))
+	for _, c := range trackers {
+		byName[c.Carrier()] = c
+	}
+	return &Tracker{store: st, carriers: byName, now: now, cfg: cfg, log: log}
+}
+
+// Run polls and sweeps until ctx ends. Failures of single rounds are logged
+// and the work goes on: a broken feed must not stop the desk.
+func (t *Tracker) Run(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t.every(ctx, t.cfg.SweepEvery, func() {
+			if err := t.Sweep(); err != nil {
+				t.log.Error("sweep", "err", err)
+			}
+		})
+	}()
+	t.pollLoop(ctx)
+	<-done
+}
+
+// pollLoop runs poll rounds back to back while parcels are due and rests a
+// tick when none are.
+func (t *Tracker) pollLoop(ctx context.Context) {
+	for ctx.Err() == nil {
+		n, err := t.PollDue(ctx)
+		if err != nil {
+			t.log.Error("poll round", "err", err)
+		}
+		if n < t.cfg.Batch || err != nil {
+			sleep(ctx, t.cfg.Tick)
+		}
+	}
+}
+
+func (t *Tracker) every(ctx context.Context, d time.Duration, fn func()) {
+	tick := time.NewTicker(d)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			fn()
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+	case <-timer.C:
+	}
+}
