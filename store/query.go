@@ -119,10 +119,11 @@ func (s *Store) ExceptionCounts() (map[ExceptionKind]int, error) {
 	return counts, err
 }
 
-// OrderDetail is an order with its parcels.
+// OrderDetail is an order with its parcels and their open exceptions.
 type OrderDetail struct {
-	Order   Order
-	Parcels []Parcel
+	Order      Order
+	Parcels    []Parcel
+	Exceptions map[ParcelID]Exception
 }
 
 // Order reads an order and its parcels.
@@ -133,13 +134,19 @@ func (s *Store) Order(number string) (OrderDetail, error) {
 		if err != nil {
 			return err
 		}
-		d.Order = o
+		d.Order, d.Exceptions = o, map[ParcelID]Exception{}
 		for _, id := range o.Parcels {
 			p, err := tx.Parcel(id)
 			if err != nil {
 				return fmt.Errorf("order %s parcel %d: %w", number, id, err)
 			}
 			d.Parcels = append(d.Parcels, p)
+			if p.Exception == 0 {
+				continue
+			}
+			if d.Exceptions[id], err = tx.Exception(p.Exception); err != nil {
+				return fmt.Errorf("order %s parcel %d exception: %w", number, id, err)
+			}
 		}
 		return nil
 	})

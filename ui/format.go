@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/store"
+)
+
+// ago renders how long before now t was, coarsely: agents want "3h", not
+// "3h12m47s". The zero time renders as a dash.
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return "now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+}
+
+// humanize turns a snake_case name into words: "attempt_failed" becomes
+// "attempt failed".
+func humanize(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+// kindLabel is a kind's name as agents read it.
+func kindLabel(k store.ExceptionKind) string {
+	if k == store.KindReturningToSender {
+		return "return to sender"
+	}
+	return humanize(string(k))
+}
+
+// statusLabel is a parcel's status with its reason, if any.
+func statusLabel(s carriers.Status, r carriers.Reason) string {
+	if r == carriers.ReasonNone || r == carriers.ReasonOther {
+		return humanize(string(s))
+	}
+	return humanize(string(s)) + " (" + humanize(string(r)) + ")"
+}
+
+// stamp renders a time for a detail line, in UTC.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("Mon 02 Jan 15:04 UTC")
+}
+
+// day renders a date for an ETA.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("Mon 02 Jan")
+}

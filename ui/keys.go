@@ -1,0 +1,62 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// GlobalKeys work from every pane unless a text box has the keyboard.
+type GlobalKeys struct {
+	Quit   key.Binding
+	Help   key.Binding
+	Search key.Binding
+	Back   key.Binding
+}
+
+// DefaultGlobalKeys is the desk-wide key map.
+func DefaultGlobalKeys() GlobalKeys {
+	return GlobalKeys{
+		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Search: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}
+
+// ListKeys move a selection through rows.
+type ListKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
+}
+
+// DefaultListKeys is the key map shared by every pane that lists rows.
+func DefaultListKeys(openHelp string) ListKeys {
+	return ListKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", openHelp)),
+	}
+}
+
+// Short is the one-line help for a list.
+func (k ListKeys) Short() []key.Binding { return []key.Binding{k.Up, k.Down, k.Open} }
+
+// Full is the list's group in the full help.
+func (k ListKeys) Full() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Open}
+}
+
+// SearchKeys drive the search box.
+type SearchKeys struct {
+	Up, Down, Open, Close key.Binding
+}
+
+// DefaultSearchKeys leaves letters to the text box: only arrows move.
+func DefaultSearchKeys() SearchKeys {
+	return SearchKeys{
+		Up:    key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "previous")),
+		Down:  key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "next")),
+		Open:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open order")),
+		Close: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+	}
+}

@@ -1,0 +1,275 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wismo/wismo/store"
+)
+
+// The smallest terminal the desk lays out in.
+const (
+	minWidth  = 60
+	minHeight = 12
+)
+
+// Model is the desk's root: it owns the pane stack, the header and the
+// footer, handles the desk-wide keys and routes everything else to the
+// pane on top.
+type Model struct {
+	src     Source
+	now     func() time.Time
+	changes <-chan struct{}
+	styles  *Styles
+	keys    GlobalKeys
+	help    help.Model
+
+	stack         []Pane
+	counts        map[store.ExceptionKind]int
+	clock         time.Time
+	err           error
+	width, height int
+}
+
+// New returns the desk reading from src, telling time with now (the
+// simulated clock in the demo) and refreshing whenever changes fires.
+func New(src Source, now func() time.Time, changes <-chan struct{}) Model {
+	styles := NewStyles(true)
+	m := Model{src: src, now: now, changes: changes, styles: styles, keys: DefaultGlobalKeys(), help: help.New()}
+	m.help.Styles = styles.Help
+	m.stack = []Pane{newExceptionsPane(src, now, styles)}
+	return m
+}
+
+// Init asks the terminal for its background and starts the live feeds.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.waitForChange(), m.tick(), m.loadCounts())
+}
+
+// waitForChange blocks, outside Update, until the store commits; a closed
+// channel (the store shutting down) ends the wait for good.
+func (m Model) waitForChange() tea.Cmd {
+	ch := m.changes
+	return func() tea.Msg {
+		if _, ok := <-ch; !ok {
+			return nil
+		}
+		return changedMsg{}
+	}
+}
+
+// tick reads the desk clock once a second, so ages stay current.
+func (m Model) tick() tea.Cmd {
+	now := m.now
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{now: now()} })
+}
+
+func (m Model) loadCounts() tea.Cmd {
+	src := m.src
+	return func() tea.Msg {
+		c, err := src.ExceptionCounts()
+		return countsMsg{counts: c, err: err}
+	}
+}
+
+func (m Model) top() Pane { return m.stack[len(m.stack)-1] }
+
+// Update routes: window and theme first, then desk-wide keys, then the
+// root's own messages, and whatever is left to the top pane.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		// The pane's window of rows depends on its height: read it again.
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, m.top().Reload()
+	case tea.BackgroundColorMsg:
+		*m.styles = *NewStyles(msg.IsDark())
+		m.help.Styles = m.styles.Help
+		return m, nil
+	case tea.KeyPressMsg:
+		m.err = nil
+		if cmd, ok := m.globalKey(msg); ok {
+			return m, cmd
+		}
+	case changedMsg:
+		return m, tea.Batch(m.waitForChange(), m.loadCounts(), m.route(msg))
+	case tickMsg:
+		m.clock = msg.now
+		return m, tea.Batch(m.tick(), m.route(msg))
+	case countsMsg:
+		m.counts = msg.counts
+		if msg.err != nil {
+			m.err = msg.err
+		}
+		return m, nil
+	case errMsg:
+		m.err = msg.err
+		return m, nil
+	case openOrderMsg:
+		if msg.replace {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		return m, m.push(newOrderPane(m.src, m.now, m.styles, msg.number))
+	case openParcelMsg:
+		return m, m.push(newParcelPane(m.src, m.now, m.styles, msg.id))
+	case closeMsg:
+		return m, m.pop()
+	}
+	return m, m.route(msg)
+}
+
+// globalKey handles the desk-wide keys; ok is false when the key is the
+// pane's. While a text box has the keyboard only ctrl+c is the desk's.
+func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	if t, ok := m.top().(typist); ok && t.Typing() {
+		if msg.String() == "ctrl+c" {
+			return tea.Quit, true
+		}
+		return nil, false
+	}
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return tea.Quit, true
+	case key.Matches(msg, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.resize()
+		return nil, true
+	case key.Matches(msg, m.keys.Search):
+		return m.push(newSearchPane(m.src, m.styles)), true
+	case key.Matches(msg, m.keys.Back) && len(m.stack) > 1:
+		return m.pop(), true
+	}
+	return nil, false
+}
+
+// route hands msg to the top pane.
+func (m *Model) route(msg tea.Msg) tea.Cmd {
+	p, cmd := m.top().Update(msg)
+	m.stack[len(m.stack)-1] = p
+	return cmd
+}
+
+func (m *Model) push(p Pane) tea.Cmd {
+	m.stack = append(m.stack, p)
+	m.resize()
+	return p.Reload()
+}
+
+// pop returns to the pane below, which reloads: it missed changes while
+// it was covered.
+func (m *Model) pop() tea.Cmd {
+	if len(m.stack) == 1 {
+		return nil
+	}
+	m.stack = m.stack[:len(m.stack)-1]
+	m.resize()
+	return m.top().Reload()
+}
+
+// resize gives every pane the space the header and footer leave.
+func (m *Model) resize() {
+	if m.width == 0 {
+		return
+	}
+	w := m.width - m.styles.App.GetHorizontalFrameSize()
+	h := m.height - m.styles.App.GetVerticalFrameSize() - lipgloss.Height(m.header()) - lipgloss.Height(m.footer())
+	m.help.SetWidth(w)
+	for _, p := range m.stack {
+		p.SetSize(w, max(h, 1))
+	}
+}
+
+// View draws the header, the top pane and the footer.
+func (m Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.WindowTitle = "wismo — " + m.top().Title()
+	switch {
+	case m.width == 0:
+		v.SetContent("")
+	case m.width < minWidth || m.height < minHeight:
+		v.SetContent(fmt.Sprintf("Terminal too small: wismo needs %d×%d, this one is %d×%d.\nEnlarge the window, or press q to quit.",
+			minWidth, minHeight, m.width, m.height))
+	default:
+		v.SetContent(m.styles.App.Render(lipgloss.JoinVertical(lipgloss.Left, m.header(), m.top().View(), m.footer())))
+	}
+	return v
+}
+
+// header shows where the agent is and the live exception counts.
+func (m Model) header() string {
+	w := m.width - m.styles.App.GetHorizontalFrameSize()
+	crumbs := make([]string, len(m.stack))
+	for i, p := range m.stack {
+		crumbs[i] = m.styles.Crumb.Render(p.Title())
+	}
+	left := m.styles.Title.Render("wismo") + "  " + strings.Join(crumbs, m.styles.CrumbSep.Render(" › "))
+	right := m.styles.Subtle.Render(m.clock.UTC().Format("Mon 02 Jan 15:04 UTC"))
+	if m.clock.IsZero() {
+		right = ""
+	}
+	gap := max(w-lipgloss.Width(left)-lipgloss.Width(right), 1)
+	line := left + strings.Repeat(" ", gap) + right
+	return m.styles.Header.Width(w).Render(lipgloss.JoinVertical(lipgloss.Left, line, m.countLine(w)))
+}
+
+// countLine lists the open exceptions by kind, worst kinds first.
+func (m Model) countLine(w int) string {
+	total := 0
+	var parts []string
+	for _, k := range store.Kinds {
+		n := m.counts[k]
+		if n == 0 {
+			continue
+		}
+		total += n
+		parts = append(parts, m.styles.Severity[k.Severity()].Render(fmt.Sprintf("%s %d", kindLabel(k), n)))
+	}
+	line := m.styles.Count.Render(fmt.Sprintf("%d open", total))
+	if len(parts) > 0 {
+		line += m.styles.Count.Render(" · ") + strings.Join(parts, m.styles.Count.Render(" · "))
+	}
+	return ansi.Truncate(line, w, "…")
+}
+
+// footer is the help for what works now, or the last error.
+func (m Model) footer() string {
+	w := m.width - m.styles.App.GetHorizontalFrameSize()
+	body := m.help.View(keyMap{global: m.keys, pane: m.top(), depth: len(m.stack)})
+	if m.err != nil {
+		body = m.styles.ErrorMsg.Render("Error: " + m.err.Error())
+	}
+	return m.styles.Footer.Width(w).Render(body)
+}
+
+// keyMap joins the pane's keys and the desk's for the help view.
+type keyMap struct {
+	global GlobalKeys
+	pane   Pane
+	depth  int
+}
+
+func (k keyMap) ShortHelp() []key.Binding {
+	return append(k.pane.ShortHelp(), k.globalBindings()...)
+}
+
+func (k keyMap) FullHelp() [][]key.Binding {
+	return append(k.pane.FullHelp(), k.globalBindings())
+}
+
+func (k keyMap) globalBindings() []key.Binding {
+	if t, ok := k.pane.(typist); ok && t.Typing() {
+		return nil
+	}
+	back := k.global.Back
+	back.SetEnabled(k.depth > 1)
+	return []key.Binding{k.global.Search, back, k.global.Help, k.global.Quit}
+}

@@ -1,0 +1,160 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/wismo/wismo/store"
+)
+
+// The exceptions pane as an agent sees it at 100×30: the golden file is
+// the review copy of the layout (regenerate with go test ./ui -update).
+func TestExceptionsPaneGolden(t *testing.T) {
+	m := start(t, openDesk(t, 30), 100, 30)
+	golden.RequireEqual(t, []byte(screen(m)))
+}
+
+func TestExceptionsWorstFirstAndLive(t *testing.T) {
+	st := openDesk(t, 30)
+	m := start(t, st, 100, 30)
+	s := screen(m)
+	mustContain(t, s, "7 open", "lost 1", "Anna Müller")
+	if strings.Index(s, "lost") > strings.Index(s, "customs hold") {
+		t.Fatalf("lost should list above customs hold:\n%s", s)
+	}
+
+	// Select the third row, then let a worse exception arrive above it:
+	// the selection stays on the same exception, not the same line.
+	m = press(t, m, "down", "down")
+	before := m.(Model).top().(*exceptionsPane).selID
+	err := st.Update(func(tx *store.Tx) error {
+		e := store.Exception{Parcel: 20, Order: "1015", Kind: store.KindLost, OpenedAt: now.Add(-90 * time.Hour)}
+		return tx.OpenException(&e)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = settle(t, m, func() tea.Msg { return changedMsg{} })
+	p := m.(Model).top().(*exceptionsPane)
+	if p.selID != before || p.sel != 3 {
+		t.Errorf("after refresh selection is %d at row %d, want %d at row 3", p.selID, p.sel, before)
+	}
+	mustContain(t, screen(m), "8 open", "lost 2")
+}
+
+// The pane holds a window, not the list: moving past its last row reads
+// the next row from the store and slides the window.
+func TestExceptionsScrollBeyondWindow(t *testing.T) {
+	st := openDesk(t, 30)
+	m := start(t, st, 100, 12)
+	p := m.(Model).top().(*exceptionsPane)
+	size := p.pageSize()
+	if size >= len(troubles) {
+		t.Fatalf("window of %d rows holds all %d exceptions; test needs a smaller screen", size, len(troubles))
+	}
+	for range len(troubles) + 2 {
+		m = press(t, m, "down")
+	}
+	p = m.(Model).top().(*exceptionsPane)
+	last := troubles[len(troubles)-1].kind
+	if got := p.rows[p.sel].Exception.Kind; got != last {
+		t.Errorf("after scrolling to the end selected %s, want %s", got, last)
+	}
+	if len(p.rows) != size {
+		t.Errorf("window holds %d rows, want %d", len(p.rows), size)
+	}
+	m = press(t, m, "g")
+	p = m.(Model).top().(*exceptionsPane)
+	if p.sel != 0 || p.rows[0].Exception.Kind != store.KindLost {
+		t.Errorf("g did not return to the top: row %d, %s", p.sel, p.rows[0].Exception.Kind)
+	}
+}
+
+// The call flow: search by order number, open it, open a parcel, walk back.
+func TestSearchDrillDownAndBack(t *testing.T) {
+	m := start(t, openDesk(t, 30), 100, 30)
+	m = press(t, m, "/")
+	m = typeText(t, m, "1004")
+	mustContain(t, screen(m), "Exceptions › Search", "1004", "Karl Schröder", "order number")
+	m = press(t, m, "enter")
+	s := screen(m)
+	mustContain(t, s, "Exceptions › Order 1004", "c3@example.com", "00340430000000001004", "customs hold")
+	if strings.Contains(s, "Search") {
+		t.Errorf("search box still stacked under the order:\n%s", s)
+	}
+	m = press(t, m, "enter")
+	mustContain(t, screen(m), "› Parcel 00340430000000001004", "Bochum", "dhl/transit", "in transit")
+	m = press(t, m, "esc")
+	mustContain(t, screen(m), "Exceptions › Order 1004")
+	m = press(t, m, "esc")
+	mustContain(t, screen(m), "Kind", "7 open")
+	if len(m.(Model).stack) != 1 {
+		t.Errorf("stack depth %d after walking back", len(m.(Model).stack))
+	}
+}
+
+func TestSearchByTrackingWithSpacesAndNoMatch(t *testing.T) {
+	m := start(t, openDesk(t, 30), 100, 30)
+	m = press(t, m, "/")
+	m = typeText(t, m, "0034 0431 0000 0000 1008")
+	mustContain(t, screen(m), "1008", "tracking number =")
+	m = press(t, m, "esc", "/")
+	m = typeText(t, m, "qqq")
+	mustContain(t, screen(m), `No order matches "qqq"`)
+	if _, ok := m.(Model).top().(*searchPane); !ok {
+		t.Fatal("typing q in the search box left it: q must be text there")
+	}
+}
+
+func TestEnterOnExceptionOpensItsOrder(t *testing.T) {
+	m := start(t, openDesk(t, 30), 100, 30)
+	m = press(t, m, "enter")
+	mustContain(t, screen(m), "Exceptions › Order 1001", "Anna Müller", "lost")
+}
+
+func TestHelpAndQuit(t *testing.T) {
+	m := start(t, openDesk(t, 3), 100, 30)
+	mustContain(t, screen(m), "? help", "q quit")
+	m = press(t, m, "?")
+	mustContain(t, screen(m), "page down", "first", "last")
+	_, cmd := m.Update(keyPress("q"))
+	if cmd == nil {
+		t.Fatal("q returned no command")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("q did not quit")
+	}
+}
+
+func TestTooSmallTerminal(t *testing.T) {
+	m := start(t, openDesk(t, 3), 40, 10)
+	mustContain(t, screen(m), "Terminal too small", "60×12", "40×10")
+	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 100, Height: 30} })
+	mustContain(t, screen(m), "Exceptions", "Anna Müller")
+}
+
+// A load answered after a newer one was asked for must not overwrite it.
+func TestStaleLoadIsDropped(t *testing.T) {
+	st := openDesk(t, 30)
+	p := newExceptionsPane(st, clock, NewStyles(true))
+	p.SetSize(98, 20)
+	stale := p.Reload()
+	fresh := p.Reload()
+	p.Update(fresh())
+	rows := len(p.rows)
+	msg := stale().(exceptionsMsg)
+	msg.rows = nil
+	p.Update(msg)
+	if len(p.rows) != rows {
+		t.Errorf("stale load replaced %d rows with %d", rows, len(p.rows))
+	}
+}
+
+func TestEmptyDesk(t *testing.T) {
+	m := start(t, openDesk(t, 0), 100, 30)
+	mustContain(t, screen(m), "No open exceptions", "0 open")
+}

@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"sync/atomic"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wismo/wismo/store"
+)
+
+// Source is what the desk reads. *store.Store is one; the UI holds nothing
+// else of the store.
+type Source interface {
+	ExceptionsAfter(from store.Cursor, n int) ([]store.ExceptionRow, error)
+	ExceptionsBefore(from store.Cursor, n int) ([]store.ExceptionRow, error)
+	ExceptionCounts() (map[store.ExceptionKind]int, error)
+	Search(query string, limit int) ([]store.SearchHit, error)
+	Order(number string) (store.OrderDetail, error)
+	Parcel(id store.ParcelID) (store.ParcelDetail, error)
+}
+
+// Pane is one screen of the desk. Every pane keeps the same contract so the
+// root can route to it without knowing what it shows.
+type Pane interface {
+	help.KeyMap
+	// Title names the pane in the breadcrumbs.
+	Title() string
+	// Reload asks for the pane's data again.
+	Reload() tea.Cmd
+	Update(tea.Msg) (Pane, tea.Cmd)
+	View() string
+	SetSize(width, height int)
+}
+
+// typist is a pane whose text box takes every key, so the root's
+// single-letter keys must not fire.
+type typist interface{ Typing() bool }
+
+// tag identifies one load: which pane asked and which of its loads it was.
+// A result whose tag is not the pane's latest is stale and dropped.
+type tag struct {
+	pane, gen uint64
+}
+
+// paneIDs hands out pane identities, as bubbles' spinner does for its ids.
+var paneIDs atomic.Uint64
+
+// loads is a pane's load bookkeeping.
+type loads struct {
+	id, gen uint64
+}
+
+func newLoads() loads { return loads{id: paneIDs.Add(1)} }
+
+// next starts a new load, making every earlier one stale.
+func (l *loads) next() tag {
+	l.gen++
+	return tag{pane: l.id, gen: l.gen}
+}
+
+// current reports whether t is the latest load.
+func (l loads) current(t tag) bool { return t == tag{pane: l.id, gen: l.gen} }
+
+// Messages the root and panes exchange.
+type (
+	// changedMsg says the store committed something.
+	changedMsg struct{}
+	// tickMsg carries the desk clock's time, once a second.
+	tickMsg struct{ now time.Time }
+	// countsMsg carries the header's exception counts.
+	countsMsg struct {
+		counts map[store.ExceptionKind]int
+		err    error
+	}
+	// openOrderMsg asks the root to show an order; replace swaps it for
+	// the top pane (the search box) instead of stacking on it.
+	openOrderMsg struct {
+		number  string
+		replace bool
+	}
+	// openParcelMsg asks the root to show a parcel's timeline.
+	openParcelMsg struct{ id store.ParcelID }
+	// closeMsg asks the root to pop the top pane.
+	closeMsg struct{}
+	// errMsg reports a failure for the status line.
+	errMsg struct{ err error }
+)
+
+// emit returns a command that delivers msg.
+func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

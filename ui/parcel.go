@@ -1,0 +1,191 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/table"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/wismo/wismo/store"
+)
+
+var timelineColumns = []column{
+	{title: "Carrier time", width: 19},
+	{title: "UTC", width: 12},
+	{title: "Where", width: 14},
+	{title: "Code", width: 9},
+	{title: "Status", width: 20},
+	{title: "Carrier text", width: 12, flex: true},
+}
+
+// parcelPane is one parcel's timeline, newest first, with why each event
+// means what it means: raw code, normalized status, mapping rule.
+type parcelPane struct {
+	src    Source
+	now    func() time.Time
+	styles *Styles
+	keys   ListKeys
+	loads  loads
+	id     store.ParcelID
+	table  table.Model
+
+	detail        store.ParcelDetail
+	events        []store.Event // newest first, as rows
+	clock         time.Time
+	err           error
+	ready         bool
+	width, height int
+}
+
+// parcelMsg carries a loaded parcel.
+type parcelMsg struct {
+	tag
+	detail store.ParcelDetail
+	now    time.Time
+	err    error
+}
+
+func newParcelPane(src Source, now func() time.Time, styles *Styles, id store.ParcelID) *parcelPane {
+	p := &parcelPane{src: src, now: now, styles: styles, keys: DefaultListKeys(""), loads: newLoads(), id: id}
+	p.keys.Open.SetEnabled(false)
+	p.table = table.New(table.WithStyles(styles.Table), table.WithFocused(true))
+	return p
+}
+
+func (p *parcelPane) Title() string {
+	if p.detail.Parcel.TrackingNumber != "" {
+		return "Parcel " + p.detail.Parcel.TrackingNumber
+	}
+	return "Parcel"
+}
+
+func (p *parcelPane) ShortHelp() []key.Binding { return p.keys.Short() }
+
+func (p *parcelPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.keys.Full()} }
+
+func (p *parcelPane) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.table.SetColumns(layoutColumns(timelineColumns, w))
+	p.table.SetWidth(w)
+	p.layout()
+}
+
+// layout gives the timeline what the summary and the event line leave.
+func (p *parcelPane) layout() {
+	used := lipgloss.Height(p.summary()) + lipgloss.Height(p.eventLine()) + 2
+	p.table.SetHeight(max(p.height-used, 3))
+}
+
+func (p *parcelPane) Reload() tea.Cmd {
+	t, src, now, id := p.loads.next(), p.src, p.now, p.id
+	return func() tea.Msg {
+		d, err := src.Parcel(id)
+		return parcelMsg{tag: t, detail: d, now: now(), err: err}
+	}
+}
+
+func (p *parcelPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case parcelMsg:
+		if p.loads.current(msg.tag) {
+			p.loaded(msg)
+		}
+	case changedMsg:
+		return p, p.Reload()
+	case tickMsg:
+		p.clock = msg.now
+	case tea.KeyPressMsg:
+		var cmd tea.Cmd
+		p.table, cmd = p.table.Update(msg)
+		p.layout()
+		return p, cmd
+	}
+	return p, nil
+}
+
+func (p *parcelPane) loaded(msg parcelMsg) {
+	p.ready, p.err, p.clock = true, msg.err, msg.now
+	if msg.err != nil {
+		return
+	}
+	// A new event lands on top; keep the cursor on the event it was on.
+	shift := len(msg.detail.Events) - len(p.events)
+	p.detail = msg.detail
+	p.events = p.events[:0]
+	for i := len(msg.detail.Events) - 1; i >= 0; i-- {
+		p.events = append(p.events, msg.detail.Events[i])
+	}
+	rows := make([]table.Row, len(p.events))
+	for i, e := range p.events {
+		rows[i] = table.Row{
+			e.LocalTime, e.Time.UTC().Format("02 Jan 15:04"), e.Location.City, e.RawCode,
+			statusLabel(e.Status, e.Reason), e.RawText,
+		}
+	}
+	cursor := p.table.Cursor()
+	p.table.SetRows(rows)
+	if shift > 0 && cursor > 0 {
+		cursor += shift
+	}
+	p.table.SetCursor(cursor)
+	p.layout()
+}
+
+func (p *parcelPane) summary() string {
+	if !p.ready || p.err != nil {
+		return ""
+	}
+	pc := p.detail.Parcel
+	left := fields(p.styles,
+		field{"Tracking", pc.TrackingNumber},
+		field{"Carrier", pc.Carrier + " " + pc.Service},
+		field{"Order", pc.Order},
+		field{"Status", fmt.Sprintf("%s, %s ago", statusLabel(pc.Status, pc.Reason), ago(p.clock, pc.StatusAt))},
+		field{"Last scan", ago(p.clock, pc.LastEventAt) + " ago"},
+	)
+	right := fields(p.styles,
+		field{"ETA", day(pc.EstimatedDelivery)},
+		field{"Promised", day(pc.PromisedBy)},
+		field{"Polled", ago(p.clock, pc.LastPolledAt) + " ago"},
+		field{"Feed error", pc.LastError},
+	)
+	out := columns2(p.styles, p.width, left, right)
+	if e := p.detail.Exception; e != nil {
+		sev := p.styles.Severity[e.Severity]
+		out = lipgloss.JoinVertical(lipgloss.Left, out, "",
+			sev.Render("⚠ "+kindLabel(e.Kind))+p.styles.Subtle.Render(fmt.Sprintf(" open %s · %s · rule %s", ago(p.clock, e.OpenedAt), e.Detail, e.Rule)))
+	}
+	return out
+}
+
+// eventLine explains the selected event in full: the carrier's code and
+// text, what wismo made of it and which rule said so.
+func (p *parcelPane) eventLine() string {
+	i := p.table.Cursor()
+	if i < 0 || i >= len(p.events) {
+		return ""
+	}
+	e := p.events[i]
+	zone := "zone known"
+	if !e.TZKnown {
+		zone = "zone guessed"
+	}
+	return p.styles.Subtle.Width(p.width).Render(fmt.Sprintf("%s %q → %s by %s · %s (%s) · %s",
+		e.RawCode, e.RawText, statusLabel(e.Status, e.Reason), e.Rule, stamp(e.Time), zone, e.Source))
+}
+
+func (p *parcelPane) View() string {
+	switch {
+	case p.err != nil:
+		return p.styles.ErrorMsg.Render(fmt.Sprintf("Could not read parcel: %v", p.err))
+	case !p.ready:
+		return p.styles.Empty.Render("Loading timeline…")
+	case len(p.events) == 0:
+		return lipgloss.JoinVertical(lipgloss.Left, p.summary(), "",
+			p.styles.Empty.Render("No scans yet: the carrier has not reported this parcel."))
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, p.summary(), "", p.table.View(), p.eventLine())
+}

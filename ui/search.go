@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/table"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/wismo/wismo/store"
+)
+
+// searchLimit caps the hits shown: an agent mid-call wants the one order,
+// and more than a screenful means the query needs another character.
+const searchLimit = 20
+
+var searchColumns = []column{
+	{title: "Order", width: 6},
+	{title: "Customer", width: 20},
+	{title: "Matched", width: 17},
+	{title: "Value", width: 22},
+	{title: "Placed", width: 10, flex: true},
+}
+
+// searchPane is the "/" box: it searches as the agent types and opens the
+// chosen order.
+type searchPane struct {
+	src    Source
+	styles *Styles
+	keys   SearchKeys
+	loads  loads
+	input  textinput.Model
+	table  table.Model
+	hits   []store.SearchHit
+	query  string // the query hits answers
+	err    error
+}
+
+// searchMsg carries the hits for query.
+type searchMsg struct {
+	tag
+	query string
+	hits  []store.SearchHit
+	err   error
+}
+
+func newSearchPane(src Source, styles *Styles) *searchPane {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "order number or tracking number"
+	in.Focus()
+	p := &searchPane{src: src, styles: styles, keys: DefaultSearchKeys(), loads: newLoads(), input: in}
+	p.table = table.New(table.WithStyles(styles.Table), table.WithFocused(true))
+	return p
+}
+
+func (p *searchPane) Title() string { return "Search" }
+
+// Typing: every letter belongs to the query.
+func (p *searchPane) Typing() bool { return true }
+
+func (p *searchPane) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Open, p.keys.Close}
+}
+
+func (p *searchPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+func (p *searchPane) SetSize(w, h int) {
+	p.input.SetWidth(w - lipgloss.Width(p.input.Prompt) - 1)
+	p.table.SetColumns(layoutColumns(searchColumns, w))
+	p.table.SetWidth(w)
+	p.table.SetHeight(h - lipgloss.Height(p.input.View()) - 1)
+}
+
+// Reload repeats the current search.
+func (p *searchPane) Reload() tea.Cmd { return p.search(p.input.Value()) }
+
+func (p *searchPane) search(q string) tea.Cmd {
+	t, src := p.loads.next(), p.src
+	return func() tea.Msg {
+		if strings.TrimSpace(q) == "" {
+			return searchMsg{tag: t, query: q}
+		}
+		hits, err := src.Search(q, searchLimit)
+		return searchMsg{tag: t, query: q, hits: hits, err: err}
+	}
+}
+
+func (p *searchPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case searchMsg:
+		if p.loads.current(msg.tag) {
+			p.query, p.hits, p.err = msg.query, msg.hits, msg.err
+			p.sync()
+		}
+		return p, nil
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, p.keys.Close):
+			return p, emit(closeMsg{})
+		case key.Matches(msg, p.keys.Up):
+			p.table.MoveUp(1)
+			return p, nil
+		case key.Matches(msg, p.keys.Down):
+			p.table.MoveDown(1)
+			return p, nil
+		case key.Matches(msg, p.keys.Open):
+			if i := p.table.Cursor(); i >= 0 && i < len(p.hits) {
+				return p, emit(openOrderMsg{number: p.hits[i].Order.Number, replace: true})
+			}
+			return p, nil
+		}
+	}
+	before := p.input.Value()
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	if p.input.Value() != before {
+		return p, tea.Batch(cmd, p.search(p.input.Value()))
+	}
+	return p, cmd
+}
+
+func (p *searchPane) sync() {
+	rows := make([]table.Row, len(p.hits))
+	for i, h := range p.hits {
+		match := h.Field
+		if h.Exact {
+			match += " ="
+		}
+		rows[i] = table.Row{h.Order.Number, h.Order.Customer.Name, match, h.Value, day(h.Order.PlacedAt)}
+	}
+	p.table.SetRows(rows)
+	p.table.SetCursor(0)
+}
+
+func (p *searchPane) View() string {
+	var body string
+	switch {
+	case p.err != nil:
+		body = p.styles.ErrorMsg.Render("Search failed: " + p.err.Error())
+	case strings.TrimSpace(p.query) == "":
+		body = p.styles.Empty.Render("Type an order number or a tracking number (spaces and case do not matter).")
+	case len(p.hits) == 0:
+		body = p.styles.Empty.Render(fmt.Sprintf("No order matches %q.", p.query))
+	default:
+		body = p.table.View()
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, p.input.View(), "", body)
+}

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"image/color"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/table"
+	"charm.land/lipgloss/v2"
+
+	"github.com/wismo/wismo/store"
+)
+
+// Theme is the palette by role. Panes never name a colour, only a role.
+type Theme struct {
+	Text, Subtle, Accent, OK, Warn, Error, Critical, Border color.Color
+}
+
+// NewTheme picks each role's colour for a light or dark background.
+func NewTheme(isDark bool) Theme {
+	ld := lipgloss.LightDark(isDark)
+	return Theme{
+		Text:     ld(lipgloss.Color("#1F1F1F"), lipgloss.Color("#E4E4E4")),
+		Subtle:   ld(lipgloss.Color("#7A7A7A"), lipgloss.Color("#8A8A8A")),
+		Accent:   ld(lipgloss.Color("#5A3FD6"), lipgloss.Color("#9E8CFF")),
+		OK:       ld(lipgloss.Color("#1A7F37"), lipgloss.Color("#5FD07A")),
+		Warn:     ld(lipgloss.Color("#9A6700"), lipgloss.Color("#E8B931")),
+		Error:    ld(lipgloss.Color("#C4432B"), lipgloss.Color("#FF8A65")),
+		Critical: ld(lipgloss.Color("#B00020"), lipgloss.Color("#FF4D6A")),
+		Border:   ld(lipgloss.Color("#C8C8C8"), lipgloss.Color("#444444")),
+	}
+}
+
+// Styles are every style the UI draws with, built once per theme.
+type Styles struct {
+	Theme    Theme
+	App      lipgloss.Style
+	Title    lipgloss.Style
+	Crumb    lipgloss.Style
+	CrumbSep lipgloss.Style
+	Header   lipgloss.Style
+	Count    lipgloss.Style
+	Footer   lipgloss.Style
+	Status   lipgloss.Style
+	ErrorMsg lipgloss.Style
+	Label    lipgloss.Style
+	Value    lipgloss.Style
+	Subtle   lipgloss.Style
+	Section  lipgloss.Style
+	Box      lipgloss.Style
+	Gutter   lipgloss.Style
+	Empty    lipgloss.Style
+	Severity map[store.Severity]lipgloss.Style
+	Table    table.Styles
+	Help     help.Styles
+}
+
+// NewStyles builds the styles for a light or dark terminal.
+func NewStyles(isDark bool) *Styles {
+	t := NewTheme(isDark)
+	base := lipgloss.NewStyle().Foreground(t.Text)
+	s := &Styles{
+		Theme:    t,
+		App:      lipgloss.NewStyle().Padding(0, 1),
+		Title:    lipgloss.NewStyle().Bold(true).Foreground(t.Accent),
+		Crumb:    base.Bold(true),
+		CrumbSep: lipgloss.NewStyle().Foreground(t.Subtle),
+		Header:   lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderBottom(true).BorderForeground(t.Border),
+		Count:    lipgloss.NewStyle().Foreground(t.Subtle),
+		Footer:   lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderTop(true).BorderForeground(t.Border),
+		Status:   lipgloss.NewStyle().Foreground(t.Subtle),
+		ErrorMsg: lipgloss.NewStyle().Foreground(t.Error).Bold(true),
+		Label:    lipgloss.NewStyle().Foreground(t.Subtle),
+		Value:    base,
+		Subtle:   lipgloss.NewStyle().Foreground(t.Subtle),
+		Section:  lipgloss.NewStyle().Bold(true).Foreground(t.Accent).MarginTop(1),
+		Box:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(0, 1),
+		Gutter:   lipgloss.NewStyle().PaddingRight(4),
+		Empty:    lipgloss.NewStyle().Foreground(t.Subtle).Italic(true).Padding(1, 2),
+		Severity: map[store.Severity]lipgloss.Style{
+			store.SeverityCritical: lipgloss.NewStyle().Foreground(t.Critical).Bold(true),
+			store.SeverityHigh:     lipgloss.NewStyle().Foreground(t.Error),
+			store.SeverityMedium:   lipgloss.NewStyle().Foreground(t.Warn),
+			store.SeverityLow:      lipgloss.NewStyle().Foreground(t.Subtle),
+		},
+		Table: table.Styles{
+			Header: lipgloss.NewStyle().Bold(true).Foreground(t.Subtle).Padding(0, 1).
+				BorderStyle(lipgloss.NormalBorder()).BorderBottom(true).BorderForeground(t.Border),
+			Cell:     lipgloss.NewStyle().Padding(0, 1),
+			Selected: lipgloss.NewStyle().Bold(true).Foreground(t.Text).Reverse(true),
+		},
+		Help: help.DefaultStyles(isDark),
+	}
+	return s
+}
