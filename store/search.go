@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/binary"
 	"strings"
 	"unicode"
@@ -88,56 +89,61 @@ type SearchHit struct {
 // Search finds orders by order number or tracking number, exact matches
 // first, then prefix matches, at most limit hits and each order once.
 func (s *Store) Search(query string, limit int) ([]SearchHit, error) {
-	var hits []SearchHit
+	r := hitList{limit: limit, seen: map[string]bool{}}
 	err := s.View(func(tx *Tx) error {
-		seen := map[string]bool{}
-		add := func(h SearchHit) bool {
-			if !seen[h.Order.Number] {
-				seen[h.Order.Number] = true
-				hits = append(hits, h)
-			}
-			return len(hits) < limit
-		}
 		for _, exact := range []bool{true, false} {
-			if !tx.searchOrders(foldOrderNumber(query), exact, limit, add) ||
-				!tx.searchTracking(foldTracking(query), exact, limit, add) {
-				return nil
+			if err := tx.searchOrders(foldOrderNumber(query), exact, &r); err != nil || r.full() {
+				return err
+			}
+			if err := tx.searchTracking(foldTracking(query), exact, &r); err != nil || r.full() {
+				return err
 			}
 		}
 		return nil
 	})
-	return hits, err
+	return r.hits, err
 }
 
-// searchOrders offers orders matching q by number to add; it reports
-// whether add wants more.
-func (t *Tx) searchOrders(q []byte, exact bool, limit int, add func(SearchHit) bool) bool {
-	for _, n := range t.ordersByNumber(q, exact, limit) {
+// hitList collects search hits, each order once, up to a limit.
+type hitList struct {
+	limit int
+	seen  map[string]bool
+	hits  []SearchHit
+}
+
+func (r *hitList) add(h SearchHit) {
+	if !r.seen[h.Order.Number] && !r.full() {
+		r.seen[h.Order.Number] = true
+		r.hits = append(r.hits, h)
+	}
+}
+
+func (r *hitList) full() bool { return len(r.hits) >= r.limit }
+
+// searchOrders adds the orders whose number matches q.
+func (t *Tx) searchOrders(q []byte, exact bool, r *hitList) error {
+	for _, n := range t.ordersByNumber(q, exact, r.limit) {
 		o, err := t.Order(n)
 		if err != nil {
-			continue
+			return fmt.Errorf("order index entry %q: %w", n, err)
 		}
-		if !add(SearchHit{Order: o, Field: "order number", Value: n, Exact: exact}) {
-			return false
-		}
+		r.add(SearchHit{Order: o, Field: "order number", Value: n, Exact: exact})
 	}
-	return true
+	return nil
 }
 
-// searchTracking offers the orders of parcels matching q by tracking number.
-func (t *Tx) searchTracking(q []byte, exact bool, limit int, add func(SearchHit) bool) bool {
-	for _, id := range t.parcelsByTracking(q, exact, limit) {
+// searchTracking adds the orders of parcels whose tracking number matches q.
+func (t *Tx) searchTracking(q []byte, exact bool, r *hitList) error {
+	for _, id := range t.parcelsByTracking(q, exact, r.limit) {
 		p, err := t.Parcel(id)
 		if err != nil {
-			continue
+			return fmt.Errorf("tracking index entry %d: %w", id, err)
 		}
 		o, err := t.Order(p.Order)
 		if err != nil {
-			continue
+			return fmt.Errorf("parcel %s order %q: %w", p.TrackingNumber, p.Order, err)
 		}
-		if !add(SearchHit{Order: o, Field: "tracking number", Value: p.TrackingNumber, Exact: exact}) {
-			return false
-		}
+		r.add(SearchHit{Order: o, Field: "tracking number", Value: p.TrackingNumber, Exact: exact})
 	}
-	return true
+	return nil
 }
