@@ -2,8 +2,8 @@ package store
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/binary"
+	"fmt"
 	"strings"
 	"unicode"
 
