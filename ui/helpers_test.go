@@ -38,7 +38,7 @@ var troubles = []struct {
 // openDesk stores n orders of one or two parcels; the first len(troubles)
 // orders each carry one exception. Order numbers run from 1001; parcel j
 // of order N has tracking number 0034043j00000000N.
-func openDesk(t *testing.T, n int) *store.Store {
+func openDesk(t testing.TB, n int) *store.Store {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "wismo.db"), store.Options{NoSync: true})
 	if err != nil {
@@ -100,7 +100,7 @@ var customers = []string{"Anna Müller", "Jonas Weber", "Zoë Dubois", "Karl Sch
 // settle runs cmd and every command it leads to, feeding each message back
 // into m. Commands that block (waiting for a store change, the clock tick)
 // are dropped after a short grace: a test drives time itself.
-func settle(t *testing.T, m tea.Model, cmd tea.Cmd) tea.Model {
+func settle(t testing.TB, m tea.Model, cmd tea.Cmd) tea.Model {
 	t.Helper()
 	pending := []tea.Cmd{cmd}
 	for len(pending) > 0 {
@@ -171,7 +171,7 @@ func screen(m tea.Model) string {
 }
 
 // start builds a desk of size w×h over st and runs its first loads.
-func start(t *testing.T, st *store.Store, w, h int) tea.Model {
+func start(t testing.TB, st *store.Store, w, h int) tea.Model {
 	t.Helper()
 	ch, cancel := st.Subscribe()
 	t.Cleanup(cancel)
