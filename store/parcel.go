@@ -53,9 +53,11 @@ type Parcel struct {
 }
 
 // Watched reports whether the parcel is one a stall rule watches: scanned,
-// not finished, and not already an open exception.
+// not finished, not already an open exception, and not waiting at a pickup
+// point, where days without a scan are the normal course.
 func (p Parcel) Watched() bool {
-	return !p.LastEventAt.IsZero() && !p.Status.Terminal() && p.Exception == 0
+	return !p.LastEventAt.IsZero() && !p.Status.Terminal() && p.Exception == 0 &&
+		p.Status != carriers.StatusAvailableForPickup
 }
 
 // Parcel reads one parcel.

@@ -21,8 +21,6 @@ func (t *Tracker) apply(tx *store.Tx, r pollResult, now time.Time) error {
 		p.PollFailures++
 		p.LastError = r.err.Error()
 		p.NextPollAt = now.Add(backoff(p.PollFailures))
-		t.log.Warn("poll failed", "carrier", p.Carrier, "tracking", p.TrackingNumber,
-			"failures", p.PollFailures, "err", r.err)
 		return tx.PutParcel(p)
 	}
 	p.PollFailures, p.LastError = 0, ""
@@ -46,11 +44,22 @@ func (t *Tracker) apply(tx *store.Tx, r pollResult, now time.Time) error {
 	return judge(tx, p, *changed, now)
 }
 
+// isNews reports whether a merge told anything new about a parcel: another
+// event now sets its status, or a scan is later than any seen before.
+func isNews(before, after store.Parcel) bool {
+	return after.LastEventAt.After(before.LastEventAt) ||
+		after.Status != before.Status || after.Reason != before.Reason ||
+		!after.StatusAt.Equal(before.StatusAt) || after.StatusText != before.StatusText
+}
+
 // merge adds events to a parcel's timeline, dropping ones already stored,
 // and re-derives the parcel's status from the whole timeline. It returns the
-// event that now sets the status, or nil if no event was new. The caller
-// writes p.
+// event that now sets the status when the merge brought news, else nil: late
+// copies of old events go on the timeline but must not re-run the exception
+// rules, which would clear a stall the parcel has not left or reopen an
+// exception an agent resolved. The caller writes p.
 func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, src store.Source) (*store.Event, error) {
+	before := *p
 	added := 0
 	for _, e := range events {
 		ok, err := tx.AddEvent(store.Event{Parcel: p.ID, Source: src, Event: e})
@@ -68,7 +77,11 @@ func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, src store.Sou
 	if err != nil {
 		return nil, err
 	}
-	return derive(p, timeline), nil
+	ev := derive(p, timeline)
+	if ev == nil || !isNews(before, *p) {
+		return nil, nil
+	}
+	return ev, nil
 }
 
 // derive sets the parcel's status from its timeline: the newest event that

@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,6 +33,7 @@ func (t *Tracker) PollDue(ctx context.Context) (int, error) {
 		// Shutting down: a cancelled request says nothing about the feed.
 		return 0, ctx.Err()
 	}
+	t.logFailures(due, results)
 	err = t.store.Update(func(tx *store.Tx) error {
 		for _, r := range results {
 			if err := t.apply(tx, r, now); err != nil {
@@ -73,6 +75,18 @@ func (t *Tracker) fetch(ctx context.Context, parcels []store.Parcel) []pollResul
 	}
 	g.Wait()
 	return results
+}
+
+// logFailures records failed polls before the write transaction opens, so
+// no file I/O happens while it is held. Not-found is no failure.
+func (t *Tracker) logFailures(due []store.Parcel, results []pollResult) {
+	for i, r := range results {
+		if r.err != nil && !errors.Is(r.err, carriers.ErrNotFound) {
+			p := due[i]
+			t.log.Warn("poll failed", "carrier", p.Carrier, "tracking", p.TrackingNumber,
+				"failures", p.PollFailures+1, "err", r.err)
+		}
+	}
 }
 
 func (t *Tracker) fetchOne(ctx context.Context, p store.Parcel) pollResult {

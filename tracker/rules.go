@@ -76,12 +76,12 @@ func (t *Tracker) Sweep() error {
 	now := t.now()
 	cutoff := now.Add(-t.cfg.StallAfter)
 	var silent []store.ParcelID
-	t.store.View(func(tx *store.Tx) error {
+	err := t.store.View(func(tx *store.Tx) error {
 		silent = tx.ParcelsSilentSince(cutoff, t.cfg.Batch)
 		return nil
 	})
-	if len(silent) == 0 {
-		return nil
+	if err != nil || len(silent) == 0 {
+		return err
 	}
 	return t.store.Update(func(tx *store.Tx) error {
 		for _, id := range tx.ParcelsSilentSince(cutoff, t.cfg.Batch) {

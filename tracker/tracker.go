@@ -11,7 +11,7 @@ import (
 
 // Config tunes the tracker. Durations named "after" or "cadence" are in the
 // tracker's clock (simulated time in the demo); Tick and SweepEvery are
-// wall-clock.
+// wall-clock. A field left zero takes its DefaultConfig value.
 type Config struct {
 	// Workers is how many carrier requests run at once.
 	Workers int
@@ -47,13 +47,39 @@ type Tracker struct {
 }
 
 // New returns a tracker over st that asks the given carriers, reading time
-// from now.
+// from now. A nil log discards.
 func New(st *store.Store, trackers []carriers.Tracker, now func() time.Time, cfg Config, log *slog.Logger) *Tracker {
 	byName := make(map[string]carriers.Tracker, len(trackers))
 	for _, c := range trackers {
 		byName[c.Carrier()] = c
 	}
-	return &Tracker{store: st, carriers: byName, now: now, cfg: cfg, log: log}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Tracker{store: st, carriers: byName, now: now, cfg: cfg.withDefaults(), log: log}
+}
+
+// withDefaults fills zero fields from DefaultConfig: zero Workers would
+// block every poll round, zero Batch poll nothing, and a zero Tick or
+// SweepEvery make Run panic.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Workers <= 0 {
+		c.Workers = d.Workers
+	}
+	if c.Batch <= 0 {
+		c.Batch = d.Batch
+	}
+	if c.Tick <= 0 {
+		c.Tick = d.Tick
+	}
+	if c.SweepEvery <= 0 {
+		c.SweepEvery = d.SweepEvery
+	}
+	if c.StallAfter <= 0 {
+		c.StallAfter = d.StallAfter
+	}
+	return c
 }
 
 // Run polls and sweeps until ctx ends. Failures of single rounds are logged

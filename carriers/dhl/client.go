@@ -1,6 +1,7 @@
 package dhl
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -62,7 +63,7 @@ func (c *Client) track(ctx context.Context, trackingNumber string) (carriers.Shi
 	if err != nil {
 		return carriers.Shipment{}, err
 	}
-	if err := statusError(code, body); err != nil {
+	if err := statusError(code, c.redact(body)); err != nil {
 		return carriers.Shipment{}, err
 	}
 	shipments, err := parseResponse(body)
@@ -95,6 +96,15 @@ func (c *Client) get(ctx context.Context, trackingNumber string) (int, []byte, e
 		return 0, nil, fmt.Errorf("HTTP %d: %w", resp.StatusCode, errTooLarge)
 	}
 	return resp.StatusCode, body, nil
+}
+
+// redact blanks the API key wherever a server echoes it back, so no error
+// built from the body can carry it into a log or onto a screen.
+func (c *Client) redact(body []byte) []byte {
+	if c.apiKey == "" {
+		return body
+	}
+	return bytes.ReplaceAll(body, []byte(c.apiKey), []byte("[redacted]"))
 }
 
 // statusError turns a non-2xx answer into an error. For 401/403 the body is

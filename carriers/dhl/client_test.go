@@ -123,6 +123,9 @@ func TestTrackServerErrors(t *testing.T) {
 		{"429 title only", reply(http.StatusTooManyRequests, "application/problem+json",
 			`{"title": "Too many requests", "status": 429}`), []string{"HTTP 429", "Too many requests"}},
 		{"502 html", reply(http.StatusBadGateway, "text/html", `<html>bad gateway</html>`), []string{"HTTP 502 Bad Gateway"}},
+		// A gateway that echoes the request's key must not put it in the error.
+		{"503 echoing the key", reply(http.StatusServiceUnavailable, "application/problem+json",
+			`{"detail": "upstream down for key `+testKey+`"}`), []string{"HTTP 503", "upstream down for key [redacted]"}},
 		{"200 malformed", reply(http.StatusOK, "application/json", `{"shipments": [`), []string{"malformed response"}},
 	}
 	for _, tt := range tests {
@@ -135,6 +138,9 @@ func TestTrackServerErrors(t *testing.T) {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("err = %q, want it to contain %q", err, want)
 				}
+			}
+			if strings.Contains(err.Error(), testKey) {
+				t.Errorf("error leaks the key: %v", err)
 			}
 		})
 	}

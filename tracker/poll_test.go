@@ -1,0 +1,152 @@
+package tracker
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/store"
+)
+
+// poll runs one round that must succeed and returns how many it polled.
+func poll(t *testing.T, tr *Tracker) int {
+	t.Helper()
+	n, err := tr.PollDue(context.Background())
+	if err != nil {
+		t.Fatalf("PollDue at %v: %v", tr.now(), err)
+	}
+	return n
+}
+
+func TestBadCarrierResponsesLoseNothing(t *testing.T) {
+	st := openStore(t)
+	f := newFeed(t)
+	clk := newClock(t0.Add(2 * time.Hour))
+	tr, logs := newTracker(st, clk, f.client())
+	id := addParcel(t, st, "JJD1", clk.Now())
+
+	// Not known yet: normal for a fresh label, not a failure.
+	poll(t, tr)
+	p := detail(t, st, id).Parcel
+	if p.PollFailures != 0 || p.LastError != "" || !p.NextPollAt.Equal(clk.Now().Add(2*time.Hour)) {
+		t.Fatalf("after 404: failures %d, error %q, next %v", p.PollFailures, p.LastError, p.NextPollAt)
+	}
+
+	f.set("JJD1", http.StatusOK, dhlBody(t, "JJD1", scan(0, "pre-transit", "Label"), scan(time.Hour, "transit", "Picked up")))
+	clk.Set(p.NextPollAt)
+	poll(t, tr)
+	good := detail(t, st, id)
+	if good.Parcel.Status != carriers.StatusInTransit || len(good.Events) != 2 {
+		t.Fatalf("after a good answer: %s with %d events", good.Parcel.Status, len(good.Events))
+	}
+
+	bad := []struct {
+		name, body, want string
+		code             int
+	}{
+		{"truncated JSON", `{"shipments": [{"id": "JJD1", "events": [{"timest`, "malformed response", http.StatusOK},
+		{"server error", `{"title": "Internal", "detail": "backend timeout"}`, "HTTP 500", http.StatusInternalServerError},
+		{"key refused", `{"title": "Unauthorized", "detail": "Invalid key ` + apiKey + `"}`, "API key refused", http.StatusUnauthorized},
+	}
+	var lastWait time.Duration
+	for i, b := range bad {
+		f.set("JJD1", b.code, b.body)
+		clk.Set(detail(t, st, id).Parcel.NextPollAt)
+		poll(t, tr)
+		d := detail(t, st, id)
+		p := d.Parcel
+		if p.Status != good.Parcel.Status || !p.StatusAt.Equal(good.Parcel.StatusAt) || !reflect.DeepEqual(d.Events, good.Events) {
+			t.Errorf("%s: parcel changed: %s at %v, %d events", b.name, p.Status, p.StatusAt, len(d.Events))
+		}
+		if p.PollFailures != i+1 || !strings.Contains(p.LastError, b.want) || strings.Contains(p.LastError, apiKey) {
+			t.Errorf("%s: failures %d, LastError %q; want %d and %q without the key", b.name, p.PollFailures, p.LastError, i+1, b.want)
+		}
+		wait := p.NextPollAt.Sub(clk.Now())
+		if wait <= lastWait {
+			t.Errorf("%s: next poll in %v, want more than the previous %v", b.name, wait, lastWait)
+		}
+		lastWait = wait
+	}
+	if n := strings.Count(logs.String(), "tracking=JJD1"); n != len(bad) || strings.Contains(logs.String(), apiKey) {
+		t.Errorf("log names the parcel %d times (want %d) or leaks the key:\n%s", n, len(bad), logs)
+	}
+
+	f.set("JJD1", http.StatusOK, dhlBody(t, "JJD1", scan(0, "pre-transit", "Label"), scan(time.Hour, "transit", "Picked up"),
+		scan(20*time.Hour, "transit", "The shipment has been loaded onto the delivery vehicle")))
+	clk.Set(detail(t, st, id).Parcel.NextPollAt)
+	poll(t, tr)
+	d := detail(t, st, id)
+	if d.Parcel.PollFailures != 0 || d.Parcel.LastError != "" || len(d.Events) != 3 ||
+		d.Parcel.Status != carriers.StatusOutForDelivery {
+		t.Errorf("after recovery: failures %d, error %q, %d events, %s",
+			d.Parcel.PollFailures, d.Parcel.LastError, len(d.Events), d.Parcel.Status)
+	}
+}
+
+func TestBackoffGrowsToACap(t *testing.T) {
+	want := []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour, 6 * time.Hour, 6 * time.Hour}
+	for i, w := range want {
+		if got := backoff(i + 1); got != w {
+			t.Errorf("backoff(%d) = %v, want %v", i+1, got, w)
+		}
+	}
+	if got := backoff(1000); got != 6*time.Hour {
+		t.Errorf("backoff(1000) = %v, want the 6 h cap", got)
+	}
+}
+
+func TestCancelledPollWritesNothing(t *testing.T) {
+	st := openStore(t)
+	f := newFeed(t)
+	clk := newClock(t0.Add(2 * time.Hour))
+	tr, logs := newTracker(st, clk, f.client())
+	id := addParcel(t, st, "JJD1", t0)
+	f.set("JJD1", http.StatusOK, dhlBody(t, "JJD1", scan(time.Hour, "transit", "Picked up")))
+	before, commitsBefore := detail(t, st, id), commits(t, st)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	n, err := tr.PollDue(ctx)
+	if n != 0 || !errors.Is(err, context.Canceled) {
+		t.Errorf("PollDue = %d, %v; want 0, context.Canceled", n, err)
+	}
+	if after := detail(t, st, id); !reflect.DeepEqual(after, before) || commits(t, st) != commitsBefore {
+		t.Errorf("cancelled round wrote: %+v", after.Parcel)
+	}
+	if strings.Contains(logs.String(), "poll failed") {
+		t.Errorf("cancelled round logged a feed failure:\n%s", logs)
+	}
+}
+
+// A carrier with no configured feed is a failure of that parcel only; the
+// rest of the round is written.
+func TestParcelWithoutFeedFailsAlone(t *testing.T) {
+	st := openStore(t)
+	f := newFeed(t)
+	clk := newClock(t0.Add(2 * time.Hour))
+	tr, _ := newTracker(st, clk, f.client())
+	good := addParcel(t, st, "JJD1", t0)
+	var orphan store.Parcel
+	err := st.Update(func(tx *store.Tx) error {
+		orphan = store.Parcel{Carrier: "ups", TrackingNumber: "1Z1", Order: "#1Z1", NextPollAt: t0}
+		return tx.CreateParcel(&orphan)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.set("JJD1", http.StatusOK, dhlBody(t, "JJD1", scan(time.Hour, "transit", "Picked up")))
+	if n := poll(t, tr); n != 2 {
+		t.Fatalf("polled %d, want 2", n)
+	}
+	if p := detail(t, st, good).Parcel; p.Status != carriers.StatusInTransit {
+		t.Errorf("good parcel %s, want in_transit", p.Status)
+	}
+	if p := detail(t, st, orphan.ID).Parcel; p.PollFailures != 1 || !strings.Contains(p.LastError, `"ups"`) {
+		t.Errorf("orphan: failures %d, error %q", p.PollFailures, p.LastError)
+	}
+}
