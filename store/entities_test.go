@@ -159,7 +159,7 @@ func TestDueAndSilentIndexesFollowTheParcel(t *testing.T) {
 
 	update(ids[0], func(p *Parcel) { p.Status, p.LastEventAt = carriers.StatusInTransit, t0 })
 	update(ids[1], func(p *Parcel) { p.Status, p.LastEventAt = carriers.StatusInTransit, t0.Add(time.Hour) })
-	update(ids[1], func(p *Parcel) { p.Status = carriers.StatusDelivered }) // finished: no longer watched
+	update(ids[1], func(p *Parcel) { p.Status = carriers.StatusDelivered })                             // finished: no longer watched
 	update(ids[2], func(p *Parcel) { p.Status, p.LastEventAt = carriers.StatusAvailableForPickup, t0 }) // waits, by design
 	var silent []ParcelID
 	s.View(func(tx *Tx) error { silent = tx.ParcelsSilentSince(t0.Add(10*time.Hour), 10); return nil })
