@@ -131,7 +131,7 @@ func runDemo(args []string, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	const apiKey = "demo-key"
-	carrier := sim.NewServer(world, clock.Now, sim.Options{APIKey: apiKey, ErrorRate: 0.005})
+	carrier := sim.NewServer(world, clock.Now, sim.Options{APIKey: apiKey, ErrorRate: 0.005, Log: log.With("component", "simulator")})
 	if err := carrier.Start(ctx); err != nil {
 		return err
 	}

@@ -110,22 +110,33 @@ func SortEvents(events []Event) {
 	slices.SortStableFunc(events, func(a, b Event) int { return a.Time.Compare(b.Time) })
 }
 
-// Fingerprint identifies an event across polls and feeds so duplicates can be
+// Fingerprint identifies an event across polls so duplicates can be
 // dropped: the same scan reported twice has the same code, text, minute and
 // city. The text is part of it because some carriers (DHL) send one coarse
-// code for many different scans.
+// code for many different scans. The minute is the carrier's own wall clock
+// when it gave one: the zone a naive time is resolved in is a guess that can
+// change between polls, and must not make one scan two.
 func (e Event) Fingerprint() uint64 {
 	h := fnv.New64a()
 	for _, s := range []string{
 		e.RawCode,
 		strings.ToLower(strings.TrimSpace(e.RawText)),
-		e.Time.UTC().Truncate(time.Minute).Format(time.RFC3339),
+		e.minute(),
 		strings.ToLower(e.Location.City),
 	} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
 	return h.Sum64()
+}
+
+// minute is the event's time to the minute: the carrier's wall clock string
+// ("2024-03-05T10:12") when it has one in ISO form, else the UTC instant.
+func (e Event) minute() string {
+	if len(e.LocalTime) >= 16 && e.LocalTime[10] == 'T' && e.LocalTime[13] == ':' {
+		return e.LocalTime[:16]
+	}
+	return e.Time.UTC().Truncate(time.Minute).Format(time.RFC3339)
 }
 
 // Terminal reports whether a parcel in status s has ended its journey: no

@@ -10,6 +10,7 @@ var (
 	bucketOrders      = []byte("orders")
 	bucketParcels     = []byte("parcels")
 	bucketEvents      = []byte("events")
+	bucketEventPrints = []byte("event_prints")
 	bucketExceptions  = []byte("exceptions")
 	bucketIdxOrder    = []byte("idx_order")
 	bucketIdxTracking = []byte("idx_tracking")
@@ -21,7 +22,7 @@ var (
 
 // allBuckets lists every bucket Open creates, in one transaction.
 var allBuckets = [][]byte{
-	bucketMeta, bucketOrders, bucketParcels, bucketEvents, bucketExceptions,
+	bucketMeta, bucketOrders, bucketParcels, bucketEvents, bucketEventPrints, bucketExceptions,
 	bucketIdxOrder, bucketIdxTracking, bucketIdxDue, bucketIdxLastScan,
 	bucketIdxOpenExc, bucketStats,
 }

@@ -16,6 +16,7 @@
 //	orders          order number                         -> Order
 //	parcels         parcel id (8)                        -> Parcel
 //	events          parcel id (8) | time (8) | print (8) -> Event
+//	event_prints    parcel id (8) | print (8)            -> time (8)  (dedupe)
 //	exceptions      exception id (8)                     -> Exception
 //	idx_order       folded order number \0 order number  -> nil
 //	idx_tracking    folded tracking number \0 parcel id  -> nil

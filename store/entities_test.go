@@ -291,3 +291,55 @@ func parcelsOf(rows []ExceptionRow) []ParcelID {
 	}
 	return out
 }
+
+// A naive carrier time resolved in another zone on a later poll is still
+// the same scan.
+func TestDedupeSurvivesAZoneReguess(t *testing.T) {
+	s := openTemp(t)
+	id := seed(t, s, "T1")[0]
+	scan := carriers.Event{Time: t0, LocalTime: "2026-03-05T09:00:00", RawCode: "transit", RawText: "processed"}
+	reguessed := scan
+	reguessed.Time = t0.Add(time.Hour)
+	var added []bool
+	err := s.Update(func(tx *Tx) error {
+		for _, e := range []carriers.Event{scan, reguessed} {
+			ok, err := tx.AddEvent(Event{Parcel: id, Event: e})
+			if err != nil {
+				return err
+			}
+			added = append(added, ok)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(added, []bool{true, false}) {
+		t.Errorf("added = %v, want the re-guessed copy dropped", added)
+	}
+}
+
+func TestParcelIdentityCannotChange(t *testing.T) {
+	s := openTemp(t)
+	id := seed(t, s, "T1")[0]
+	for name, change := range map[string]func(*Parcel){
+		"carrier":  func(p *Parcel) { p.Carrier = "ups" },
+		"tracking": func(p *Parcel) { p.TrackingNumber = "T2" },
+		"order":    func(p *Parcel) { p.Order = "#9" },
+	} {
+		err := s.Update(func(tx *Tx) error {
+			p, err := tx.Parcel(id)
+			if err != nil {
+				return err
+			}
+			change(&p)
+			return tx.PutParcel(p)
+		})
+		if err == nil {
+			t.Errorf("changing the %s was accepted", name)
+		}
+	}
+	if hits, _ := s.Search("T1", 5); len(hits) != 1 {
+		t.Errorf("tracking index disturbed: %d hits", len(hits))
+	}
+}

@@ -24,20 +24,28 @@ type Event struct {
 	carriers.Event
 }
 
-// eventKey orders a parcel's events by time; the fingerprint makes the same
-// scan reported twice land on the same key.
-func eventKey(e Event) []byte {
-	return join(u64(uint64(e.Parcel)), timeKey(e.Time), u64(e.Fingerprint()))
+// eventKey orders a parcel's events by time, the fingerprint breaking ties.
+func eventKey(e Event, print uint64) []byte {
+	return join(u64(uint64(e.Parcel)), timeKey(e.Time), u64(print))
 }
 
 // AddEvent stores e unless the same event is already stored; it reports
-// whether e was new.
+// whether e was new. Sameness is the event's fingerprint, kept in its own
+// bucket: the time a carrier's naive timestamp resolves to may move between
+// polls, the fingerprint does not.
 func (t *Tx) AddEvent(e Event) (bool, error) {
-	k := eventKey(e)
-	if t.bucket(bucketEvents).Get(k) != nil {
+	print := e.Fingerprint()
+	pk := join(u64(uint64(e.Parcel)), u64(print))
+	prints := t.bucket(bucketEventPrints)
+	if prints.Get(pk) != nil {
 		return false, nil
 	}
-	return true, t.put(bucketEvents, k, e)
+	// The value (the event's time) is never empty: bbolt's Get cannot tell
+	// an empty value from a missing key.
+	if err := prints.Put(pk, timeKey(e.Time)); err != nil {
+		return false, err
+	}
+	return true, t.put(bucketEvents, eventKey(e, print), e)
 }
 
 // Events returns a parcel's events, oldest first.

@@ -163,6 +163,9 @@ func (t *Tx) ResolveException(id ExceptionID, at time.Time, resolution string) e
 	if err != nil {
 		return fmt.Errorf("exception %d parcel %d: %w", id, e.Parcel, err)
 	}
+	if p.Exception != id {
+		return fmt.Errorf("exception %d is not parcel %d's open exception (%d)", id, e.Parcel, p.Exception)
+	}
 	if err := t.setParcelException(p, 0); err != nil {
 		return err
 	}

@@ -90,6 +90,7 @@ func (t *Tx) CreateParcel(p *Parcel) error {
 	if _, err := t.ParcelByTracking(p.Carrier, p.TrackingNumber); err == nil {
 		return fmt.Errorf("parcel %s %s already stored", p.Carrier, p.TrackingNumber)
 	}
+	p.Exception = 0 // only OpenException sets it
 	seq, err := t.bucket(bucketParcels).NextSequence()
 	if err != nil {
 		return err
@@ -102,12 +103,16 @@ func (t *Tx) CreateParcel(p *Parcel) error {
 }
 
 // PutParcel writes an existing parcel and moves its index entries (due
-// time, last scan) to match. The open exception is the store's to keep and
-// is not taken from p.
+// time, last scan) to match. What identifies a parcel (carrier, tracking
+// number, order) cannot change; the open exception is the store's to keep
+// and is not taken from p.
 func (t *Tx) PutParcel(p Parcel) error {
 	old, err := t.Parcel(p.ID)
 	if err != nil {
 		return fmt.Errorf("parcel %d: %w", p.ID, err)
+	}
+	if p.Carrier != old.Carrier || p.TrackingNumber != old.TrackingNumber || p.Order != old.Order {
+		return fmt.Errorf("parcel %d: carrier, tracking number and order cannot change", p.ID)
 	}
 	p.Exception = old.Exception
 	return t.writeParcel(old, p)

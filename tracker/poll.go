@@ -42,7 +42,29 @@ func (t *Tracker) PollDue(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
-	return len(due), err
+	if err != nil {
+		t.log.Error("poll round not written; writing parcel by parcel", "err", err)
+		return len(due), t.applyEach(results, now)
+	}
+	return len(due), nil
+}
+
+// applyEach writes a round one parcel per transaction, after the round as a
+// whole failed: a parcel whose results cannot be written is marked failing
+// and rescheduled, and the rest of the round lands.
+func (t *Tracker) applyEach(results []pollResult, now time.Time) error {
+	for _, r := range results {
+		err := t.store.Update(func(tx *store.Tx) error { return t.apply(tx, r, now) })
+		if err == nil {
+			continue
+		}
+		t.log.Error("poll result not written", "parcel", r.parcel, "err", err)
+		failed := pollResult{parcel: r.parcel, err: fmt.Errorf("result not stored: %w", err)}
+		if err := t.store.Update(func(tx *store.Tx) error { return t.apply(tx, failed, now) }); err != nil {
+			return fmt.Errorf("parcel %d: %w", r.parcel, err)
+		}
+	}
+	return nil
 }
 
 // due reads the parcels whose next poll is at or before now.

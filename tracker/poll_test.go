@@ -2,12 +2,16 @@ package tracker
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
@@ -148,5 +152,67 @@ func TestParcelWithoutFeedFailsAlone(t *testing.T) {
 	}
 	if p := detail(t, st, orphan.ID).Parcel; p.PollFailures != 1 || !strings.Contains(p.LastError, `"ups"`) {
 		t.Errorf("orphan: failures %d, error %q", p.PollFailures, p.LastError)
+	}
+}
+
+// A parcel whose results cannot be written must not hold back the round:
+// here its open exception's record is gone (a damaged file), so opening
+// the next one fails. The other parcel's news lands; the broken one is
+// marked failing and rescheduled.
+func TestUnwritableParcelFailsAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wismo.db")
+	st, err := store.Open(path, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := addParcel(t, st, "JJD1", t0)
+	broken := addParcel(t, st, "JJD2", t0)
+	err = st.Update(func(tx *store.Tx) error {
+		return tx.OpenException(&store.Exception{Parcel: broken, Order: "#JJD2", Kind: store.KindStalled, OpenedAt: t0})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	deleteBucketKey(t, path, "exceptions", 1)
+	if st, err = store.Open(path, store.Options{NoSync: true}); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+
+	f := newFeed(t)
+	clk := newClock(t0.Add(2 * time.Hour))
+	tr, logs := newTracker(st, clk, f.client())
+	f.set("JJD1", http.StatusOK, dhlBody(t, "JJD1", scan(time.Hour, "transit", "Picked up")))
+	f.set("JJD2", http.StatusOK, dhlBody(t, "JJD2", scan(time.Hour, "failure", "Held by customs")))
+	if n := poll(t, tr); n != 2 {
+		t.Fatalf("polled %d, want 2", n)
+	}
+	if p := detail(t, st, good).Parcel; p.Status != carriers.StatusInTransit {
+		t.Errorf("good parcel %s, want in_transit", p.Status)
+	}
+	p := detail(t, st, broken).Parcel
+	if p.PollFailures != 1 || !strings.Contains(p.LastError, "result not stored") || !p.NextPollAt.After(clk.Now()) {
+		t.Errorf("broken parcel: failures %d, error %q, next poll %v", p.PollFailures, p.LastError, p.NextPollAt)
+	}
+	if !strings.Contains(logs.String(), "poll result not written") {
+		t.Errorf("the failure was not logged:\n%s", logs)
+	}
+}
+
+// deleteBucketKey removes one record straight from the bbolt file, as
+// damage would.
+func deleteBucketKey(t *testing.T, path, bucket string, id uint64) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucket)).Delete(binary.BigEndian.AppendUint64(nil, id))
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

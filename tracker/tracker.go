@@ -103,7 +103,7 @@ func (t *Tracker) Run(ctx context.Context) {
 func (t *Tracker) pollLoop(ctx context.Context) {
 	for ctx.Err() == nil {
 		n, err := t.PollDue(ctx)
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			t.log.Error("poll round", "err", err)
 		}
 		if n < t.cfg.Batch || err != nil {

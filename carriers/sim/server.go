@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -21,6 +22,10 @@ type Options struct {
 	// ErrorRate is the share of requests answered 503, so the desk's feed
 	// health has something to show. 0 disables.
 	ErrorRate float64
+	// Log receives the HTTP server's own complaints (bad requests, broken
+	// connections); nil discards them. They must never reach stderr, which
+	// is the terminal the desk draws on.
+	Log *slog.Logger
 }
 
 // Server answers DHL Unified Tracking requests for a World on loopback.
@@ -45,7 +50,15 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("sim: listen: %w", err)
 	}
 	s.url = "http://" + ln.Addr().String()
-	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	logger := s.opts.Log
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s.http = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 	go func() {
 		<-ctx.Done()
 		s.Close()
