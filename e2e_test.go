@@ -49,6 +49,23 @@ func (s tmuxSession) waitFor(wants ...string) string {
 	}
 }
 
+// waitForRowsToChange polls until the rows under the header differ from
+// before's: the list moves on its own, with no key pressed.
+func (s tmuxSession) waitForRowsToChange(before string) {
+	s.t.Helper()
+	rows := func(scr string) string {
+		lines := strings.Split(scr, "\n")
+		return strings.Join(lines[min(5, len(lines)):], "\n")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for rows(s.screen()) == rows(before) {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the exceptions pane did not change on its own:\n%s", before)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 // keys sends tmux key names, pausing so the terminal reads Escape as a key
 // of its own rather than the start of a sequence.
 func (s tmuxSession) keys(keys ...string) {
@@ -59,7 +76,7 @@ func (s tmuxSession) keys(keys ...string) {
 }
 
 // The newcomer's path through the real binary in a real terminal: the demo
-// comes up live, search finds an order, Enter drills to a parcel, Esc walks
+// comes up and its exceptions change by themselves, search finds an order, Enter drills to a parcel, Esc walks
 // back, q quits and gives the terminal back.
 func TestDemoEndToEndInTmux(t *testing.T) {
 	if testing.Short() {
@@ -77,7 +94,8 @@ func TestDemoEndToEndInTmux(t *testing.T) {
 		bin+" demo --orders 300; echo EXIT:$?; sleep 60")
 	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
 
-	s.waitFor("wismo", "Exceptions", "open ·", "dhl")
+	first := s.waitFor("wismo", "Exceptions", "open ·", "Tracking")
+	s.waitForRowsToChange(first)
 	s.keys("/")
 	s.tmux("send-keys", "-t", "e2e", "-l", "1001")
 	s.waitFor("order number =", "1001")

@@ -92,7 +92,7 @@ func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
 }
 
 // runDemo wires the whole desk on loopback: store, simulated DHL, tracker,
-// and the UI in this terminal. It shuts down in reverse order.
+// and the UI in this terminal. Each part is closed in reverse order.
 func runDemo(args []string, stderr io.Writer) error {
 	f, err := parseDemoFlags(args, stderr)
 	if err != nil {
@@ -103,53 +103,24 @@ func runDemo(args []string, stderr io.Writer) error {
 		return err
 	}
 	defer cleanup()
-	logFile, err := os.OpenFile(filepath.Join(dir, "wismo.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	log, closeLog, err := openLog(dir)
 	if err != nil {
-		return fmt.Errorf("data directory %s is not writable: %w", dir, err)
+		return err
 	}
-	defer logFile.Close()
-	log := slog.New(slog.NewTextHandler(logFile, nil))
-
+	defer closeLog()
 	st, err := store.Open(filepath.Join(dir, "wismo.db"), store.Options{NoSync: f.data == ""})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	state, err := loadDemoState(dir, f)
-	if err != nil {
-		return err
-	}
-	clock := sim.NewClock(state.SimNow, f.speed)
-	defer func() {
-		if err := state.save(dir, clock.Now()); err != nil {
-			log.Error("save demo state", "err", err)
-		}
-	}()
-	world := sim.NewWorld(state.Seed, state.Orders, state.Epoch)
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	const apiKey = "demo-key"
-	carrier := sim.NewServer(world, clock.Now, sim.Options{APIKey: apiKey, ErrorRate: 0.005, Log: log.With("component", "simulator")})
-	if err := carrier.Start(ctx); err != nil {
+	clock, stopWorld, err := startWorld(ctx, dir, f, st, log)
+	if err != nil {
 		return err
 	}
-	defer carrier.Close()
-	added, err := tracker.SeedDemo(st, world, clock.Now())
-	if err != nil {
-		return fmt.Errorf("seed demo orders: %w", err)
-	}
-	log.Info("demo started", "dir", dir, "orders_added", added, "simulator", carrier.URL(), "speed", f.speed)
-
-	feeds := []carriers.Tracker{dhl.New(carrier.URL(), apiKey, nil)}
-	tr := tracker.New(st, feeds, clock.Now, tracker.DefaultConfig(), log)
-	trackerDone := make(chan struct{})
-	go func() {
-		defer close(trackerDone)
-		tr.Run(ctx)
-	}()
-	defer func() { stop(); <-trackerDone }()
+	defer stopWorld()
 
 	changes, unsubscribe := st.Subscribe()
 	defer unsubscribe()
@@ -158,6 +129,57 @@ func runDemo(args []string, stderr io.Writer) error {
 		return nil // a signal asked us to stop: not an error
 	}
 	return err
+}
+
+// openLog opens the log file in dir: logs never go to the terminal the desk
+// draws on.
+func openLog(dir string) (*slog.Logger, func(), error) {
+	f, err := os.OpenFile(filepath.Join(dir, "wismo.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("data directory %s is not writable: %w", dir, err)
+	}
+	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }, nil
+}
+
+// startWorld starts the simulated carrier and the tracker on the demo's
+// world, seeding its orders. The returned stop ends both, waits for the
+// tracker, and records how far simulated time got.
+func startWorld(ctx context.Context, dir string, f demoFlags, st *store.Store, log *slog.Logger) (*sim.Clock, func(), error) {
+	state, err := loadDemoState(dir, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	clock := sim.NewClock(state.SimNow, f.speed)
+	world := sim.NewWorld(state.Seed, state.Orders, state.Epoch)
+	const apiKey = "demo-key"
+	carrier := sim.NewServer(world, clock.Now, sim.Options{APIKey: apiKey, ErrorRate: 0.005, Log: log.With("component", "simulator")})
+	if err := carrier.Start(ctx); err != nil {
+		return nil, nil, err
+	}
+	added, err := tracker.SeedDemo(st, world, clock.Now())
+	if err != nil {
+		carrier.Close()
+		return nil, nil, fmt.Errorf("seed demo orders: %w", err)
+	}
+	log.Info("demo started", "dir", dir, "orders_added", added, "simulator", carrier.URL(), "speed", f.speed)
+
+	ctx, cancel := context.WithCancel(ctx)
+	feeds := []carriers.Tracker{dhl.New(carrier.URL(), apiKey, nil)}
+	tr := tracker.New(st, feeds, clock.Now, tracker.DefaultConfig(), log)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tr.Run(ctx)
+	}()
+	stop := func() {
+		cancel()
+		<-done
+		carrier.Close()
+		if err := state.save(dir, clock.Now()); err != nil {
+			log.Error("save demo state", "err", err)
+		}
+	}
+	return clock, stop, nil
 }
 
 // dataDir returns the directory to keep the store in, creating it, and

@@ -2,38 +2,74 @@ package ui
 
 import "charm.land/bubbles/v2/table"
 
-// column declares a table column: its title, its width, and whether it
-// takes the width the fixed columns leave over (then width is the least it
-// needs to be worth showing).
+// column declares a table column. A flexible column takes the width the
+// others leave, and width is then the least it needs to be worth showing.
+// drop ranks which columns give way when the terminal is too narrow for
+// all: the highest first; 0 never gives way.
 type column struct {
 	title string
 	width int
 	flex  bool
+	drop  int
 }
 
-// layoutColumns sizes columns to a total width. Cells are padded by one on
-// each side; flexible columns share what is left, and one that cannot get
-// its least width is hidden rather than squeezed into noise.
+// cellPadding is the table's padding around each cell.
+const cellPadding = 2
+
+// layoutColumns fits columns into width: it hides droppable columns, the
+// highest drop rank first, until the rest fit, then shares what is left
+// among the flexible ones. Hidden columns get width 0, which the table
+// skips.
 func layoutColumns(cols []column, width int) []table.Column {
-	const pad = 2
-	fixed, flex := 0, 0
-	for _, c := range cols {
-		if c.flex {
-			flex++
-			continue
+	hidden := make([]bool, len(cols))
+	for needed(cols, hidden) > width {
+		i := nextToDrop(cols, hidden)
+		if i < 0 {
+			break
 		}
-		fixed += c.width + pad
+		hidden[i] = true
 	}
-	spare := width - fixed - flex*pad
+	fixed, flex := 0, 0
+	for i, c := range cols {
+		switch {
+		case hidden[i]:
+		case c.flex:
+			flex++
+		default:
+			fixed += c.width + cellPadding
+		}
+	}
 	out := make([]table.Column, len(cols))
 	for i, c := range cols {
 		w := c.width
-		if c.flex {
-			if w = spare / flex; w < c.width {
-				w = 0
-			}
+		switch {
+		case hidden[i]:
+			w = 0
+		case c.flex:
+			w = (width-fixed)/flex - cellPadding
 		}
 		out[i] = table.Column{Title: c.title, Width: w}
 	}
 	return out
+}
+
+// needed is the width the visible columns take at their least.
+func needed(cols []column, hidden []bool) int {
+	n := 0
+	for i, c := range cols {
+		if !hidden[i] {
+			n += c.width + cellPadding
+		}
+	}
+	return n
+}
+
+func nextToDrop(cols []column, hidden []bool) int {
+	best := -1
+	for i, c := range cols {
+		if !hidden[i] && c.drop > 0 && (best < 0 || c.drop > cols[best].drop) {
+			best = i
+		}
+	}
+	return best
 }

@@ -4,24 +4,32 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
+
+// detailGap is the blank line between a detail block and its table.
+const detailGap = ""
+
+// minTableHeight is a table's header (two lines with its rule) and a row.
+const minTableHeight = 3
 
 // field is one labelled value of a detail block.
 type field struct{ label, value string }
 
-// fields renders label/value pairs in aligned rows, skipping empty values.
-func fields(s *Styles, fs ...field) string {
-	width := 0
+// fields renders label/value pairs in aligned rows, skipping empty values,
+// each row cut to width.
+func fields(s *Styles, width int, fs ...field) string {
+	labelWidth := 0
 	for _, f := range fs {
-		width = max(width, lipgloss.Width(f.label))
+		labelWidth = max(labelWidth, lipgloss.Width(f.label))
 	}
-	label := s.Label.Width(width + 2)
+	label := s.Label.Width(labelWidth + 2) // two spaces before the value
 	var lines []string
 	for _, f := range fs {
 		if f.value == "" {
 			continue
 		}
-		lines = append(lines, label.Render(f.label)+s.Value.Render(f.value))
+		lines = append(lines, ansi.Truncate(label.Render(f.label)+s.Value.Render(f.value), width, "…"))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -29,9 +37,9 @@ func fields(s *Styles, fs ...field) string {
 // columns2 puts two blocks side by side with a gutter, or stacks them when
 // the width cannot hold both.
 func columns2(s *Styles, width int, left, right string) string {
-	left = s.Gutter.Render(left)
-	if lipgloss.Width(left)+lipgloss.Width(right) > width {
+	gutter := s.Gutter.Render(left)
+	if lipgloss.Width(gutter)+lipgloss.Width(right) > width {
 		return lipgloss.JoinVertical(lipgloss.Left, left, right)
 	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+	return lipgloss.JoinHorizontal(lipgloss.Top, gutter, right)
 }

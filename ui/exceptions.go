@@ -10,51 +10,57 @@ import (
 	"github.com/wismo/wismo/store"
 )
 
+// exceptionColumns: the kind, order, tracking number and age always show;
+// the rest give way on narrow terminals, lowest value first.
 var exceptionColumns = []column{
 	{title: "Kind", width: 17},
 	{title: "Order", width: 6},
-	{title: "Customer", width: 16},
-	{title: "Via", width: 5},
+	{title: "Customer", width: 16, drop: 2},
+	{title: "Via", width: 5, drop: 5},
 	{title: "Tracking", width: 20},
 	{title: "Age", width: 5},
-	{title: "Silent", width: 6},
-	{title: "Detail", width: 10, flex: true},
+	{title: "Silent", width: 6, drop: 4},
+	{title: "Detail", width: 12, flex: true, drop: 3},
 }
 
 // exceptionsPane is the live list of parcels that need a human, worst
-// first. It holds only the rows on screen: a window onto the store's
-// open-exception index, moved by key cursor, never by loading the list.
+// first. It holds only the rows on screen (see windowReq) and keeps the
+// selection on the same exception as rows come and go.
 type exceptionsPane struct {
+	loads
 	src    Source
 	now    func() time.Time
 	styles *Styles
 	keys   ListKeys
-	loads  loads
 	table  table.Model
 
-	rows  []store.ExceptionRow
-	top   store.Cursor // where the window starts; nil is the top of the list
-	sel   int
-	selID store.ExceptionID // the selection survives refreshes by identity
-	clock time.Time
-	err   error
-	ready bool
+	rows    []store.ExceptionRow
+	top     store.Cursor // the window's first row
+	atStart bool         // the window starts at the top of the list
+	sel     int
+	clock   time.Time
+	err     error
+	ready   bool
+
+	// scroll is the shift asked for by keys whose window has not arrived;
+	// changes that come meanwhile wait (dirty) so they cannot overtake it.
+	scroll    int
+	scrolling bool
+	dirty     bool
 }
 
-// exceptionsMsg is a loaded window. keepID says to find the selected
-// exception again; otherwise the selection goes to index.
+// exceptionsMsg is a loaded window.
 type exceptionsMsg struct {
 	tag
-	rows   []store.ExceptionRow
+	windowRes
+	scroll bool // the load a key asked for
 	now    time.Time
-	keepID bool
-	index  int
 	err    error
 }
 
 func newExceptionsPane(src Source, now func() time.Time, styles *Styles) *exceptionsPane {
-	p := &exceptionsPane{src: src, now: now, styles: styles, keys: DefaultListKeys("open order"), loads: newLoads()}
-	p.table = table.New(table.WithStyles(styles.Table), table.WithFocused(true))
+	p := &exceptionsPane{loads: newLoads(), src: src, now: now, styles: styles, keys: DefaultListKeys("open order"), atStart: true}
+	p.table = table.New(table.WithFocused(true))
 	return p
 }
 
@@ -65,6 +71,7 @@ func (p *exceptionsPane) ShortHelp() []key.Binding { return p.keys.Short() }
 func (p *exceptionsPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.keys.Full()} }
 
 func (p *exceptionsPane) SetSize(w, h int) {
+	p.table.SetStyles(p.styles.Table) // the theme may have changed with the background
 	p.table.SetColumns(layoutColumns(exceptionColumns, w))
 	p.table.SetWidth(w)
 	p.table.SetHeight(h)
@@ -74,18 +81,40 @@ func (p *exceptionsPane) SetSize(w, h int) {
 // pageSize is how many rows fit under the table's header.
 func (p *exceptionsPane) pageSize() int { return max(p.table.Height(), 1) }
 
-// Reload fetches the window where it is, keeping the selected exception.
-func (p *exceptionsPane) Reload() tea.Cmd {
-	return p.load(p.top, 0, false, true, p.sel)
+// selected is the selected row, if any.
+func (p *exceptionsPane) selected() (store.ExceptionRow, bool) {
+	if p.sel < 0 || p.sel >= len(p.rows) {
+		return store.ExceptionRow{}, false
+	}
+	return p.rows[p.sel], true
 }
 
-// load fetches a window of rows starting shift rows from top (or the last
-// page, fromEnd), then selects by id or by index.
-func (p *exceptionsPane) load(top store.Cursor, shift int, fromEnd, keepID bool, index int) tea.Cmd {
-	t, src, now, n := p.loads.next(), p.src, p.now, p.pageSize()
+// Reload reads the window again, keeping the selected exception. A window
+// at the top of the list stays there, so what newly sorts first shows.
+func (p *exceptionsPane) Reload() tea.Cmd {
+	req := windowReq{top: p.top, n: p.pageSize(), index: p.sel}
+	if p.atStart {
+		req.top = nil
+	}
+	if r, ok := p.selected(); ok {
+		req.keepID, req.keepCur = r.Exception.ID, r.Cursor
+	}
+	return p.load(req, false)
+}
+
+// move asks for the window shift rows away, selecting row index of it.
+// Shifts asked before the last one arrived add up.
+func (p *exceptionsPane) move(shift, index int) tea.Cmd {
+	p.scroll += shift
+	p.scrolling = true
+	return p.load(windowReq{top: p.top, shift: p.scroll, n: p.pageSize(), index: index}, true)
+}
+
+func (p *exceptionsPane) load(req windowReq, scroll bool) tea.Cmd {
+	t, src, now := p.loads.next(), p.src, p.now
 	return func() tea.Msg {
-		rows, err := window(src, top, shift, fromEnd, n)
-		return exceptionsMsg{tag: t, rows: rows, now: now(), keepID: keepID, index: index, err: err}
+		res, err := readWindow(src, req)
+		return exceptionsMsg{tag: t, windowRes: res, scroll: scroll, now: now(), err: err}
 	}
 }
 
@@ -93,9 +122,13 @@ func (p *exceptionsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case exceptionsMsg:
 		if p.loads.current(msg.tag) {
-			p.loaded(msg)
+			return p, p.loaded(msg)
 		}
 	case changedMsg:
+		if p.scrolling {
+			p.dirty = true
+			return p, nil
+		}
 		return p, p.Reload()
 	case tickMsg:
 		p.clock = msg.now
@@ -106,59 +139,58 @@ func (p *exceptionsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
-func (p *exceptionsPane) loaded(msg exceptionsMsg) {
+func (p *exceptionsPane) loaded(msg exceptionsMsg) tea.Cmd {
 	p.ready, p.err, p.clock = true, msg.err, msg.now
-	if msg.err != nil {
-		return
+	if msg.scroll {
+		p.scroll, p.scrolling = 0, false
 	}
-	p.rows = msg.rows
-	p.top = nil
-	if len(p.rows) > 0 {
-		p.top = p.rows[0].Cursor
-	}
-	p.sel = msg.index
-	if msg.keepID {
-		for i, r := range p.rows {
-			if r.Exception.ID == p.selID {
-				p.sel = i
-			}
+	if msg.err == nil {
+		p.rows, p.sel, p.atStart, p.top = msg.rows, msg.sel, msg.atStart, nil
+		if len(p.rows) > 0 {
+			p.top = p.rows[0].Cursor
 		}
+		p.sync()
 	}
-	p.select_(p.sel)
-}
-
-// select_ moves the selection to index i within the window.
-func (p *exceptionsPane) select_(i int) {
-	p.sel = min(max(i, 0), max(len(p.rows)-1, 0))
-	p.selID = 0
-	if len(p.rows) > 0 {
-		p.selID = p.rows[p.sel].Exception.ID
+	if p.dirty && !p.scrolling {
+		p.dirty = false
+		return p.Reload()
 	}
-	p.sync()
+	return nil
 }
 
 func (p *exceptionsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	last, n := len(p.rows)-1, p.pageSize()
 	switch {
 	case key.Matches(msg, p.keys.Down) && p.sel < last:
-		p.select_(p.sel + 1)
+		p.sel++
 	case key.Matches(msg, p.keys.Down):
-		return p.load(p.top, 1, false, false, p.sel)
+		return p.move(1, n-1)
 	case key.Matches(msg, p.keys.Up) && p.sel > 0:
-		p.select_(p.sel - 1)
+		p.sel--
 	case key.Matches(msg, p.keys.Up):
-		return p.load(p.top, -1, false, false, 0)
+		return p.move(-1, 0)
+	case key.Matches(msg, p.keys.PageDown) && p.sel < last:
+		p.sel = last
 	case key.Matches(msg, p.keys.PageDown):
-		return p.load(p.top, n, false, false, p.sel)
+		return p.move(n, n-1)
+	case key.Matches(msg, p.keys.PageUp) && p.sel > 0:
+		p.sel = 0
 	case key.Matches(msg, p.keys.PageUp):
-		return p.load(p.top, -n, false, false, p.sel)
+		return p.move(-n, 0)
 	case key.Matches(msg, p.keys.Top):
-		return p.load(nil, 0, false, false, 0)
+		p.scroll, p.scrolling = 0, true
+		return p.load(windowReq{n: n}, true)
 	case key.Matches(msg, p.keys.Bottom):
-		return p.load(nil, 0, true, false, n-1)
-	case key.Matches(msg, p.keys.Open) && len(p.rows) > 0:
-		return emit(openOrderMsg{number: p.rows[p.sel].Exception.Order})
+		p.scroll, p.scrolling = 0, true
+		return p.load(windowReq{fromEnd: true, n: n, index: n - 1}, true)
+	case key.Matches(msg, p.keys.Open):
+		if r, ok := p.selected(); ok {
+			return emit(openOrderMsg{from: p.id, number: r.Exception.Order})
+		}
+	default:
+		return nil
 	}
+	p.sync()
 	return nil
 }
 
@@ -190,46 +222,4 @@ func (p *exceptionsPane) View() string {
 		return p.styles.Empty.Render("No open exceptions. Parcels that need a human appear here as carriers report them.")
 	}
 	return p.table.View()
-}
-
-// window reads n rows of open exceptions: from top moved by shift rows, or
-// the last n. When the list ends inside the window, rows above fill it, so
-// the screen stays full as exceptions resolve.
-func window(src Source, top store.Cursor, shift int, fromEnd bool, n int) ([]store.ExceptionRow, error) {
-	if fromEnd {
-		return src.ExceptionsBefore(nil, n)
-	}
-	top, err := shiftCursor(src, top, shift)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := src.ExceptionsAfter(top, n)
-	if err != nil || len(rows) == n || top == nil {
-		return rows, err
-	}
-	from := top
-	if len(rows) > 0 {
-		from = rows[0].Cursor
-	}
-	above, err := src.ExceptionsBefore(from, n-len(rows))
-	return append(above, rows...), err
-}
-
-// shiftCursor moves a window's top by shift rows, stopping at either end.
-func shiftCursor(src Source, top store.Cursor, shift int) (store.Cursor, error) {
-	var rows []store.ExceptionRow
-	var err error
-	switch {
-	case shift < 0 && top != nil:
-		rows, err = src.ExceptionsBefore(top, -shift)
-		if len(rows) > 0 {
-			return rows[0].Cursor, err
-		}
-	case shift > 0:
-		rows, err = src.ExceptionsAfter(top, shift+1)
-		if len(rows) > 0 {
-			return rows[len(rows)-1].Cursor, err
-		}
-	}
-	return top, err
 }

@@ -39,6 +39,12 @@ var troubles = []struct {
 // orders each carry one exception. Order numbers run from 1001; parcel j
 // of order N has tracking number 0034043j00000000N.
 func openDesk(t testing.TB, n int) *store.Store {
+	return openDeskWith(t, n, len(troubles))
+}
+
+// openDeskWith is openDesk with the first withExceptions orders carrying
+// an exception: troubles in order, then their kinds again, ever older.
+func openDeskWith(t testing.TB, n, withExceptions int) *store.Store {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "wismo.db"), store.Options{NoSync: true})
 	if err != nil {
@@ -47,7 +53,7 @@ func openDesk(t testing.TB, n int) *store.Store {
 	t.Cleanup(func() { st.Close() })
 	err = st.Update(func(tx *store.Tx) error {
 		for i := range n {
-			if err := seedOrder(tx, i); err != nil {
+			if err := seedOrder(tx, i, i < withExceptions); err != nil {
 				return err
 			}
 		}
@@ -59,7 +65,7 @@ func openDesk(t testing.TB, n int) *store.Store {
 	return st
 }
 
-func seedOrder(tx *store.Tx, i int) error {
+func seedOrder(tx *store.Tx, i int, trouble bool) error {
 	number := fmt.Sprint(1001 + i)
 	o := store.Order{
 		Number: number, PlacedAt: now.Add(-72 * time.Hour),
@@ -83,8 +89,11 @@ func seedOrder(tx *store.Tx, i int) error {
 			return err
 		}
 		o.Parcels = append(o.Parcels, p.ID)
-		if j == 0 && i < len(troubles) {
-			tr := troubles[i]
+		if j == 0 && trouble {
+			tr := troubles[i%len(troubles)]
+			if i >= len(troubles) {
+				tr.hours = 100 + i
+			}
 			e := store.Exception{Parcel: p.ID, Order: number, Kind: tr.kind,
 				OpenedAt: now.Add(-time.Duration(tr.hours) * time.Hour), Detail: tr.text, Rule: "test"}
 			if err := tx.OpenException(&e); err != nil {
@@ -109,23 +118,34 @@ func settle(t testing.TB, m tea.Model, cmd tea.Cmd) tea.Model {
 		if c == nil {
 			continue
 		}
-		done := make(chan tea.Msg, 1)
-		go func() { done <- c() }()
-		select {
-		case msg := <-done:
-			switch msg := msg.(type) {
-			case nil:
-			case tea.BatchMsg:
-				pending = append(pending, msg...)
-			default:
-				var next tea.Cmd
-				m, next = m.Update(msg)
-				pending = append(pending, next)
-			}
-		case <-time.After(50 * time.Millisecond):
+		msg, ok := runCmd(c)
+		if !ok {
+			continue
+		}
+		switch msg := msg.(type) {
+		case nil:
+		case tea.BatchMsg:
+			pending = append(pending, msg...)
+		default:
+			var next tea.Cmd
+			m, next = m.Update(msg)
+			pending = append(pending, next)
 		}
 	}
 	return m
+}
+
+// runCmd runs c and returns its message, or false if it blocks past a
+// short grace (a wait for a change, a clock tick).
+func runCmd(c tea.Cmd) (tea.Msg, bool) {
+	done := make(chan tea.Msg, 1)
+	go func() { done <- c() }()
+	select {
+	case msg := <-done:
+		return msg, true
+	case <-time.After(50 * time.Millisecond):
+		return nil, false
+	}
 }
 
 // press sends one key press, as a terminal would, and settles what follows.
@@ -163,6 +183,16 @@ func typeText(t *testing.T, m tea.Model, s string) tea.Model {
 		m = press(t, m, string(r))
 	}
 	return m
+}
+
+// selectedID is the exception selected on the exceptions pane.
+func selectedID(t testing.TB, m tea.Model) store.ExceptionID {
+	t.Helper()
+	r, ok := m.(Model).top().(*exceptionsPane).selected()
+	if !ok {
+		t.Fatal("no exception selected")
+	}
+	return r.Exception.ID
 }
 
 // screen is what the agent sees: the view without colour codes.

@@ -1,6 +1,9 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/table"
+)
 
 // GlobalKeys work from every pane unless a text box has the keyboard.
 type GlobalKeys struct {
@@ -35,6 +38,16 @@ func DefaultListKeys(openHelp string) ListKeys {
 		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", openHelp)),
+	}
+}
+
+// Table is the bubbles table key map made of these bindings, so a table
+// moves on exactly the keys the help lists.
+func (k ListKeys) Table() table.KeyMap {
+	off := key.NewBinding(key.WithDisabled())
+	return table.KeyMap{
+		LineUp: k.Up, LineDown: k.Down, PageUp: k.PageUp, PageDown: k.PageDown,
+		HalfPageUp: off, HalfPageDown: off, GotoTop: k.Top, GotoBottom: k.Bottom,
 	}
 }
 

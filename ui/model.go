@@ -113,17 +113,29 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case errMsg:
 		m.err = msg.err
 		return m, nil
+	case navMsg:
+		if msg.origin() != m.top().paneID() {
+			return m, nil // the pane that asked is gone: the request is void
+		}
+		return m, m.navigate(msg)
+	}
+	return m, m.route(msg)
+}
+
+// navigate opens or closes a pane as the top pane asked.
+func (m *Model) navigate(msg navMsg) tea.Cmd {
+	switch msg := msg.(type) {
 	case openOrderMsg:
 		if msg.replace {
 			m.stack = m.stack[:len(m.stack)-1]
 		}
-		return m, m.push(newOrderPane(m.src, m.now, m.styles, msg.number))
+		return m.push(newOrderPane(m.src, m.now, m.styles, msg.number))
 	case openParcelMsg:
-		return m, m.push(newParcelPane(m.src, m.now, m.styles, msg.id))
+		return m.push(newParcelPane(m.src, m.now, m.styles, msg.id))
 	case closeMsg:
-		return m, m.pop()
+		return m.pop()
 	}
-	return m, m.route(msg)
+	return nil
 }
 
 // globalKey handles the desk-wide keys; ok is false when the key is the
@@ -217,7 +229,7 @@ func (m Model) header() string {
 		right = ""
 	}
 	gap := max(w-lipgloss.Width(left)-lipgloss.Width(right), 1)
-	line := left + strings.Repeat(" ", gap) + right
+	line := ansi.Truncate(left+strings.Repeat(" ", gap)+right, w, "…")
 	return m.styles.Header.Width(w).Render(lipgloss.JoinVertical(lipgloss.Left, line, m.countLine(w)))
 }
 
@@ -240,12 +252,14 @@ func (m Model) countLine(w int) string {
 	return ansi.Truncate(line, w, "…")
 }
 
-// footer is the help for what works now, or the last error.
+// footer is the help for what works now, or the last error, cut to one
+// line so the layout above it never moves.
 func (m Model) footer() string {
 	w := m.width - m.styles.App.GetHorizontalFrameSize()
 	body := m.help.View(keyMap{global: m.keys, pane: m.top(), depth: len(m.stack)})
 	if m.err != nil {
-		body = m.styles.ErrorMsg.Render("Error: " + m.err.Error())
+		first, _, _ := strings.Cut(m.err.Error(), "\n")
+		body = m.styles.ErrorMsg.Render(ansi.Truncate("Error: "+first, w, "…"))
 	}
 	return m.styles.Footer.Width(w).Render(body)
 }

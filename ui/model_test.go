@@ -30,7 +30,7 @@ func TestExceptionsWorstFirstAndLive(t *testing.T) {
 	// Select the third row, then let a worse exception arrive above it:
 	// the selection stays on the same exception, not the same line.
 	m = press(t, m, "down", "down")
-	before := m.(Model).top().(*exceptionsPane).selID
+	before := selectedID(t, m)
 	err := st.Update(func(tx *store.Tx) error {
 		e := store.Exception{Parcel: 20, Order: "1015", Kind: store.KindLost, OpenedAt: now.Add(-90 * time.Hour)}
 		return tx.OpenException(&e)
@@ -40,8 +40,8 @@ func TestExceptionsWorstFirstAndLive(t *testing.T) {
 	}
 	m = settle(t, m, func() tea.Msg { return changedMsg{} })
 	p := m.(Model).top().(*exceptionsPane)
-	if p.selID != before || p.sel != 3 {
-		t.Errorf("after refresh selection is %d at row %d, want %d at row 3", p.selID, p.sel, before)
+	if got := selectedID(t, m); got != before || p.sel != 3 {
+		t.Errorf("after refresh selection is %d at row %d, want %d at row 3", got, p.sel, before)
 	}
 	mustContain(t, screen(m), "8 open", "lost 2")
 }

@@ -14,22 +14,22 @@ import (
 )
 
 var parcelColumns = []column{
-	{title: "Via", width: 5},
+	{title: "Via", width: 5, drop: 4},
 	{title: "Tracking", width: 20},
 	{title: "Status", width: 20},
-	{title: "Since", width: 5},
-	{title: "ETA", width: 10},
-	{title: "Exception", width: 13},
-	{title: "Latest scan", width: 8, flex: true},
+	{title: "Since", width: 5, drop: 2},
+	{title: "ETA", width: 10, drop: 3},
+	{title: "Exception", width: 13, drop: 1},
+	{title: "Latest scan", width: 8, flex: true, drop: 5},
 }
 
 // orderPane shows one order: who, what, where, and its parcels.
 type orderPane struct {
+	loads
 	src    Source
 	now    func() time.Time
 	styles *Styles
 	keys   ListKeys
-	loads  loads
 	number string
 	table  table.Model
 
@@ -50,8 +50,8 @@ type orderMsg struct {
 }
 
 func newOrderPane(src Source, now func() time.Time, styles *Styles, number string) *orderPane {
-	p := &orderPane{src: src, now: now, styles: styles, keys: DefaultListKeys("parcel timeline"), loads: newLoads(), number: number}
-	p.table = table.New(table.WithStyles(styles.Table), table.WithFocused(true))
+	p := &orderPane{loads: newLoads(), src: src, now: now, styles: styles, keys: DefaultListKeys("parcel timeline"), number: number}
+	p.table = table.New(table.WithFocused(true), table.WithKeyMap(p.keys.Table()))
 	return p
 }
 
@@ -63,14 +63,16 @@ func (p *orderPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.keys.F
 
 func (p *orderPane) SetSize(w, h int) {
 	p.width, p.height = w, h
+	p.table.SetStyles(p.styles.Table) // the theme may have changed with the background
 	p.table.SetColumns(layoutColumns(parcelColumns, w))
 	p.table.SetWidth(w)
 	p.layout()
 }
 
-// layout gives the parcels table what the summary leaves.
+// layout gives the parcels table what the summary and the gap under it
+// leave, but never less than a header and one row.
 func (p *orderPane) layout() {
-	p.table.SetHeight(max(p.height-lipgloss.Height(p.summary())-1, 3))
+	p.table.SetHeight(max(p.height-lipgloss.Height(p.summary())-lipgloss.Height(detailGap), minTableHeight))
 }
 
 func (p *orderPane) Reload() tea.Cmd {
@@ -99,7 +101,7 @@ func (p *orderPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.sync()
 	case tea.KeyPressMsg:
 		if key.Matches(msg, p.keys.Open) && len(p.detail.Parcels) > 0 {
-			return p, emit(openParcelMsg{id: p.detail.Parcels[p.table.Cursor()].ID})
+			return p, emit(openParcelMsg{from: p.id, id: p.detail.Parcels[p.table.Cursor()].ID})
 		}
 		var cmd tea.Cmd
 		p.table, cmd = p.table.Update(msg)
@@ -141,13 +143,13 @@ func (p *orderPane) summary() string {
 	for _, l := range o.Lines {
 		items = append(items, fmt.Sprintf("%d× %s", l.Qty, l.Title))
 	}
-	left := fields(p.styles,
+	left := fields(p.styles, p.width,
 		field{"Customer", o.Customer.Name},
 		field{"Email", o.Customer.Email},
 		field{"Phone", o.Customer.Phone},
 		field{"Ship to", strings.Join(nonEmpty(o.ShipTo.Line1, o.ShipTo.PostalCode+" "+o.ShipTo.City, o.ShipTo.Country), ", ")},
 	)
-	right := fields(p.styles,
+	right := fields(p.styles, p.width,
 		field{"Order", o.Number},
 		field{"Placed", stamp(o.PlacedAt)},
 		field{"Items", strings.Join(items, ", ")},
@@ -163,7 +165,7 @@ func (p *orderPane) View() string {
 	case !p.ready:
 		return p.styles.Empty.Render("Loading order " + p.number + "…")
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, p.summary(), "", p.table.View())
+	return lipgloss.JoinVertical(lipgloss.Left, p.summary(), detailGap, p.table.View())
 }
 
 // nonEmpty drops blank strings.

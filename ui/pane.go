@@ -32,6 +32,9 @@ type Pane interface {
 	Update(tea.Msg) (Pane, tea.Cmd)
 	View() string
 	SetSize(width, height int)
+	// paneID identifies the pane, so the root can ignore a navigation
+	// request from a pane that is no longer on top.
+	paneID() uint64
 }
 
 // typist is a pane whose text box takes every key, so the root's
@@ -47,12 +50,14 @@ type tag struct {
 // paneIDs hands out pane identities, as bubbles' spinner does for its ids.
 var paneIDs atomic.Uint64
 
-// loads is a pane's load bookkeeping.
+// loads is a pane's identity and load bookkeeping; panes embed it.
 type loads struct {
 	id, gen uint64
 }
 
 func newLoads() loads { return loads{id: paneIDs.Add(1)} }
+
+func (l loads) paneID() uint64 { return l.id }
 
 // next starts a new load, making every earlier one stale.
 func (l *loads) next() tag {
@@ -75,18 +80,31 @@ type (
 		err    error
 	}
 	// openOrderMsg asks the root to show an order; replace swaps it for
-	// the top pane (the search box) instead of stacking on it.
+	// the asking pane (the search box) instead of stacking on it. Every
+	// navigation request names the pane it came from (from): by the time
+	// it arrives that pane may be gone, and then it is void.
 	openOrderMsg struct {
+		from    uint64
 		number  string
 		replace bool
 	}
 	// openParcelMsg asks the root to show a parcel's timeline.
-	openParcelMsg struct{ id store.ParcelID }
-	// closeMsg asks the root to pop the top pane.
-	closeMsg struct{}
+	openParcelMsg struct {
+		from uint64
+		id   store.ParcelID
+	}
+	// closeMsg asks the root to pop the asking pane.
+	closeMsg struct{ from uint64 }
 	// errMsg reports a failure for the status line.
 	errMsg struct{ err error }
 )
+
+// navMsg is a pane's request to change the stack.
+type navMsg interface{ origin() uint64 }
+
+func (m openOrderMsg) origin() uint64  { return m.from }
+func (m openParcelMsg) origin() uint64 { return m.from }
+func (m closeMsg) origin() uint64      { return m.from }
 
 // emit returns a command that delivers msg.
 func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

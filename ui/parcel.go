@@ -8,28 +8,29 @@ import (
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wismo/wismo/store"
 )
 
 var timelineColumns = []column{
-	{title: "Carrier time", width: 19},
+	{title: "Carrier time", width: 19, drop: 5},
 	{title: "UTC", width: 12},
-	{title: "Where", width: 14},
-	{title: "Code", width: 9},
+	{title: "Where", width: 14, drop: 1},
+	{title: "Code", width: 9, drop: 4},
 	{title: "Status", width: 20},
-	{title: "Carrier text", width: 12, flex: true},
+	{title: "Carrier text", width: 12, flex: true, drop: 2},
 }
 
 // parcelPane is one parcel's timeline, newest first, with why each event
 // means what it means: raw code, normalized status, mapping rule.
 type parcelPane struct {
+	loads
 	src    Source
 	now    func() time.Time
 	styles *Styles
 	keys   ListKeys
-	loads  loads
-	id     store.ParcelID
+	parcel store.ParcelID
 	table  table.Model
 
 	detail        store.ParcelDetail
@@ -49,9 +50,9 @@ type parcelMsg struct {
 }
 
 func newParcelPane(src Source, now func() time.Time, styles *Styles, id store.ParcelID) *parcelPane {
-	p := &parcelPane{src: src, now: now, styles: styles, keys: DefaultListKeys(""), loads: newLoads(), id: id}
+	p := &parcelPane{loads: newLoads(), src: src, now: now, styles: styles, keys: DefaultListKeys(""), parcel: id}
 	p.keys.Open.SetEnabled(false)
-	p.table = table.New(table.WithStyles(styles.Table), table.WithFocused(true))
+	p.table = table.New(table.WithFocused(true), table.WithKeyMap(p.keys.Table()))
 	return p
 }
 
@@ -68,19 +69,21 @@ func (p *parcelPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.keys.
 
 func (p *parcelPane) SetSize(w, h int) {
 	p.width, p.height = w, h
+	p.table.SetStyles(p.styles.Table) // the theme may have changed with the background
 	p.table.SetColumns(layoutColumns(timelineColumns, w))
 	p.table.SetWidth(w)
 	p.layout()
 }
 
-// layout gives the timeline what the summary and the event line leave.
+// layout gives the timeline what the summary, the gap and the event line
+// leave, but never less than a header and one row.
 func (p *parcelPane) layout() {
-	used := lipgloss.Height(p.summary()) + lipgloss.Height(p.eventLine()) + 2
-	p.table.SetHeight(max(p.height-used, 3))
+	used := lipgloss.Height(p.summary()) + lipgloss.Height(detailGap) + lipgloss.Height(p.eventLine())
+	p.table.SetHeight(max(p.height-used, minTableHeight))
 }
 
 func (p *parcelPane) Reload() tea.Cmd {
-	t, src, now, id := p.loads.next(), p.src, p.now, p.id
+	t, src, now, id := p.loads.next(), p.src, p.now, p.parcel
 	return func() tea.Msg {
 		d, err := src.Parcel(id)
 		return parcelMsg{tag: t, detail: d, now: now(), err: err}
@@ -139,14 +142,14 @@ func (p *parcelPane) summary() string {
 		return ""
 	}
 	pc := p.detail.Parcel
-	left := fields(p.styles,
+	left := fields(p.styles, p.width,
 		field{"Tracking", pc.TrackingNumber},
 		field{"Carrier", pc.Carrier + " " + pc.Service},
 		field{"Order", pc.Order},
 		field{"Status", fmt.Sprintf("%s, %s ago", statusLabel(pc.Status, pc.Reason), ago(p.clock, pc.StatusAt))},
 		field{"Last scan", ago(p.clock, pc.LastEventAt) + " ago"},
 	)
-	right := fields(p.styles,
+	right := fields(p.styles, p.width,
 		field{"ETA", day(pc.EstimatedDelivery)},
 		field{"Promised", day(pc.PromisedBy)},
 		field{"Polled", ago(p.clock, pc.LastPolledAt) + " ago"},
@@ -155,8 +158,9 @@ func (p *parcelPane) summary() string {
 	out := columns2(p.styles, p.width, left, right)
 	if e := p.detail.Exception; e != nil {
 		sev := p.styles.Severity[e.Severity]
-		out = lipgloss.JoinVertical(lipgloss.Left, out, "",
-			sev.Render("⚠ "+kindLabel(e.Kind))+p.styles.Subtle.Render(fmt.Sprintf(" open %s · %s · rule %s", ago(p.clock, e.OpenedAt), e.Detail, e.Rule)))
+		line := sev.Render("⚠ "+kindLabel(e.Kind)) +
+			p.styles.Subtle.Render(fmt.Sprintf(" open %s · %s · rule %s", ago(p.clock, e.OpenedAt), e.Detail, e.Rule))
+		out = lipgloss.JoinVertical(lipgloss.Left, out, detailGap, ansi.Truncate(line, p.width, "…"))
 	}
 	return out
 }
@@ -184,8 +188,8 @@ func (p *parcelPane) View() string {
 	case !p.ready:
 		return p.styles.Empty.Render("Loading timeline…")
 	case len(p.events) == 0:
-		return lipgloss.JoinVertical(lipgloss.Left, p.summary(), "",
+		return lipgloss.JoinVertical(lipgloss.Left, p.summary(), detailGap,
 			p.styles.Empty.Render("No scans yet: the carrier has not reported this parcel."))
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, p.summary(), "", p.table.View(), p.eventLine())
+	return lipgloss.JoinVertical(lipgloss.Left, p.summary(), detailGap, p.table.View(), p.eventLine())
 }

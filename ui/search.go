@@ -20,23 +20,26 @@ const searchLimit = 20
 var searchColumns = []column{
 	{title: "Order", width: 6},
 	{title: "Customer", width: 20},
-	{title: "Matched", width: 17},
-	{title: "Value", width: 22},
-	{title: "Placed", width: 10, flex: true},
+	{title: "Matched", width: 17, drop: 2},
+	{title: "Value", width: 22, drop: 1},
+	{title: "Placed", width: 10, flex: true, drop: 3},
 }
 
 // searchPane is the "/" box: it searches as the agent types and opens the
 // chosen order.
 type searchPane struct {
+	loads
 	src    Source
 	styles *Styles
 	keys   SearchKeys
-	loads  loads
 	input  textinput.Model
 	table  table.Model
 	hits   []store.SearchHit
 	query  string // the query hits answers
 	err    error
+	// openPending: Enter came before the hits for what is typed; open the
+	// first of them when they arrive, never a hit for an older prefix.
+	openPending bool
 }
 
 // searchMsg carries the hits for query.
@@ -52,8 +55,8 @@ func newSearchPane(src Source, styles *Styles) *searchPane {
 	in.Prompt = "/ "
 	in.Placeholder = "order number or tracking number"
 	in.Focus()
-	p := &searchPane{src: src, styles: styles, keys: DefaultSearchKeys(), loads: newLoads(), input: in}
-	p.table = table.New(table.WithStyles(styles.Table), table.WithFocused(true))
+	p := &searchPane{loads: newLoads(), src: src, styles: styles, keys: DefaultSearchKeys(), input: in}
+	p.table = table.New(table.WithFocused(true))
 	return p
 }
 
@@ -69,11 +72,16 @@ func (p *searchPane) ShortHelp() []key.Binding {
 func (p *searchPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
 func (p *searchPane) SetSize(w, h int) {
-	p.input.SetWidth(w - lipgloss.Width(p.input.Prompt) - 1)
+	p.input.SetStyles(p.styles.Input) // the theme may have changed with the background
+	p.table.SetStyles(p.styles.Table)
+	p.input.SetWidth(w - lipgloss.Width(p.input.Prompt) - 1) // the cursor's cell
 	p.table.SetColumns(layoutColumns(searchColumns, w))
 	p.table.SetWidth(w)
-	p.table.SetHeight(h - lipgloss.Height(p.input.View()) - 1)
+	p.table.SetHeight(h - lipgloss.Height(p.input.View()) - lipgloss.Height(searchGap))
 }
+
+// searchGap is the blank line between the box and the results.
+const searchGap = ""
 
 // Reload repeats the current search.
 func (p *searchPane) Reload() tea.Cmd { return p.search(p.input.Value()) }
@@ -95,23 +103,27 @@ func (p *searchPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if p.loads.current(msg.tag) {
 			p.query, p.hits, p.err = msg.query, msg.hits, msg.err
 			p.sync()
+			if p.openPending {
+				p.openPending = false
+				return p, p.open()
+			}
 		}
 		return p, nil
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, p.keys.Close):
-			return p, emit(closeMsg{})
+			return p, emit(closeMsg{from: p.id})
 		case key.Matches(msg, p.keys.Up):
 			p.table.MoveUp(1)
 			return p, nil
 		case key.Matches(msg, p.keys.Down):
 			p.table.MoveDown(1)
 			return p, nil
-		case key.Matches(msg, p.keys.Open):
-			if i := p.table.Cursor(); i >= 0 && i < len(p.hits) {
-				return p, emit(openOrderMsg{number: p.hits[i].Order.Number, replace: true})
-			}
+		case key.Matches(msg, p.keys.Open) && p.query != p.input.Value():
+			p.openPending = true
 			return p, nil
+		case key.Matches(msg, p.keys.Open):
+			return p, p.open()
 		}
 	}
 	before := p.input.Value()
@@ -121,6 +133,15 @@ func (p *searchPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, tea.Batch(cmd, p.search(p.input.Value()))
 	}
 	return p, cmd
+}
+
+// open asks for the selected hit's order in place of the search box.
+func (p *searchPane) open() tea.Cmd {
+	i := p.table.Cursor()
+	if i < 0 || i >= len(p.hits) {
+		return nil
+	}
+	return emit(openOrderMsg{from: p.id, number: p.hits[i].Order.Number, replace: true})
 }
 
 func (p *searchPane) sync() {
@@ -148,5 +169,5 @@ func (p *searchPane) View() string {
 	default:
 		body = p.table.View()
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, p.input.View(), "", body)
+	return lipgloss.JoinVertical(lipgloss.Left, p.input.View(), searchGap, body)
 }

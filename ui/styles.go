@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/table"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 
 	"github.com/wismo/wismo/store"
@@ -12,7 +13,7 @@ import (
 
 // Theme is the palette by role. Panes never name a colour, only a role.
 type Theme struct {
-	Text, Subtle, Accent, OK, Warn, Error, Critical, Border color.Color
+	Text, Subtle, Accent, Warn, Error, Critical, Border color.Color
 }
 
 // NewTheme picks each role's colour for a light or dark background.
@@ -22,7 +23,6 @@ func NewTheme(isDark bool) Theme {
 		Text:     ld(lipgloss.Color("#1F1F1F"), lipgloss.Color("#E4E4E4")),
 		Subtle:   ld(lipgloss.Color("#7A7A7A"), lipgloss.Color("#8A8A8A")),
 		Accent:   ld(lipgloss.Color("#5A3FD6"), lipgloss.Color("#9E8CFF")),
-		OK:       ld(lipgloss.Color("#1A7F37"), lipgloss.Color("#5FD07A")),
 		Warn:     ld(lipgloss.Color("#9A6700"), lipgloss.Color("#E8B931")),
 		Error:    ld(lipgloss.Color("#C4432B"), lipgloss.Color("#FF8A65")),
 		Critical: ld(lipgloss.Color("#B00020"), lipgloss.Color("#FF4D6A")),
@@ -40,18 +40,16 @@ type Styles struct {
 	Header   lipgloss.Style
 	Count    lipgloss.Style
 	Footer   lipgloss.Style
-	Status   lipgloss.Style
 	ErrorMsg lipgloss.Style
 	Label    lipgloss.Style
 	Value    lipgloss.Style
 	Subtle   lipgloss.Style
-	Section  lipgloss.Style
-	Box      lipgloss.Style
 	Gutter   lipgloss.Style
 	Empty    lipgloss.Style
 	Severity map[store.Severity]lipgloss.Style
 	Table    table.Styles
 	Help     help.Styles
+	Input    textinput.Styles
 }
 
 // NewStyles builds the styles for a light or dark terminal.
@@ -67,13 +65,10 @@ func NewStyles(isDark bool) *Styles {
 		Header:   lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderBottom(true).BorderForeground(t.Border),
 		Count:    lipgloss.NewStyle().Foreground(t.Subtle),
 		Footer:   lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).BorderTop(true).BorderForeground(t.Border),
-		Status:   lipgloss.NewStyle().Foreground(t.Subtle),
 		ErrorMsg: lipgloss.NewStyle().Foreground(t.Error).Bold(true),
 		Label:    lipgloss.NewStyle().Foreground(t.Subtle),
 		Value:    base,
 		Subtle:   lipgloss.NewStyle().Foreground(t.Subtle),
-		Section:  lipgloss.NewStyle().Bold(true).Foreground(t.Accent).MarginTop(1),
-		Box:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent).Padding(0, 1),
 		Gutter:   lipgloss.NewStyle().PaddingRight(4),
 		Empty:    lipgloss.NewStyle().Foreground(t.Subtle).Italic(true).Padding(1, 2),
 		Severity: map[store.Severity]lipgloss.Style{
@@ -88,7 +83,8 @@ func NewStyles(isDark bool) *Styles {
 			Cell:     lipgloss.NewStyle().Padding(0, 1),
 			Selected: lipgloss.NewStyle().Bold(true).Foreground(t.Text).Reverse(true),
 		},
-		Help: help.DefaultStyles(isDark),
+		Help:  help.DefaultStyles(isDark),
+		Input: textinput.DefaultStyles(isDark),
 	}
 	return s
 }
