@@ -28,11 +28,9 @@ var exceptionColumns = []column{
 // selection on the same exception as rows come and go.
 type exceptionsPane struct {
 	loads
-	src    Source
-	now    func() time.Time
-	styles *Styles
-	keys   ListKeys
-	table  table.Model
+	tableBase
+	src Source
+	now func() time.Time
 
 	rows    []store.ExceptionRow
 	top     store.Cursor // the window's first row
@@ -59,21 +57,14 @@ type exceptionsMsg struct {
 }
 
 func newExceptionsPane(src Source, now func() time.Time, styles *Styles) *exceptionsPane {
-	p := &exceptionsPane{loads: newLoads(), src: src, now: now, styles: styles, keys: DefaultListKeys("open order"), atStart: true}
-	p.table = table.New(table.WithFocused(true))
-	return p
+	return &exceptionsPane{loads: newLoads(), tableBase: newTableBase(styles, DefaultListKeys("open order")),
+		src: src, now: now, atStart: true}
 }
 
 func (p *exceptionsPane) Title() string { return "Exceptions" }
 
-func (p *exceptionsPane) ShortHelp() []key.Binding { return p.keys.Short() }
-
-func (p *exceptionsPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.keys.Full()} }
-
 func (p *exceptionsPane) SetSize(w, h int) {
-	p.table.SetStyles(p.styles.Table) // the theme may have changed with the background
-	p.table.SetColumns(layoutColumns(exceptionColumns, w))
-	p.table.SetWidth(w)
+	p.fit(exceptionColumns, w, h)
 	p.table.SetHeight(h)
 	p.sync()
 }

@@ -26,19 +26,16 @@ var parcelColumns = []column{
 // orderPane shows one order: who, what, where, and its parcels.
 type orderPane struct {
 	loads
+	tableBase
 	src    Source
 	now    func() time.Time
-	styles *Styles
-	keys   ListKeys
 	number string
-	table  table.Model
 
-	detail        store.OrderDetail
-	selID         store.ParcelID
-	clock         time.Time
-	err           error
-	ready         bool
-	width, height int
+	detail store.OrderDetail
+	selID  store.ParcelID
+	clock  time.Time
+	err    error
+	ready  bool
 }
 
 // orderMsg carries a loaded order.
@@ -50,22 +47,14 @@ type orderMsg struct {
 }
 
 func newOrderPane(src Source, now func() time.Time, styles *Styles, number string) *orderPane {
-	p := &orderPane{loads: newLoads(), src: src, now: now, styles: styles, keys: DefaultListKeys("parcel timeline"), number: number}
-	p.table = table.New(table.WithFocused(true), table.WithKeyMap(p.keys.Table()))
-	return p
+	return &orderPane{loads: newLoads(), tableBase: newTableBase(styles, DefaultListKeys("parcel timeline")),
+		src: src, now: now, number: number}
 }
 
 func (p *orderPane) Title() string { return "Order " + p.number }
 
-func (p *orderPane) ShortHelp() []key.Binding { return p.keys.Short() }
-
-func (p *orderPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.keys.Full()} }
-
 func (p *orderPane) SetSize(w, h int) {
-	p.width, p.height = w, h
-	p.table.SetStyles(p.styles.Table) // the theme may have changed with the background
-	p.table.SetColumns(layoutColumns(parcelColumns, w))
-	p.table.SetWidth(w)
+	p.fit(parcelColumns, w, h)
 	p.layout()
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -26,19 +25,16 @@ var timelineColumns = []column{
 // means what it means: raw code, normalized status, mapping rule.
 type parcelPane struct {
 	loads
+	tableBase
 	src    Source
 	now    func() time.Time
-	styles *Styles
-	keys   ListKeys
 	parcel store.ParcelID
-	table  table.Model
 
-	detail        store.ParcelDetail
-	events        []store.Event // newest first, as rows
-	clock         time.Time
-	err           error
-	ready         bool
-	width, height int
+	detail store.ParcelDetail
+	events []store.Event // newest first, as rows
+	clock  time.Time
+	err    error
+	ready  bool
 }
 
 // parcelMsg carries a loaded parcel.
@@ -50,10 +46,9 @@ type parcelMsg struct {
 }
 
 func newParcelPane(src Source, now func() time.Time, styles *Styles, id store.ParcelID) *parcelPane {
-	p := &parcelPane{loads: newLoads(), src: src, now: now, styles: styles, keys: DefaultListKeys(""), parcel: id}
-	p.keys.Open.SetEnabled(false)
-	p.table = table.New(table.WithFocused(true), table.WithKeyMap(p.keys.Table()))
-	return p
+	keys := DefaultListKeys("")
+	keys.Open.SetEnabled(false)
+	return &parcelPane{loads: newLoads(), tableBase: newTableBase(styles, keys), src: src, now: now, parcel: id}
 }
 
 func (p *parcelPane) Title() string {
@@ -63,15 +58,8 @@ func (p *parcelPane) Title() string {
 	return "Parcel"
 }
 
-func (p *parcelPane) ShortHelp() []key.Binding { return p.keys.Short() }
-
-func (p *parcelPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.keys.Full()} }
-
 func (p *parcelPane) SetSize(w, h int) {
-	p.width, p.height = w, h
-	p.table.SetStyles(p.styles.Table) // the theme may have changed with the background
-	p.table.SetColumns(layoutColumns(timelineColumns, w))
-	p.table.SetWidth(w)
+	p.fit(timelineColumns, w, h)
 	p.layout()
 }
 
