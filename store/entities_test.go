@@ -100,20 +100,7 @@ func TestEventsDedupeAndSort(t *testing.T) {
 			Time: t0.Add(time.Duration(h) * time.Hour), RawCode: "transit", RawText: text, Status: carriers.StatusInTransit,
 		}}
 	}
-	var added []bool
-	err := s.Update(func(tx *Tx) error {
-		for _, e := range []Event{ev(3, "c"), ev(1, "a"), ev(2, "b"), ev(1, "a"), ev(1, "A ")} {
-			ok, err := tx.AddEvent(e)
-			if err != nil {
-				return err
-			}
-			added = append(added, ok)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	added := addEvents(t, s, ev(3, "c"), ev(1, "a"), ev(2, "b"), ev(1, "a"), ev(1, "A "))
 	if want := []bool{true, true, true, false, false}; !slices.Equal(added, want) {
 		t.Errorf("added = %v, want %v", added, want)
 	}
@@ -300,20 +287,7 @@ func TestDedupeSurvivesAZoneReguess(t *testing.T) {
 	scan := carriers.Event{Time: t0, LocalTime: "2026-03-05T09:00:00", RawCode: "transit", RawText: "processed"}
 	reguessed := scan
 	reguessed.Time = t0.Add(time.Hour)
-	var added []bool
-	err := s.Update(func(tx *Tx) error {
-		for _, e := range []carriers.Event{scan, reguessed} {
-			ok, err := tx.AddEvent(Event{Parcel: id, Event: e})
-			if err != nil {
-				return err
-			}
-			added = append(added, ok)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	added := addEvents(t, s, Event{Parcel: id, Event: scan}, Event{Parcel: id, Event: reguessed})
 	if !slices.Equal(added, []bool{true, false}) {
 		t.Errorf("added = %v, want the re-guessed copy dropped", added)
 	}
@@ -342,4 +316,24 @@ func TestParcelIdentityCannotChange(t *testing.T) {
 	if hits, _ := s.Search("T1", 5); len(hits) != 1 {
 		t.Errorf("tracking index disturbed: %d hits", len(hits))
 	}
+}
+
+// addEvents adds events in one transaction and reports which were new.
+func addEvents(t *testing.T, s *Store, events ...Event) []bool {
+	t.Helper()
+	var added []bool
+	err := s.Update(func(tx *Tx) error {
+		for _, e := range events {
+			ok, err := tx.AddEvent(e)
+			if err != nil {
+				return err
+			}
+			added = append(added, ok)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return added
 }

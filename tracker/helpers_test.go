@@ -70,6 +70,15 @@ func newTracker(st *store.Store, clk *clock, feeds ...carriers.Tracker) (*Tracke
 	return New(st, feeds, clk.Now, cfg, slog.New(slog.NewTextHandler(&buf, nil))), &buf
 }
 
+// polling is the usual rig: a tracker over st asking a scripted DHL feed,
+// its clock set to at, logging into the returned buffer.
+func polling(t *testing.T, st *store.Store, at time.Time) (*feed, *clock, *Tracker, *bytes.Buffer) {
+	f := newFeed(t)
+	clk := newClock(at)
+	tr, logs := newTracker(st, clk, f.client())
+	return f, clk, tr, logs
+}
+
 // addParcel stores an order with one pending DHL parcel, due at due.
 func addParcel(t *testing.T, st *store.Store, tracking string, due time.Time) store.ParcelID {
 	t.Helper()

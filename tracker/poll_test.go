@@ -29,9 +29,7 @@ func poll(t *testing.T, tr *Tracker) int {
 
 func TestBadCarrierResponsesLoseNothing(t *testing.T) {
 	st := openStore(t)
-	f := newFeed(t)
-	clk := newClock(t0.Add(2 * time.Hour))
-	tr, logs := newTracker(st, clk, f.client())
+	f, clk, tr, logs := polling(t, st, t0.Add(2*time.Hour))
 	id := addParcel(t, st, "JJD1", clk.Now())
 
 	// Not known yet: normal for a fresh label, not a failure.
@@ -106,9 +104,7 @@ func TestBackoffGrowsToACap(t *testing.T) {
 
 func TestCancelledPollWritesNothing(t *testing.T) {
 	st := openStore(t)
-	f := newFeed(t)
-	clk := newClock(t0.Add(2 * time.Hour))
-	tr, logs := newTracker(st, clk, f.client())
+	f, _, tr, logs := polling(t, st, t0.Add(2*time.Hour))
 	id := addParcel(t, st, "JJD1", t0)
 	f.set("JJD1", http.StatusOK, dhlBody(t, "JJD1", scan(time.Hour, "transit", "Picked up")))
 	before, commitsBefore := detail(t, st, id), commits(t, st)
@@ -131,9 +127,7 @@ func TestCancelledPollWritesNothing(t *testing.T) {
 // rest of the round is written.
 func TestParcelWithoutFeedFailsAlone(t *testing.T) {
 	st := openStore(t)
-	f := newFeed(t)
-	clk := newClock(t0.Add(2 * time.Hour))
-	tr, _ := newTracker(st, clk, f.client())
+	f, _, tr, _ := polling(t, st, t0.Add(2*time.Hour))
 	good := addParcel(t, st, "JJD1", t0)
 	var orphan store.Parcel
 	err := st.Update(func(tx *store.Tx) error {
@@ -180,9 +174,7 @@ func TestUnwritableParcelFailsAlone(t *testing.T) {
 	}
 	defer st.Close()
 
-	f := newFeed(t)
-	clk := newClock(t0.Add(2 * time.Hour))
-	tr, logs := newTracker(st, clk, f.client())
+	f, clk, tr, logs := polling(t, st, t0.Add(2*time.Hour))
 	f.set("JJD1", http.StatusOK, dhlBody(t, "JJD1", scan(time.Hour, "transit", "Picked up")))
 	f.set("JJD2", http.StatusOK, dhlBody(t, "JJD2", scan(time.Hour, "failure", "Held by customs")))
 	if n := poll(t, tr); n != 2 {

@@ -143,9 +143,7 @@ func TestCustomsExceptionCarriesTheEvent(t *testing.T) {
 func stallSetup(t *testing.T) (*Tracker, *store.Store, *clock, *feed, [2]store.ParcelID) {
 	t.Helper()
 	st := openStore(t)
-	f := newFeed(t)
-	clk := newClock(t0.Add(3 * time.Hour))
-	tr, _ := newTracker(st, clk, f.client())
+	f, clk, tr, _ := polling(t, st, t0.Add(3*time.Hour))
 	tr.cfg.StallAfter = 48 * time.Hour
 	moving, done := addParcel(t, st, "MOVING", t0), addParcel(t, st, "DONE", t0)
 	picked := scan(0, "transit", "The shipment has been picked up")

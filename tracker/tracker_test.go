@@ -11,9 +11,7 @@ import (
 
 func TestRunStopsWhenCancelled(t *testing.T) {
 	st := openStore(t)
-	f := newFeed(t)
-	clk := newClock(t0.Add(2 * time.Hour))
-	tr, _ := newTracker(st, clk, f.client())
+	f, _, tr, _ := polling(t, st, t0.Add(2*time.Hour))
 	tr.cfg.Tick, tr.cfg.SweepEvery = time.Millisecond, time.Millisecond
 	addParcel(t, st, "JJD1", t0)
 	f.set("JJD1", http.StatusOK, dhlBody(t, "JJD1", scan(time.Hour, "transit", "Picked up")))

@@ -157,20 +157,15 @@ func press(t *testing.T, m tea.Model, keys ...string) tea.Model {
 	return m
 }
 
+// namedKeys are the keys tests press by name; any other name is a rune.
+var namedKeys = map[string]rune{
+	"enter": tea.KeyEnter, "esc": tea.KeyEscape, "down": tea.KeyDown,
+	"up": tea.KeyUp, "pgdown": tea.KeyPgDown, "end": tea.KeyEnd,
+}
+
 func keyPress(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "end":
-		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	if code, ok := namedKeys[k]; ok {
+		return tea.KeyPressMsg{Code: code}
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}
