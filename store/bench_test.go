@@ -54,14 +54,14 @@ func benchOrder(tx *Tx, i int) error {
 // middle of the list: the pane's refresh on every store change.
 func BenchmarkExceptionsPage(b *testing.B) {
 	s := benchStore(b, 50_000)
-	mid, err := s.ExceptionsAfter(nil, 2500)
+	mid, err := s.ExceptionsAfter(ExceptionFilter{}, nil, 2500)
 	if err != nil {
 		b.Fatal(err)
 	}
 	from := mid[len(mid)-1].Cursor
 	b.ResetTimer()
 	for b.Loop() {
-		rows, err := s.ExceptionsAfter(from, 40)
+		rows, err := s.ExceptionsAfter(ExceptionFilter{}, from, 40)
 		if err != nil || len(rows) != 40 {
 			b.Fatal(len(rows), err)
 		}

@@ -1,8 +1,9 @@
 package store
 
 // SchemaVersion is the layout this build writes. A store written by a newer
-// build is refused rather than risk misreading it.
-const SchemaVersion = 1
+// build is refused rather than risk misreading it; an older one is upgraded
+// in place by the migrations in migrate.go.
+const SchemaVersion = 2
 
 // Bucket names: the one registry of every bucket in the file.
 var (
@@ -10,21 +11,23 @@ var (
 	bucketOrders      = []byte("orders")
 	bucketParcels     = []byte("parcels")
 	bucketEvents      = []byte("events")
-	bucketEventPrints = []byte("event_prints")
 	bucketExceptions  = []byte("exceptions")
+	bucketArchive     = []byte("archive")
 	bucketIdxOrder    = []byte("idx_order")
 	bucketIdxTracking = []byte("idx_tracking")
+	bucketIdxSearch   = []byte("idx_search")
+	bucketIdxPlaced   = []byte("idx_placed")
 	bucketIdxDue      = []byte("idx_due")
 	bucketIdxLastScan = []byte("idx_last_scan")
-	bucketIdxOpenExc  = []byte("idx_open_exc")
+	bucketIdxExc      = []byte("idx_exc")
 	bucketStats       = []byte("stats")
 )
 
 // allBuckets lists every bucket Open creates, in one transaction.
 var allBuckets = [][]byte{
-	bucketMeta, bucketOrders, bucketParcels, bucketEvents, bucketEventPrints, bucketExceptions,
-	bucketIdxOrder, bucketIdxTracking, bucketIdxDue, bucketIdxLastScan,
-	bucketIdxOpenExc, bucketStats,
+	bucketMeta, bucketOrders, bucketParcels, bucketEvents, bucketExceptions, bucketArchive,
+	bucketIdxOrder, bucketIdxTracking, bucketIdxSearch, bucketIdxPlaced, bucketIdxDue,
+	bucketIdxLastScan, bucketIdxExc, bucketStats,
 }
 
 // keySchema holds the schema version in the meta bucket.

@@ -13,16 +13,24 @@
 // Key layout (all integers and times big-endian, so byte order is the order
 // the panes read):
 //
-//	orders          order number                         -> Order
-//	parcels         parcel id (8)                        -> Parcel
-//	events          parcel id (8) | time (8) | print (8) -> Event
-//	event_prints    parcel id (8) | print (8)            -> time (8)  (dedupe)
-//	exceptions      exception id (8)                     -> Exception
-//	idx_order       folded order number \0 order number  -> nil
-//	idx_tracking    folded tracking number \0 parcel id  -> nil
-//	idx_due         next poll (8) | parcel id (8)        -> nil
-//	idx_last_scan   last event (8) | parcel id (8)       -> nil  (stall watch)
-//	idx_open_exc    255-severity (1) | opened (8) | id (8) -> nil
-//	stats           counter name                         -> uint64
-//	meta            "schema"                             -> uint32
+//	orders          order number                          -> Order
+//	parcels         parcel id (8)                         -> Parcel
+//	events          parcel id (8) | time (8) | print (8)  -> Event
+//	exceptions      exception id (8)                      -> Exception
+//	archive         order number                          -> archived order
+//	idx_order       folded order number \0 order number   -> nil
+//	idx_tracking    folded tracking number \0 parcel id    -> nil
+//	idx_search      key kind (1) | folded value \0 order  -> nil
+//	                (e email, p phone digits reversed, n name word, z postcode)
+//	idx_placed      placed at (8) | order number          -> nil
+//	idx_due         next poll (8) | parcel id (8)         -> nil
+//	idx_last_scan   last event (8) | parcel id (8)        -> nil  (stall watch)
+//	idx_exc         filter mask (1) | filtered values \0… |
+//	                255-severity (1) | opened (8) | id (8)  -> nil
+//	stats           counter name                          -> uint64
+//	meta            "schema"                              -> uint32
+//
+// A parcel's events share its id as key prefix, and an event's fingerprint
+// ends its key, so deduplicating a poll reads one run of keys and adding to
+// a timeline touches one leaf page.
 package store

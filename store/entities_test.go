@@ -226,7 +226,7 @@ func TestExceptionsWorstThenOldestFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := s.ExceptionsAfter(nil, 10)
+	rows, err := s.ExceptionsAfter(ExceptionFilter{}, nil, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,15 +239,15 @@ func TestExceptionsWorstThenOldestFirst(t *testing.T) {
 	}
 
 	// Paging: from the third row forward, and backward from it.
-	page, _ := s.ExceptionsAfter(rows[2].Cursor, 2)
+	page, _ := s.ExceptionsAfter(ExceptionFilter{}, rows[2].Cursor, 2)
 	if got := parcelsOf(page); !slices.Equal(got, want[2:4]) {
 		t.Errorf("after = %v, want %v", got, want[2:4])
 	}
-	page, _ = s.ExceptionsBefore(rows[2].Cursor, 5)
+	page, _ = s.ExceptionsBefore(ExceptionFilter{}, rows[2].Cursor, 5)
 	if got := parcelsOf(page); !slices.Equal(got, want[:2]) {
 		t.Errorf("before = %v, want %v", got, want[:2])
 	}
-	page, _ = s.ExceptionsBefore(nil, 2)
+	page, _ = s.ExceptionsBefore(ExceptionFilter{}, nil, 2)
 	if got := parcelsOf(page); !slices.Equal(got, want[3:]) {
 		t.Errorf("last page = %v, want %v", got, want[3:])
 	}
@@ -261,7 +261,7 @@ func TestExceptionsWorstThenOldestFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	counts, _ = s.ExceptionCounts()
-	rows, _ = s.ExceptionsAfter(nil, 10)
+	rows, _ = s.ExceptionsAfter(ExceptionFilter{}, nil, 10)
 	if counts[KindLost] != 1 || len(rows) != 4 {
 		t.Errorf("after resolve: counts %v, %d rows", counts, len(rows))
 	}
@@ -318,17 +318,17 @@ func TestParcelIdentityCannotChange(t *testing.T) {
 	}
 }
 
-// addEvents adds events in one transaction and reports which were new.
+// addEvents adds events one transaction each and reports which were new.
 func addEvents(t *testing.T, s *Store, events ...Event) []bool {
 	t.Helper()
 	var added []bool
 	err := s.Update(func(tx *Tx) error {
 		for _, e := range events {
-			ok, err := tx.AddEvent(e)
+			fresh, err := tx.AddEvents(e.Parcel, e.Source, []carriers.Event{e.Event})
 			if err != nil {
 				return err
 			}
-			added = append(added, ok)
+			added = append(added, len(fresh) == 1)
 		}
 		return nil
 	})

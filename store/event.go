@@ -2,6 +2,8 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
+	"slices"
 
 	"github.com/wismo/wismo/carriers"
 )
@@ -24,41 +26,95 @@ type Event struct {
 	carriers.Event
 }
 
-// eventKey orders a parcel's events by time, the fingerprint breaking ties.
-func eventKey(e Event, print uint64) []byte {
-	return join(u64(uint64(e.Parcel)), timeKey(e.Time), u64(print))
+// eventKey orders a parcel's events by time, the fingerprint breaking ties:
+// parcel id (8) | time (8) | fingerprint (8). A parcel's events sit side by
+// side, so adding to a timeline touches one leaf page.
+func eventKey(id ParcelID, e carriers.Event, print uint64) []byte {
+	return join(u64(uint64(id)), timeKey(e.Time), u64(print))
 }
 
-// AddEvent stores e unless the same event is already stored; it reports
-// whether e was new. Sameness is the event's fingerprint, kept in its own
-// bucket: the time a carrier's naive timestamp resolves to may move between
-// polls, the fingerprint does not.
-func (t *Tx) AddEvent(e Event) (bool, error) {
-	print := e.Fingerprint()
-	pk := join(u64(uint64(e.Parcel)), u64(print))
-	prints := t.bucket(bucketEventPrints)
-	if prints.Get(pk) != nil {
-		return false, nil
+// AddEvents stores those of a parcel's events that are not stored yet and
+// returns them in timeline order. Sameness is the event's fingerprint, the
+// last part of every event key: the time a carrier's naive timestamp
+// resolves to may move between polls, the fingerprint does not. The
+// parcel's stored keys are read once, without decoding a value.
+func (t *Tx) AddEvents(id ParcelID, src Source, events []carriers.Event) ([]Event, error) {
+	if len(events) == 0 {
+		return nil, nil
 	}
-	// The value (the event's time) is never empty: bbolt's Get cannot tell
-	// an empty value from a missing key.
-	if err := prints.Put(pk, timeKey(e.Time)); err != nil {
-		return false, err
+	seen := t.eventPrints(id)
+	type fresh struct {
+		key []byte
+		ev  Event
 	}
-	return true, t.put(bucketEvents, eventKey(e, print), e)
+	var add []fresh
+	for _, e := range events {
+		print := e.Fingerprint()
+		if _, dup := seen[print]; dup {
+			continue
+		}
+		seen[print] = struct{}{}
+		add = append(add, fresh{eventKey(id, e, print), Event{Parcel: id, Source: src, Event: e}})
+	}
+	slices.SortFunc(add, func(a, b fresh) int { return bytes.Compare(a.key, b.key) })
+	out := make([]Event, 0, len(add))
+	for _, f := range add {
+		if err := t.put(bucketEvents, f.key, f.ev); err != nil {
+			return nil, err
+		}
+		out = append(out, f.ev)
+	}
+	return out, nil
+}
+
+// eventPrints is the set of fingerprints of a parcel's stored events.
+func (t *Tx) eventPrints(id ParcelID) map[uint64]struct{} {
+	prefix := u64(uint64(id))
+	seen := map[uint64]struct{}{}
+	c := t.bucket(bucketEvents).Cursor()
+	for k, _ := c.Seek(prefix); withinPrefix(k, prefix); k, _ = c.Next() {
+		seen[binary.BigEndian.Uint64(k[16:])] = struct{}{}
+	}
+	return seen
 }
 
 // Events returns a parcel's events, oldest first.
 func (t *Tx) Events(id ParcelID) ([]Event, error) {
+	out, _, err := t.eventsPage(id, nil, 0)
+	return out, err
+}
+
+// eventsPage returns up to n of a parcel's events (all if n is 0), oldest
+// first, from the cursor on, and the cursor of the next page (nil at the
+// end).
+func (t *Tx) eventsPage(id ParcelID, from Cursor, n int) ([]Event, Cursor, error) {
 	prefix := u64(uint64(id))
 	var out []Event
 	c := t.bucket(bucketEvents).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+	for k, v := c.Seek(append(prefix, from...)); withinPrefix(k, prefix); k, v = c.Next() {
+		if n > 0 && len(out) == n {
+			return out, clone(k[len(prefix):]), nil
+		}
 		var e Event
 		if err := decode(v, &e); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, e)
 	}
-	return out, nil
+	return out, nil, nil
+}
+
+// Events returns up to n of a parcel's events, oldest first, starting at
+// from (nil for the first), and the cursor of the next page, nil when there
+// is none.
+func (s *Store) Events(id ParcelID, from Cursor, n int) ([]Event, Cursor, error) {
+	var (
+		out  []Event
+		next Cursor
+	)
+	err := s.View(func(tx *Tx) (err error) {
+		out, next, err = tx.eventsPage(id, from, max(n, 1))
+		return err
+	})
+	return out, next, err
 }

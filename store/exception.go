@@ -76,10 +76,13 @@ type Exception struct {
 	ID       ExceptionID    `json:"id"`
 	Parcel   ParcelID       `json:"parcel"`
 	Order    string         `json:"order"`
+	Carrier  string         `json:"carrier"`
 	Kind     ExceptionKind  `json:"kind"`
 	Severity Severity       `json:"severity"`
 	State    ExceptionState `json:"state"`
-	OpenedAt time.Time      `json:"opened_at"`
+	// Assignee is the agent who took the exception on, "" if nobody has.
+	Assignee string    `json:"assignee,omitempty"`
+	OpenedAt time.Time `json:"opened_at"`
 	// Detail is the carrier text or rule finding that opened it; Rule the
 	// mapping or exception rule responsible.
 	Detail     string    `json:"detail,omitempty"`
@@ -87,6 +90,9 @@ type Exception struct {
 	ResolvedAt time.Time `json:"resolved_at"`
 	Resolution string    `json:"resolution,omitempty"`
 }
+
+// openKeyLen is the length of an openKey.
+const openKeyLen = 1 + 8 + 8
 
 // openKey orders open exceptions worst first, then oldest first.
 func openKey(e Exception) []byte {
@@ -108,16 +114,14 @@ func (t *Tx) OpenException(e *Exception) error {
 		return err
 	}
 	e.ID, e.State, e.Severity = ExceptionID(seq), StateOpen, e.Kind.Severity()
+	e.Order, e.Carrier = p.Order, p.Carrier
 	if err := t.put(bucketExceptions, u64(seq), e); err != nil {
 		return err
 	}
-	if err := t.bucket(bucketIdxOpenExc).Put(openKey(*e), nil); err != nil {
+	if err := t.indexException(*e, true); err != nil {
 		return err
 	}
-	if err := t.setParcelException(p, e.ID); err != nil {
-		return err
-	}
-	return t.addCount(countKey(e.Kind), 1)
+	return t.setParcelException(p, e.ID)
 }
 
 // setParcelException records a parcel's open exception, moving it out of
@@ -156,9 +160,6 @@ func (t *Tx) ResolveException(id ExceptionID, at time.Time, resolution string) e
 	if e.State == StateResolved {
 		return fmt.Errorf("exception %d is already resolved", id)
 	}
-	if err := t.bucket(bucketIdxOpenExc).Delete(openKey(e)); err != nil {
-		return err
-	}
 	p, err := t.Parcel(e.Parcel)
 	if err != nil {
 		return fmt.Errorf("exception %d parcel %d: %w", id, e.Parcel, err)
@@ -169,14 +170,53 @@ func (t *Tx) ResolveException(id ExceptionID, at time.Time, resolution string) e
 	if err := t.setParcelException(p, 0); err != nil {
 		return err
 	}
-	if err := t.addCount(countKey(e.Kind), -1); err != nil {
+	if err := t.indexException(e, false); err != nil {
 		return err
 	}
 	e.State, e.ResolvedAt, e.Resolution = StateResolved, at, resolution
 	return t.put(bucketExceptions, u64(uint64(id)), e)
 }
 
-func countKey(k ExceptionKind) []byte { return []byte("open:" + string(k)) }
+// AssignException gives an unresolved exception to an agent; "" unassigns.
+func (t *Tx) AssignException(id ExceptionID, agent string) error {
+	return t.reworkException(id, func(e *Exception) { e.Assignee = agent })
+}
+
+// SetExceptionState moves an unresolved exception between open,
+// acknowledged and snoozed; ResolveException closes it.
+func (t *Tx) SetExceptionState(id ExceptionID, state ExceptionState) error {
+	switch state {
+	case StateOpen, StateAcknowledged, StateSnoozed:
+	default:
+		return fmt.Errorf("exception %d: cannot set state %q", id, state)
+	}
+	return t.reworkException(id, func(e *Exception) { e.State = state })
+}
+
+// reworkException changes an unresolved exception's workflow fields and
+// moves its index entries and counts with them.
+func (t *Tx) reworkException(id ExceptionID, change func(*Exception)) error {
+	e, err := t.Exception(id)
+	if err != nil {
+		return fmt.Errorf("exception %d: %w", id, err)
+	}
+	if e.State == StateResolved {
+		return fmt.Errorf("exception %d is resolved", id)
+	}
+	if err := t.indexException(e, false); err != nil {
+		return err
+	}
+	change(&e)
+	if err := t.indexException(e, true); err != nil {
+		return err
+	}
+	return t.put(bucketExceptions, u64(uint64(id)), e)
+}
+
+// The counters kept for the header, one per value of each dimension.
+func countKey(k ExceptionKind) []byte       { return []byte("open:" + string(k)) }
+func carrierCountKey(carrier string) []byte { return []byte("carrier:" + carrier) }
+func stateCountKey(s ExceptionState) []byte { return []byte("state:" + string(s)) }
 
 // addCount moves a counter in the stats bucket, kept in the same transaction
 // as the change it counts so the header never has to scan.
@@ -193,8 +233,11 @@ func (t *Tx) addCount(key []byte, delta int64) error {
 	return b.Put(key, u64(uint64(n)))
 }
 
-func (t *Tx) count(key []byte) int {
-	if v := t.bucket(bucketStats).Get(key); len(v) == 8 {
+func (t *Tx) count(key []byte) int { return counter(t.bucket(bucketStats).Get(key)) }
+
+// counter decodes a stats value; a missing one is zero.
+func counter(v []byte) int {
+	if len(v) == 8 {
 		return int(binary.BigEndian.Uint64(v))
 	}
 	return 0

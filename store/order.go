@@ -1,7 +1,11 @@
 package store
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -51,13 +55,71 @@ func (t *Tx) Order(number string) (Order, error) {
 	return o, err
 }
 
-// PutOrder writes o and keeps its search index in step.
+// PutOrder writes o and moves its index entries (order number, customer
+// keys, placing time) to match, in the same transaction.
 func (t *Tx) PutOrder(o Order) error {
 	if o.Number == "" {
 		return fmt.Errorf("order without a number")
 	}
+	if strings.ContainsRune(o.Number, 0) {
+		return fmt.Errorf("order number %q holds a zero byte", o.Number)
+	}
+	old, err := t.Order(o.Number)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("order %s: %w", o.Number, err)
+	}
 	if err := t.put(bucketOrders, []byte(o.Number), o); err != nil {
 		return err
 	}
-	return t.bucket(bucketIdxOrder).Put(indexKey(foldOrderNumber(o.Number), []byte(o.Number)), nil)
+	return t.indexOrder(old, o)
+}
+
+// indexOrder moves an order's index entries from what old needed to what o
+// needs; old is the zero Order for a new one.
+func (t *Tx) indexOrder(old, o Order) error {
+	if err := t.bucket(bucketIdxOrder).Put(indexKey(foldOrderNumber(o.Number), []byte(o.Number)), nil); err != nil {
+		return err
+	}
+	if err := t.reindex(bucketIdxPlaced, old.PlacedAt, o.PlacedAt, []byte(o.Number)); err != nil {
+		return err
+	}
+	idx := t.bucket(bucketIdxSearch)
+	newKeys := searchKeys(o)
+	for _, k := range searchKeys(old) {
+		if !slices.ContainsFunc(newKeys, func(n []byte) bool { return bytes.Equal(n, k) }) {
+			if err := idx.Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range newKeys {
+		if err := idx.Put(k, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OrderRow is one line of the orders list.
+type OrderRow struct {
+	Cursor Cursor
+	Order  Order
+}
+
+// OrdersBefore returns up to n orders, most recently placed first, starting
+// just before from (nil for the newest).
+func (s *Store) OrdersBefore(from Cursor, n int) ([]OrderRow, error) {
+	var rows []OrderRow
+	err := s.View(func(tx *Tx) error {
+		c := tx.bucket(bucketIdxPlaced).Cursor()
+		for k := seekPage(c, nil, from, true); k != nil && len(rows) < n; k, _ = c.Prev() {
+			o, err := tx.Order(string(k[8:]))
+			if err != nil {
+				return fmt.Errorf("placed index entry %q: %w", k[8:], err)
+			}
+			rows = append(rows, OrderRow{Cursor: clone(k), Order: o})
+		}
+		return nil
+	})
+	return rows, err
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -21,25 +22,27 @@ type ExceptionRow struct {
 	Customer  string
 }
 
-// ExceptionsAfter returns up to n open exceptions, worst then oldest first,
-// starting at from (inclusive); a nil from starts at the top.
-func (s *Store) ExceptionsAfter(from Cursor, n int) ([]ExceptionRow, error) {
-	return s.exceptionsPage(from, n, false)
+// ExceptionsAfter returns up to n unresolved exceptions matching f, worst
+// then oldest first, starting at from (inclusive); a nil from starts at the
+// top. A row's Cursor is the same under every filter, so a selection can be
+// kept when the filter changes.
+func (s *Store) ExceptionsAfter(f ExceptionFilter, from Cursor, n int) ([]ExceptionRow, error) {
+	return s.exceptionsPage(f, from, n, false)
 }
 
-// ExceptionsBefore returns up to n open exceptions that come just before
-// from (exclusive), in the same order as ExceptionsAfter; a nil from ends at
-// the bottom.
-func (s *Store) ExceptionsBefore(from Cursor, n int) ([]ExceptionRow, error) {
-	return s.exceptionsPage(from, n, true)
+// ExceptionsBefore returns up to n unresolved exceptions matching f that
+// come just before from (exclusive), in the same order as ExceptionsAfter; a
+// nil from ends at the bottom.
+func (s *Store) ExceptionsBefore(f ExceptionFilter, from Cursor, n int) ([]ExceptionRow, error) {
+	return s.exceptionsPage(f, from, n, true)
 }
 
-func (s *Store) exceptionsPage(from Cursor, n int, backward bool) ([]ExceptionRow, error) {
+func (s *Store) exceptionsPage(f ExceptionFilter, from Cursor, n int, backward bool) ([]ExceptionRow, error) {
 	var rows []ExceptionRow
+	prefix := f.prefix()
 	err := s.View(func(tx *Tx) error {
-		c := tx.bucket(bucketIdxOpenExc).Cursor()
-		k := seekPage(c, from, backward)
-		for ; k != nil && len(rows) < n; k = step(c, backward) {
+		c := tx.bucket(bucketIdxExc).Cursor()
+		for k := seekPage(c, prefix, from, backward); withinPrefix(k, prefix) && len(rows) < n; k = step(c, backward) {
 			row, err := tx.exceptionRow(k)
 			if err != nil {
 				return err
@@ -49,32 +52,45 @@ func (s *Store) exceptionsPage(from Cursor, n int, backward bool) ([]ExceptionRo
 		return nil
 	})
 	if backward {
-		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
-			rows[i], rows[j] = rows[j], rows[i]
-		}
+		slices.Reverse(rows)
 	}
 	return rows, err
 }
 
-// seekPage positions c on the first key of a page.
-func seekPage(c *bolt.Cursor, from Cursor, backward bool) []byte {
-	switch {
-	case !backward && from == nil:
-		k, _ := c.First()
-		return k
-	case !backward:
-		k, _ := c.Seek(from)
-		return k
-	case from == nil:
-		k, _ := c.Last()
+// seekPage positions c on the first key of a page within prefix's range:
+// forward from the cursor (or the range's start), or backward from just
+// before it (or the range's end).
+func seekPage(c *bolt.Cursor, prefix []byte, from Cursor, backward bool) []byte {
+	if !backward {
+		k, _ := c.Seek(append(slices.Clip(prefix), from...))
 		return k
 	}
-	if k, _ := c.Seek(from); k == nil {
+	var k []byte
+	if from != nil {
+		k, _ = c.Seek(append(slices.Clip(prefix), from...))
+	} else {
+		k = seekPastPrefix(c, prefix)
+	}
+	if k == nil {
 		k, _ = c.Last()
 		return k
 	}
-	k, _ := c.Prev()
+	k, _ = c.Prev()
 	return k
+}
+
+// seekPastPrefix positions c on the first key after every key that starts
+// with prefix, or returns nil if there is none.
+func seekPastPrefix(c *bolt.Cursor, prefix []byte) []byte {
+	end := slices.Clone(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			k, _ := c.Seek(end[:i+1])
+			return k
+		}
+	}
+	return nil
 }
 
 func step(c *bolt.Cursor, backward bool) []byte {
@@ -89,7 +105,8 @@ func step(c *bolt.Cursor, backward bool) []byte {
 
 // exceptionRow joins an open-index key with its exception, parcel and order.
 func (t *Tx) exceptionRow(key []byte) (ExceptionRow, error) {
-	id := ExceptionID(binary.BigEndian.Uint64(key[len(key)-8:]))
+	order := key[len(key)-openKeyLen:]
+	id := ExceptionID(binary.BigEndian.Uint64(order[len(order)-8:]))
 	e, err := t.Exception(id)
 	if err != nil {
 		return ExceptionRow{}, fmt.Errorf("open exception %d: %w", id, err)
@@ -98,7 +115,7 @@ func (t *Tx) exceptionRow(key []byte) (ExceptionRow, error) {
 	if err != nil {
 		return ExceptionRow{}, fmt.Errorf("exception %d parcel %d: %w", id, e.Parcel, err)
 	}
-	row := ExceptionRow{Cursor: clone(key), Exception: e, Parcel: p}
+	row := ExceptionRow{Cursor: clone(order), Exception: e, Parcel: p}
 	if o, err := t.Order(e.Order); err == nil {
 		row.Customer = o.Customer.Name
 	} else if !errors.Is(err, ErrNotFound) {
@@ -107,12 +124,29 @@ func (t *Tx) exceptionRow(key []byte) (ExceptionRow, error) {
 	return row, nil
 }
 
-// ExceptionCounts returns the number of open exceptions of each kind.
+// ExceptionCounts returns the number of unresolved exceptions of each kind.
 func (s *Store) ExceptionCounts() (map[ExceptionKind]int, error) {
 	counts := make(map[ExceptionKind]int, len(Kinds))
 	err := s.View(func(tx *Tx) error {
 		for _, k := range Kinds {
 			counts[k] = tx.count(countKey(k))
+		}
+		return nil
+	})
+	return counts, err
+}
+
+// CarrierExceptionCounts returns the number of unresolved exceptions of
+// each carrier that has any.
+func (s *Store) CarrierExceptionCounts() (map[string]int, error) {
+	counts := map[string]int{}
+	err := s.View(func(tx *Tx) error {
+		prefix := carrierCountKey("")
+		c := tx.bucket(bucketStats).Cursor()
+		for k, v := c.Seek(prefix); withinPrefix(k, prefix); k, v = c.Next() {
+			if n := counter(v); n > 0 {
+				counts[string(k[len(prefix):])] = n
+			}
 		}
 		return nil
 	})

@@ -4,29 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
-	"unicode"
 
 	bolt "go.etcd.io/bbolt"
 )
-
-// foldTracking normalizes a tracking number as agents type it: any case,
-// with or without spaces and dashes.
-func foldTracking(s string) []byte {
-	return []byte(strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsSpace(r), r == '-', r == 0:
-			return -1
-		}
-		return unicode.ToUpper(r)
-	}, s))
-}
-
-// foldOrderNumber normalizes an order number: as foldTracking, and without
-// the "#" shops print in front of it.
-func foldOrderNumber(s string) []byte {
-	return foldTracking(strings.TrimLeft(strings.TrimSpace(s), "#"))
-}
 
 // indexKey is a secondary index entry: the folded value, a zero byte, then
 // the primary key. Exact lookups seek "value\0", prefix lookups "value".
@@ -44,12 +26,45 @@ func scanIndex(c *bolt.Cursor, q []byte, exact bool, fn func(value, primary []by
 	if exact {
 		prefix = join(q, []byte{0})
 	}
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	for k, _ := c.Seek(prefix); withinPrefix(k, prefix); k, _ = c.Next() {
 		i := bytes.IndexByte(k, 0)
 		if i < 0 || !fn(k[:i], k[i+1:]) {
 			return
 		}
 	}
+}
+
+// The customer keys in idx_search, each entry "kind | value \0 order".
+const (
+	keyEmail    byte = 'e'
+	keyPhone    byte = 'p'
+	keyName     byte = 'n'
+	keyPostcode byte = 'z'
+)
+
+// searchFields names each customer key in results.
+var searchFields = map[byte]string{
+	keyEmail: "email", keyPhone: "phone", keyName: "name", keyPostcode: "postcode",
+}
+
+// searchKeys are an order's entries in idx_search.
+func searchKeys(o Order) [][]byte {
+	primary := []byte(o.Number)
+	var keys [][]byte
+	add := func(kind byte, value string) {
+		if value != "" {
+			keys = append(keys, indexKey(append([]byte{kind}, value...), primary))
+		}
+	}
+	add(keyEmail, foldEmail(o.Customer.Email))
+	if p := phoneKey(o.Customer.Phone); len(p) >= minPhoneDigits {
+		add(keyPhone, p)
+	}
+	for _, w := range nameWords(o.Customer.Name) {
+		add(keyName, w)
+	}
+	add(keyPostcode, string(foldTracking(o.ShipTo.PostalCode)))
+	return keys
 }
 
 // parcelsByTracking returns parcel ids whose folded tracking number is q or,
@@ -65,43 +80,109 @@ func (t *Tx) parcelsByTracking(q []byte, exact bool, limit int) []ParcelID {
 	return ids
 }
 
-// ordersByNumber returns order numbers whose folded form is q or starts
-// with q.
-func (t *Tx) ordersByNumber(q []byte, exact bool, limit int) []string {
-	var out []string
-	scanIndex(t.bucket(bucketIdxOrder).Cursor(), q, exact, func(_, primary []byte) bool {
-		out = append(out, string(primary))
-		return len(out) < limit
-	})
-	return out
-}
-
 // SearchHit is an order found by a search, with what matched.
 type SearchHit struct {
 	Order Order
-	// Field is the key that matched ("order number", "tracking number")
-	// and Value the matching value as stored.
+	// Field is the key that matched ("order number", "tracking number",
+	// "email", "phone", "name", "postcode") and Value the matching value
+	// as stored.
 	Field string
 	Value string
+	// Exact is true when the whole key matched, not a part of it.
 	Exact bool
 }
 
-// Search finds orders by order number or tracking number, exact matches
-// first, then prefix matches, at most limit hits and each order once.
+// maxNameCandidates bounds the orders a name search reads to check the
+// query's other words: a common first word must not make it slow.
+const maxNameCandidates = 500
+
+// Search finds orders from whatever an agent types or pastes: an order or
+// tracking number (whole or its start), an email, a phone number (or its
+// last six or more digits), a postcode, or the start of words of the
+// customer's name. Results are ranked: exact order and tracking numbers,
+// then exact emails and phones, then prefixes and postcodes, then names;
+// each order once, at most limit. A paste of several tracking numbers finds
+// the order of every one of them, however many that is. Any input is safe:
+// the work is bounded and bad bytes find nothing.
 func (s *Store) Search(query string, limit int) ([]SearchHit, error) {
-	r := hitList{limit: limit, seen: map[string]bool{}}
+	q := cleanQuery(query)
+	if q == "" || limit <= 0 {
+		return nil, nil
+	}
+	var r hitList
 	err := s.View(func(tx *Tx) error {
-		for _, exact := range []bool{true, false} {
-			if err := tx.searchOrders(foldOrderNumber(query), exact, &r); err != nil || r.full() {
-				return err
-			}
-			if err := tx.searchTracking(foldTracking(query), exact, &r); err != nil || r.full() {
+		if tokens := strings.Fields(q); len(tokens) > 1 {
+			r = hitList{limit: maxQueryTokens, seen: map[string]bool{}}
+			if matched, err := tx.searchPaste(tokens, &r); err != nil || matched > 1 {
 				return err
 			}
 		}
-		return nil
+		r = hitList{limit: limit, seen: map[string]bool{}}
+		return tx.search(q, &r)
 	})
 	return r.hits, err
+}
+
+// searchPaste looks up every token of a paste as a whole tracking or order
+// number, and returns how many tokens matched: fewer than two means the
+// query was not a paste of numbers ("anna müller", or a tracking number
+// written with spaces).
+func (t *Tx) searchPaste(tokens []string, r *hitList) (int, error) {
+	matched := 0
+	for _, tok := range tokens[:min(len(tokens), maxQueryTokens)] {
+		byTracking, err := t.searchTracking(foldTracking(tok), true, r)
+		if err != nil {
+			return 0, err
+		}
+		byNumber, err := t.searchOrders(foldOrderNumber(tok), true, r)
+		if err != nil {
+			return 0, err
+		}
+		if byTracking+byNumber > 0 {
+			matched++
+		}
+	}
+	return matched, nil
+}
+
+// search runs the ranked lookups for one query, best tier first, until the
+// list is full.
+func (t *Tx) search(q string, r *hitList) error {
+	email := strings.Contains(q, "@")
+	phone := looksLikePhone(q)
+	ids := func(exact bool) func() error {
+		return func() error {
+			if _, err := t.searchOrders(foldOrderNumber(q), exact, r); err != nil {
+				return err
+			}
+			_, err := t.searchTracking(foldTracking(q), exact, r)
+			return err
+		}
+	}
+	steps := []func() error{ids(true)}
+	if email {
+		steps = append(steps, func() error { return t.searchCustomer(keyEmail, foldEmail(q), true, r) })
+	}
+	if phone {
+		steps = append(steps, func() error { return t.searchCustomer(keyPhone, phoneKey(q), true, r) })
+	}
+	steps = append(steps, ids(false))
+	if email {
+		steps = append(steps, func() error { return t.searchCustomer(keyEmail, foldEmail(q), false, r) })
+	}
+	if phone {
+		steps = append(steps, func() error { return t.searchCustomer(keyPhone, phoneKey(q), false, r) })
+	}
+	steps = append(steps,
+		func() error { return t.searchCustomer(keyPostcode, string(foldTracking(q)), true, r) },
+		func() error { return t.searchName(q, r) },
+	)
+	for _, step := range steps {
+		if err := step(); err != nil || r.full() {
+			return err
+		}
+	}
+	return nil
 }
 
 // hitList collects search hits, each order once, up to a limit.
@@ -120,30 +201,110 @@ func (r *hitList) add(h SearchHit) {
 
 func (r *hitList) full() bool { return len(r.hits) >= r.limit }
 
-// searchOrders adds the orders whose number matches q.
-func (t *Tx) searchOrders(q []byte, exact bool, r *hitList) error {
-	for _, n := range t.ordersByNumber(q, exact, r.limit) {
-		o, err := t.Order(n)
-		if err != nil {
-			return fmt.Errorf("order index entry %q: %w", n, err)
+// searchOrders adds the orders whose number matches q and returns how many
+// index entries matched.
+func (t *Tx) searchOrders(q []byte, exact bool, r *hitList) (int, error) {
+	var numbers []string
+	scanIndex(t.bucket(bucketIdxOrder).Cursor(), q, exact, func(_, primary []byte) bool {
+		numbers = append(numbers, string(primary))
+		return len(numbers) < r.limit
+	})
+	for _, n := range numbers {
+		if err := t.addOrderHit(r, n, "order number", n, exact); err != nil {
+			return 0, err
 		}
-		r.add(SearchHit{Order: o, Field: "order number", Value: n, Exact: exact})
+	}
+	return len(numbers), nil
+}
+
+// searchTracking adds the orders of parcels whose tracking number matches q
+// and returns how many index entries matched.
+func (t *Tx) searchTracking(q []byte, exact bool, r *hitList) (int, error) {
+	ids := t.parcelsByTracking(q, exact, r.limit)
+	for _, id := range ids {
+		p, err := t.Parcel(id)
+		if err != nil {
+			return 0, fmt.Errorf("tracking index entry %d: %w", id, err)
+		}
+		if err := t.addOrderHit(r, p.Order, "tracking number", p.TrackingNumber, exact); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// searchCustomer adds the orders whose customer key of the given kind is q
+// or starts with it.
+func (t *Tx) searchCustomer(kind byte, q string, exact bool, r *hitList) error {
+	if q == "" {
+		return nil
+	}
+	var numbers []string
+	scanIndex(t.bucket(bucketIdxSearch).Cursor(), append([]byte{kind}, q...), exact, func(_, primary []byte) bool {
+		numbers = append(numbers, string(primary))
+		return len(numbers) < r.limit
+	})
+	for _, n := range numbers {
+		if err := t.addOrderHit(r, n, searchFields[kind], "", exact); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// searchTracking adds the orders of parcels whose tracking number matches q.
-func (t *Tx) searchTracking(q []byte, exact bool, r *hitList) error {
-	for _, id := range t.parcelsByTracking(q, exact, r.limit) {
-		p, err := t.Parcel(id)
-		if err != nil {
-			return fmt.Errorf("tracking index entry %d: %w", id, err)
-		}
-		o, err := t.Order(p.Order)
-		if err != nil {
-			return fmt.Errorf("parcel %s order %q: %w", p.TrackingNumber, p.Order, err)
-		}
-		r.add(SearchHit{Order: o, Field: "tracking number", Value: p.TrackingNumber, Exact: exact})
+// searchName adds the orders whose customer name has a word starting with
+// each word of q. It walks the index for the longest word and checks the
+// others on the order itself, reading a bounded number of candidates.
+func (t *Tx) searchName(q string, r *hitList) error {
+	words := nameWords(q)
+	if len(words) == 0 {
+		return nil
 	}
+	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) })
+	var numbers []string
+	read := 0
+	scanIndex(t.bucket(bucketIdxSearch).Cursor(), append([]byte{keyName}, words[0]...), false, func(_, primary []byte) bool {
+		numbers = append(numbers, string(primary))
+		read++
+		return read < maxNameCandidates && len(numbers) < r.limit
+	})
+	for _, n := range numbers {
+		o, err := t.Order(n)
+		if err != nil {
+			return fmt.Errorf("name index entry %q: %w", n, err)
+		}
+		if hasWordPrefixes(nameWords(o.Customer.Name), words[1:]) {
+			r.add(SearchHit{Order: o, Field: "name", Value: o.Customer.Name})
+		}
+	}
+	return nil
+}
+
+// hasWordPrefixes reports whether every query word starts some name word.
+func hasWordPrefixes(name, query []string) bool {
+	for _, q := range query {
+		if !slices.ContainsFunc(name, func(w string) bool { return strings.HasPrefix(w, q) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// addOrderHit adds order number n to the list. An empty value shows the
+// customer field that matched as stored on the order.
+func (t *Tx) addOrderHit(r *hitList, n, field, value string, exact bool) error {
+	if r.seen[n] {
+		return nil
+	}
+	o, err := t.Order(n)
+	if err != nil {
+		return fmt.Errorf("%s index entry for order %q: %w", field, n, err)
+	}
+	if value == "" {
+		value = map[string]string{
+			"email": o.Customer.Email, "phone": o.Customer.Phone, "postcode": o.ShipTo.PostalCode,
+		}[field]
+	}
+	r.add(SearchHit{Order: o, Field: field, Value: value, Exact: exact})
 	return nil
 }

@@ -91,17 +91,20 @@ func isNonEmptyFile(path string) bool {
 	return err == nil && fi.Mode().IsRegular() && fi.Size() > 0
 }
 
-// initSchema checks the schema version and creates every bucket. It runs in
-// one transaction, so a refusal writes nothing.
+// initSchema checks the schema version, creates every bucket and upgrades
+// an older store. It runs in one transaction, so a refusal or a failed
+// upgrade writes nothing.
 func initSchema(tx *bolt.Tx) error {
+	version := uint32(SchemaVersion)
 	meta := tx.Bucket(bucketMeta)
 	if meta == nil {
 		if hasAnyBucket(tx) {
 			return ErrNotStore
 		}
 	} else if v := meta.Get(keySchema); len(v) == 4 {
-		if got := binary.BigEndian.Uint32(v); got > SchemaVersion {
-			return fmt.Errorf("%w (schema %d, this build reads up to %d)", ErrNewerSchema, got, SchemaVersion)
+		version = binary.BigEndian.Uint32(v)
+		if version > SchemaVersion {
+			return fmt.Errorf("%w (schema %d, this build reads up to %d)", ErrNewerSchema, version, SchemaVersion)
 		}
 	} else {
 		return fmt.Errorf("%w: meta bucket has no schema version", ErrNotStore)
@@ -110,6 +113,9 @@ func initSchema(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
+	}
+	if err := migrate(&Tx{tx: tx}, version); err != nil {
+		return err
 	}
 	return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, SchemaVersion))
 }

@@ -53,45 +53,48 @@ func isNews(before, after store.Parcel) bool {
 }
 
 // merge adds events to a parcel's timeline, dropping ones already stored,
-// and re-derives the parcel's status from the whole timeline. It returns the
+// and re-derives the parcel's status from the timeline. It returns the
 // event that now sets the status when the merge brought news, else nil: late
 // copies of old events go on the timeline but must not re-run the exception
 // rules, which would clear a stall the parcel has not left or reopen an
 // exception an agent resolved. The caller writes p.
+//
+// When every new event is later than anything stored (the common case: a
+// parcel moving on) and one of them says something, the new events are
+// folded into the parcel's state as it stands; otherwise the whole timeline
+// is read and derived again.
 func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, src store.Source) (*store.Event, error) {
 	before := *p
-	added := 0
-	for _, e := range events {
-		ok, err := tx.AddEvent(store.Event{Parcel: p.ID, Source: src, Event: e})
+	added, err := tx.AddEvents(p.ID, src, events)
+	if err != nil || len(added) == 0 {
+		return nil, err
+	}
+	var ev *store.Event
+	if added[0].Time.After(before.LastEventAt) {
+		ev = fold(p, added)
+	}
+	if ev == nil {
+		timeline, err := tx.Events(p.ID)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
-			added++
-		}
+		p.ShippedAt, p.LastEventAt = time.Time{}, time.Time{}
+		ev = fold(p, timeline)
 	}
-	if added == 0 {
-		return nil, nil
-	}
-	timeline, err := tx.Events(p.ID)
-	if err != nil {
-		return nil, err
-	}
-	ev := derive(p, timeline)
 	if ev == nil || !isNews(before, *p) {
 		return nil, nil
 	}
 	return ev, nil
 }
 
-// derive sets the parcel's status from its timeline: the newest event that
-// says anything (unknown scans never do). Arrival order plays no part, so
-// late or repeated deliveries of old events cannot move a parcel backwards.
-// Events at the same instant are settled by how far along they put the
-// parcel, then by the timeline's own stable order.
-func derive(p *store.Parcel, timeline []store.Event) *store.Event {
+// fold carries the parcel's status forward over events in timeline order:
+// the newest event that says anything (unknown scans never do) sets it.
+// Arrival order plays no part, so late or repeated deliveries of old events
+// cannot move a parcel backwards. Events at the same instant are settled by
+// how far along they put the parcel, then by the timeline's own stable
+// order. It returns the event that set the status, nil if none did.
+func fold(p *store.Parcel, timeline []store.Event) *store.Event {
 	var best *store.Event
-	p.ShippedAt, p.LastEventAt = time.Time{}, time.Time{}
 	for i := range timeline {
 		e := &timeline[i]
 		if e.Time.After(p.LastEventAt) {

@@ -82,7 +82,7 @@ func seedOrder(tx *store.Tx, i int, trouble bool) error {
 		if err := tx.CreateParcel(&p); err != nil {
 			return err
 		}
-		if _, err := tx.AddEvent(store.Event{Parcel: p.ID, Source: store.SourcePoll, Event: carriers.Event{
+		if _, err := tx.AddEvents(p.ID, store.SourcePoll, []carriers.Event{{
 			Time: p.StatusAt, LocalTime: "2026-03-05T03:00:00", RawCode: "transit", RawText: p.StatusText,
 			Status: carriers.StatusInTransit, Rule: "dhl/transit", Location: carriers.Location{City: "Bochum"},
 		}}); err != nil {

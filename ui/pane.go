@@ -13,8 +13,8 @@ import (
 // Source is what the desk reads. *store.Store is one; the UI holds nothing
 // else of the store.
 type Source interface {
-	ExceptionsAfter(from store.Cursor, n int) ([]store.ExceptionRow, error)
-	ExceptionsBefore(from store.Cursor, n int) ([]store.ExceptionRow, error)
+	ExceptionsAfter(f store.ExceptionFilter, from store.Cursor, n int) ([]store.ExceptionRow, error)
+	ExceptionsBefore(f store.ExceptionFilter, from store.Cursor, n int) ([]store.ExceptionRow, error)
 	ExceptionCounts() (map[store.ExceptionKind]int, error)
 	Search(query string, limit int) ([]store.SearchHit, error)
 	Order(number string) (store.OrderDetail, error)

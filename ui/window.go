@@ -6,10 +6,11 @@ import "github.com/wismo/wismo/store"
 // it to select. The pane holds only this window; every read is a few key
 // seeks into the store's ordered index, whatever the length of the list.
 type windowReq struct {
-	top     store.Cursor // the window's first row; nil is the top of the list
-	shift   int          // rows to move the window by, either way
-	fromEnd bool         // read the last page instead
-	n       int          // rows in a window
+	filter  store.ExceptionFilter // which exceptions the list holds
+	top     store.Cursor          // the window's first row; nil is the top of the list
+	shift   int                   // rows to move the window by, either way
+	fromEnd bool                  // read the last page instead
+	n       int                   // rows in a window
 	// keepID (with its cursor) is the exception to keep selected; when it
 	// is still open but outside the window, the window moves to it.
 	keepID  store.ExceptionID
@@ -28,7 +29,8 @@ type windowRes struct {
 
 // readWindow carries out req.
 func readWindow(src Source, req windowReq) (windowRes, error) {
-	rows, err := window(src, req.top, req.shift, req.fromEnd, req.n)
+	pg := pages{src: src, filter: req.filter}
+	rows, err := window(pg, req.top, req.shift, req.fromEnd, req.n)
 	if err != nil {
 		return windowRes{}, err
 	}
@@ -36,7 +38,7 @@ func readWindow(src Source, req windowReq) (windowRes, error) {
 	if req.keepID != 0 {
 		if i := indexOf(rows, req.keepID); i >= 0 {
 			sel = i
-		} else if moved, i, err := around(src, req.keepCur, req.keepID, req.index, req.n); err != nil {
+		} else if moved, i, err := around(pg, req.keepCur, req.keepID, req.index, req.n); err != nil {
 			return windowRes{}, err
 		} else if moved != nil {
 			rows, sel = moved, i
@@ -44,7 +46,7 @@ func readWindow(src Source, req windowReq) (windowRes, error) {
 	}
 	res := windowRes{rows: rows, sel: min(max(sel, 0), max(len(rows)-1, 0)), atStart: true}
 	if len(rows) > 0 {
-		above, err := src.ExceptionsBefore(rows[0].Cursor, 1)
+		above, err := pg.before(rows[0].Cursor, 1)
 		if err != nil {
 			return windowRes{}, err
 		}
@@ -65,43 +67,43 @@ func indexOf(rows []store.ExceptionRow, id store.ExceptionID) int {
 // window reads n rows: from top moved by shift rows, or the last n. When
 // the list ends inside the window, rows above fill it, so the screen stays
 // full as exceptions resolve.
-func window(src Source, top store.Cursor, shift int, fromEnd bool, n int) ([]store.ExceptionRow, error) {
+func window(pg pages, top store.Cursor, shift int, fromEnd bool, n int) ([]store.ExceptionRow, error) {
 	if fromEnd {
-		return src.ExceptionsBefore(nil, n)
+		return pg.before(nil, n)
 	}
-	top, err := shiftCursor(src, top, shift)
+	top, err := shiftCursor(pg, top, shift)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := src.ExceptionsAfter(top, n)
+	rows, err := pg.after(top, n)
 	if err != nil || len(rows) == n || top == nil {
 		return rows, err
 	}
-	return fillAbove(src, rows, top, n)
+	return fillAbove(pg, rows, top, n)
 }
 
 // fillAbove tops rows up to n with the rows just above them (above from,
 // when rows is empty).
-func fillAbove(src Source, rows []store.ExceptionRow, from store.Cursor, n int) ([]store.ExceptionRow, error) {
+func fillAbove(pg pages, rows []store.ExceptionRow, from store.Cursor, n int) ([]store.ExceptionRow, error) {
 	if len(rows) > 0 {
 		from = rows[0].Cursor
 	}
-	above, err := src.ExceptionsBefore(from, n-len(rows))
+	above, err := pg.before(from, n-len(rows))
 	return append(above, rows...), err
 }
 
 // shiftCursor moves a window's top by shift rows, stopping at either end.
-func shiftCursor(src Source, top store.Cursor, shift int) (store.Cursor, error) {
+func shiftCursor(pg pages, top store.Cursor, shift int) (store.Cursor, error) {
 	var rows []store.ExceptionRow
 	var err error
 	switch {
 	case shift < 0 && top != nil:
-		rows, err = src.ExceptionsBefore(top, -shift)
+		rows, err = pg.before(top, -shift)
 		if len(rows) > 0 {
 			return rows[0].Cursor, err
 		}
 	case shift > 0:
-		rows, err = src.ExceptionsAfter(top, shift+1)
+		rows, err = pg.after(top, shift+1)
 		if len(rows) > 0 {
 			return rows[len(rows)-1].Cursor, err
 		}
@@ -112,15 +114,15 @@ func shiftCursor(src Source, top store.Cursor, shift int) (store.Cursor, error) 
 // around reads a window holding exception id, whose index key is cur, on
 // row want, if it is still open. An open exception's key never changes, so
 // a seek to cur finds it or proves it resolved.
-func around(src Source, cur store.Cursor, id store.ExceptionID, want, n int) ([]store.ExceptionRow, int, error) {
+func around(pg pages, cur store.Cursor, id store.ExceptionID, want, n int) ([]store.ExceptionRow, int, error) {
 	if cur == nil {
 		return nil, 0, nil
 	}
-	below, err := src.ExceptionsAfter(cur, n)
+	below, err := pg.after(cur, n)
 	if err != nil || len(below) == 0 || below[0].Exception.ID != id {
 		return nil, 0, err
 	}
-	above, err := src.ExceptionsBefore(cur, min(max(want, 0), n-1))
+	above, err := pg.before(cur, min(max(want, 0), n-1))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -129,10 +131,24 @@ func around(src Source, cur store.Cursor, id store.ExceptionID, want, n int) ([]
 	sel := len(above)
 	if len(rows) < n {
 		more := len(rows)
-		if rows, err = fillAbove(src, rows, nil, n); err != nil {
+		if rows, err = fillAbove(pg, rows, nil, n); err != nil {
 			return nil, 0, err
 		}
 		sel += len(rows) - more
 	}
 	return rows, sel, nil
+}
+
+// pages reads the open exceptions one filter lets through.
+type pages struct {
+	src    Source
+	filter store.ExceptionFilter
+}
+
+func (p pages) after(from store.Cursor, n int) ([]store.ExceptionRow, error) {
+	return p.src.ExceptionsAfter(p.filter, from, n)
+}
+
+func (p pages) before(from store.Cursor, n int) ([]store.ExceptionRow, error) {
+	return p.src.ExceptionsBefore(p.filter, from, n)
 }

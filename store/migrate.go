@@ -1,0 +1,90 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// migrations[v] upgrades a store of schema v to v+1. They run in order, in
+// the one transaction that opens the store, so an upgrade that fails
+// leaves the file as the older build wrote it.
+var migrations = map[uint32]func(*Tx) error{
+	1: migrate1to2,
+}
+
+// migrate runs every migration from schema from up to SchemaVersion.
+func migrate(tx *Tx, from uint32) error {
+	for v := from; v < SchemaVersion; v++ {
+		m, ok := migrations[v]
+		if !ok {
+			return fmt.Errorf("no upgrade from schema %d", v)
+		}
+		if err := m(tx); err != nil {
+			return fmt.Errorf("upgrade schema %d to %d: %w", v, v+1, err)
+		}
+	}
+	return nil
+}
+
+// migrate1to2 brings a schema 1 store to schema 2:
+//   - events are deduplicated by the fingerprint in their own keys, so the
+//     event_prints bucket goes;
+//   - orders gain the customer search keys and the placing-time index;
+//   - exceptions carry their carrier and move from idx_open_exc to the
+//     filter index idx_exc, with counts per kind, carrier and state.
+func migrate1to2(tx *Tx) error {
+	for _, name := range [][]byte{[]byte("event_prints"), bucketStats} {
+		if err := deleteBucket(tx.tx, name); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.tx.CreateBucket(bucketStats); err != nil {
+		return err
+	}
+	err := tx.bucket(bucketOrders).ForEach(func(k, v []byte) error {
+		var o Order
+		if err := decode(v, &o); err != nil {
+			return fmt.Errorf("order %q: %w", k, err)
+		}
+		return tx.indexOrder(Order{}, o)
+	})
+	if err != nil {
+		return err
+	}
+	openV1 := tx.tx.Bucket([]byte("idx_open_exc"))
+	if openV1 == nil {
+		return nil
+	}
+	err = openV1.ForEach(func(k, _ []byte) error {
+		id := ExceptionID(binary.BigEndian.Uint64(k[len(k)-8:]))
+		e, err := tx.Exception(id)
+		if err != nil {
+			return fmt.Errorf("open exception %d: %w", id, err)
+		}
+		p, err := tx.Parcel(e.Parcel)
+		if err != nil {
+			return fmt.Errorf("exception %d parcel %d: %w", id, e.Parcel, err)
+		}
+		e.Carrier, e.Order = p.Carrier, p.Order
+		if err := tx.put(bucketExceptions, u64(uint64(id)), e); err != nil {
+			return err
+		}
+		return tx.indexException(e, true)
+	})
+	if err != nil {
+		return err
+	}
+	return deleteBucket(tx.tx, []byte("idx_open_exc"))
+}
+
+// deleteBucket removes a bucket if it is there.
+func deleteBucket(tx *bolt.Tx, name []byte) error {
+	if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+		return fmt.Errorf("delete bucket %s: %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+package store
+
+import (
+	"compress/gzip"
+	"encoding/binary"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// unpackFixture writes a gzipped store from testdata to a temporary file.
+func unpackFixture(t *testing.T, name string) string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "wismo.db")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, zr); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// testdata/schema1.db.gz was written by the schema 1 desk (wismo demo
+// --orders 40 --seed 7, run for a few simulated days). Opening it with this
+// build upgrades it in place: every order is findable by its customer keys,
+// the open exceptions page under the new filters with their counts, and
+// nothing stored is lost.
+func TestUpgradeFromSchema1(t *testing.T) {
+	path := unpackFixture(t, "schema1.db.gz")
+	s, err := Open(path, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	var orders []Order
+	var events int
+	err = s.View(func(tx *Tx) error {
+		if v := tx.bucket(bucketMeta).Get(keySchema); len(v) != 4 || binary.BigEndian.Uint32(v) != SchemaVersion {
+			t.Errorf("schema after upgrade = %x, want %d", v, SchemaVersion)
+		}
+		for _, gone := range []string{"event_prints", "idx_open_exc"} {
+			if tx.tx.Bucket([]byte(gone)) != nil {
+				t.Errorf("bucket %s still there", gone)
+			}
+		}
+		events = tx.bucket(bucketEvents).Stats().KeyN
+		return tx.bucket(bucketOrders).ForEach(func(_, v []byte) error {
+			var o Order
+			if err := decode(v, &o); err != nil {
+				return err
+			}
+			orders = append(orders, o)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(orders) != 40 || events != 330 {
+		t.Fatalf("after upgrade: %d orders, %d events; the schema 1 store had 40 and 330", len(orders), events)
+	}
+	for _, o := range orders {
+		for _, q := range []string{o.Customer.Email, o.Customer.Phone, o.Customer.Name} {
+			hits, err := s.Search(q, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !hasOrder(hits, o.Number) {
+				t.Errorf("Search(%q) after upgrade misses order %s", q, o.Number)
+			}
+		}
+	}
+	rows, err := s.ExceptionsAfter(ExceptionFilter{}, nil, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 {
+		t.Fatalf("open exceptions after upgrade = %d, the schema 1 store had 3", len(rows))
+	}
+	counts, err := s.CarrierExceptionCounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts["dhl"] != 3 {
+		t.Errorf("dhl open exceptions counted %d, want 3", counts["dhl"])
+	}
+	for _, r := range rows {
+		if r.Exception.Carrier != "dhl" {
+			t.Errorf("exception %d carrier %q after upgrade, want dhl", r.Exception.ID, r.Exception.Carrier)
+		}
+		got, err := s.ExceptionsAfter(ExceptionFilter{Kind: r.Exception.Kind, Carrier: "dhl"}, nil, 100)
+		if err != nil || len(got) == 0 {
+			t.Errorf("kind %s under the carrier filter: %v %v", r.Exception.Kind, got, err)
+		}
+	}
+}
+
+func hasOrder(hits []SearchHit, number string) bool {
+	for _, h := range hits {
+		if h.Order.Number == number {
+			return true
+		}
+	}
+	return false
+}
