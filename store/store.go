@@ -40,8 +40,14 @@ type Options struct {
 type Store struct {
 	db *bolt.DB
 
-	mu   sync.Mutex
-	subs map[chan struct{}]struct{}
+	writes     chan write
+	writerDone chan struct{}
+	sendMu     sync.RWMutex // held to send on writes; Close takes it to close writes
+	closed     bool
+
+	mu     sync.Mutex
+	subs   map[chan struct{}]struct{}
+	wstats WriterStats
 }
 
 // Open opens or creates the store at path. All buckets are created in one
@@ -67,7 +73,14 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	return &Store{db: db, subs: map[chan struct{}]struct{}{}}, nil
+	s := &Store{
+		db:         db,
+		writes:     make(chan write, maxGroup),
+		writerDone: make(chan struct{}),
+		subs:       map[chan struct{}]struct{}{},
+	}
+	go s.writeLoop()
+	return s, nil
 }
 
 // openError turns bbolt's open failures into the store's own errors.
@@ -125,8 +138,16 @@ func hasAnyBucket(tx *bolt.Tx) bool {
 	return k != nil
 }
 
-// Close closes the file and ends every subscription.
+// Close finishes the write in progress, refuses further writes, closes the
+// file and ends every subscription.
 func (s *Store) Close() error {
+	s.sendMu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.writes)
+	}
+	s.sendMu.Unlock()
+	<-s.writerDone
 	s.mu.Lock()
 	for ch := range s.subs {
 		close(ch)

@@ -20,49 +20,53 @@ type pollResult struct {
 }
 
 // PollDue runs one poll round: it takes up to Batch parcels whose next poll
-// is due, asks their carriers concurrently, and writes every result in one
-// transaction. It returns how many parcels it polled.
+// is due and asks their carriers, Workers at a time. Each answer goes to the
+// store's writer as soon as it arrives, so answers from many parcels share a
+// commit while slower requests are still out. It returns how many parcels
+// it polled.
 func (t *Tracker) PollDue(ctx context.Context) (int, error) {
 	now := t.now()
 	due, err := t.due(now)
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
-	results := t.fetch(ctx, due)
-	if ctx.Err() != nil {
-		// Shutting down: a cancelled request says nothing about the feed.
-		return 0, ctx.Err()
-	}
-	t.logFailures(due, results)
-	err = t.store.Update(func(tx *store.Tx) error {
-		for _, r := range results {
-			if err := t.apply(tx, r, now); err != nil {
-				return fmt.Errorf("parcel %d: %w", r.parcel, err)
+	written := make([]<-chan error, len(due))
+	var g errgroup.Group
+	g.SetLimit(t.cfg.Workers)
+	for i, p := range due {
+		g.Go(func() error {
+			r := t.fetchOne(ctx, p)
+			if ctx.Err() != nil {
+				return nil // shutting down: a cancelled request says nothing about the feed
 			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.log.Error("poll round not written; writing parcel by parcel", "err", err)
-		return len(due), t.applyEach(results, now)
+			t.logFailure(p, r)
+			written[i] = t.store.Submit(func(tx *store.Tx) error { return t.apply(tx, r, now) })
+			return nil
+		})
 	}
-	return len(due), nil
-}
-
-// applyEach writes a round one parcel per transaction, after the round as a
-// whole failed: a parcel whose results cannot be written is marked failing
-// and rescheduled, and the rest of the round lands.
-func (t *Tracker) applyEach(results []pollResult, now time.Time) error {
-	for _, r := range results {
-		err := t.store.Update(func(tx *store.Tx) error { return t.apply(tx, r, now) })
-		if err == nil {
+	g.Wait()
+	var errs []error
+	for i, done := range written {
+		if done == nil {
 			continue
 		}
-		t.log.Error("poll result not written", "parcel", r.parcel, "err", err)
-		failed := pollResult{parcel: r.parcel, err: fmt.Errorf("result not stored: %w", err)}
-		if err := t.store.Update(func(tx *store.Tx) error { return t.apply(tx, failed, now) }); err != nil {
-			return fmt.Errorf("parcel %d: %w", r.parcel, err)
+		if err := <-done; err != nil {
+			errs = append(errs, t.markUnwritten(due[i], err, now))
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return len(due), errors.Join(errs...)
+}
+
+// markUnwritten records on a parcel that its poll result could not be
+// stored, so it is retried with backoff and the agent sees why.
+func (t *Tracker) markUnwritten(p store.Parcel, cause error, now time.Time) error {
+	t.log.Error("poll result not written", "parcel", p.ID, "tracking", p.TrackingNumber, "err", cause)
+	failed := pollResult{parcel: p.ID, err: fmt.Errorf("result not stored: %w", cause)}
+	if err := t.store.Write(func(tx *store.Tx) error { return t.apply(tx, failed, now) }); err != nil {
+		return fmt.Errorf("parcel %d: %w", p.ID, err)
 	}
 	return nil
 }
@@ -83,31 +87,11 @@ func (t *Tracker) due(now time.Time) ([]store.Parcel, error) {
 	return due, err
 }
 
-// fetch asks the carriers about every parcel, Workers at a time. Failures
-// are results too: they are recorded on the parcel, not returned.
-func (t *Tracker) fetch(ctx context.Context, parcels []store.Parcel) []pollResult {
-	results := make([]pollResult, len(parcels))
-	var g errgroup.Group
-	g.SetLimit(t.cfg.Workers)
-	for i, p := range parcels {
-		g.Go(func() error {
-			results[i] = t.fetchOne(ctx, p)
-			return nil
-		})
-	}
-	g.Wait()
-	return results
-}
-
-// logFailures records failed polls before the write transaction opens, so
-// no file I/O happens while it is held. Not-found is no failure.
-func (t *Tracker) logFailures(due []store.Parcel, results []pollResult) {
-	for i, r := range results {
-		if r.err != nil && !errors.Is(r.err, carriers.ErrNotFound) {
-			p := due[i]
-			t.log.Warn("poll failed", "carrier", p.Carrier, "tracking", p.TrackingNumber,
-				"failures", p.PollFailures+1, "err", r.err)
-		}
+// logFailure records a failed poll; not-found is no failure.
+func (t *Tracker) logFailure(p store.Parcel, r pollResult) {
+	if r.err != nil && !errors.Is(r.err, carriers.ErrNotFound) {
+		t.log.Warn("poll failed", "carrier", p.Carrier, "tracking", p.TrackingNumber,
+			"failures", p.PollFailures+1, "err", r.err)
 	}
 }
 

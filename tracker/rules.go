@@ -83,7 +83,7 @@ func (t *Tracker) Sweep() error {
 	if err != nil || len(silent) == 0 {
 		return err
 	}
-	return t.store.Update(func(tx *store.Tx) error {
+	return t.store.Write(func(tx *store.Tx) error {
 		for _, id := range tx.ParcelsSilentSince(cutoff, t.cfg.Batch) {
 			if err := flagStalled(tx, id, now); err != nil {
 				return err

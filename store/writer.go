@@ -1,0 +1,118 @@
+package store
+
+import (
+	"errors"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrClosed is returned for writes submitted after the store closed.
+var ErrClosed = errors.New("store closed")
+
+// maxGroup bounds how many submitted writes share one commit: enough that
+// the commit's fsync and page writes are paid once for many parcels, few
+// enough that the transaction's dirty pages stay a few megabytes.
+const maxGroup = 1024
+
+// write is one submitted write and where its result goes.
+type write struct {
+	fn   func(*Tx) error
+	done chan error
+}
+
+// Submit queues fn for the store's single writer and returns at once; the
+// returned channel receives fn's result after its commit (or its failure).
+// The writer runs whatever is queued in one transaction, so many producers
+// (poll workers, webhook handlers) share one commit and one fsync. fn may
+// run more than once, so it must do nothing but read and write the
+// transaction: when one write in a group fails, the transaction is rolled
+// back, that write alone is answered with its error, and the rest run again
+// without it. fn must not block.
+func (s *Store) Submit(fn func(*Tx) error) <-chan error {
+	w := write{fn: fn, done: make(chan error, 1)}
+	s.sendMu.RLock()
+	defer s.sendMu.RUnlock()
+	if s.closed {
+		w.done <- ErrClosed
+	} else {
+		s.writes <- w
+	}
+	return w.done
+}
+
+// Write runs fn through the store's writer and waits for its commit.
+func (s *Store) Write(fn func(*Tx) error) error { return <-s.Submit(fn) }
+
+// WriterStats counts the writer's work since the store opened.
+type WriterStats struct {
+	Writes  int // writes committed
+	Commits int // transactions committed
+}
+
+// WriterStats returns the writer's counts so far.
+func (s *Store) WriterStats() WriterStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wstats
+}
+
+// writeLoop is the store's one writer: it takes every write queued, up to
+// maxGroup, and commits them together. It ends when Close has closed the
+// queue and everything queued is committed.
+func (s *Store) writeLoop() {
+	defer close(s.writerDone)
+	group := make([]write, 0, maxGroup)
+	for w := range s.writes {
+		group = append(group[:0], w)
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case w, ok := <-s.writes:
+				if !ok {
+					break drain
+				}
+				group = append(group, w)
+			default:
+				break drain
+			}
+		}
+		s.commitGroup(group)
+	}
+}
+
+// commitGroup runs a group in one transaction. A write that fails is taken
+// out and answered with its error; the others run again in a new
+// transaction, until one commits or none are left.
+func (s *Store) commitGroup(group []write) {
+	for len(group) > 0 {
+		failed := -1
+		var failure error
+		err := s.db.Update(func(btx *bolt.Tx) error {
+			tx := &Tx{tx: btx}
+			for i, w := range group {
+				if err := w.fn(tx); err != nil {
+					failed, failure = i, err
+					return err
+				}
+			}
+			return nil
+		})
+		if failed >= 0 {
+			group[failed].done <- failure
+			group = slices.Delete(group, failed, failed+1)
+			continue
+		}
+		if err == nil {
+			s.mu.Lock()
+			s.wstats.Writes += len(group)
+			s.wstats.Commits++
+			s.mu.Unlock()
+			s.notify()
+		}
+		for _, w := range group {
+			w.done <- err
+		}
+		return
+	}
+}
