@@ -3,6 +3,7 @@
 // parcel's timeline.
 //
 //	wismo demo [--data DIR] [--orders N] [--speed X] [--seed N]
+//	wismo bench [--orders N] [--rounds N] [--queries N] [--dir DIR] [--seed N]
 package main
 
 import (
@@ -22,6 +23,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/wismo/wismo/bench"
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/carriers/dhl"
 	"github.com/wismo/wismo/carriers/sim"
@@ -34,6 +36,7 @@ const usage = `wismo — the "where is my order?" desk
 
 Usage:
   wismo demo [flags]   run the desk on simulated carriers and seeded orders
+  wismo bench [flags]  measure the store at scale against raw bbolt
 
 Run "wismo demo -h" for the demo's flags.
 `
@@ -53,6 +56,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "demo":
 		return runDemo(args[1:], stderr)
+	case "bench":
+		return bench.Run(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

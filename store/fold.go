@@ -46,9 +46,11 @@ func foldText(s string) string {
 }
 
 // nameWords are the folded words of a name, each one an index entry, so a
-// prefix of any of them finds the name.
+// prefix of any of them finds the name. Apostrophes join rather than
+// split: "O'Brien" is one word, "obrien", found by "O'B" and "obr".
 func nameWords(name string) []string {
-	words := strings.FieldsFunc(foldText(name), func(r rune) bool {
+	joined := strings.NewReplacer("'", "", "’", "").Replace(name)
+	words := strings.FieldsFunc(foldText(joined), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 	slices.Sort(words)

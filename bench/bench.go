@@ -1,0 +1,288 @@
+// Package bench is `wismo bench`: it builds a realistic synthetic store at a
+// chosen scale through the desk's own intake and ingest paths, and measures
+// what agents and operators feel: ingest throughput against raw bbolt puts
+// of the same keys, search and exceptions-page latency, the time from
+// opening the store to the first page, Go heap, and file size per event.
+package bench
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/store"
+	"github.com/wismo/wismo/tracker"
+)
+
+// Config is one run's scale and place.
+type Config struct {
+	Orders  int    // orders to generate; parcels and events follow from them
+	Rounds  int    // polls over which each journey unfolds
+	Queries int    // samples per latency measurement
+	Dir     string // where the store files go; "" for a temporary directory
+	Seed    uint64
+}
+
+// DefaultConfig is the run `wismo bench` makes without flags: a few
+// minutes on two cores.
+func DefaultConfig() Config {
+	return Config{Orders: 100_000, Rounds: 4, Queries: 2000, Seed: 1}
+}
+
+// Run parses the bench command's flags, runs it and prints the report.
+func Run(args []string, stdout, stderr io.Writer) error {
+	cfg := DefaultConfig()
+	flags := flag.NewFlagSet("bench", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.IntVar(&cfg.Orders, "orders", cfg.Orders, "orders to generate (about 3 parcels and 30 events each); 1000000 is the full-size run")
+	flags.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "polls over which each parcel's journey unfolds")
+	flags.IntVar(&cfg.Queries, "queries", cfg.Queries, "samples per latency figure")
+	flags.StringVar(&cfg.Dir, "dir", "", "keep the store files in `DIR` (default: a temporary directory, removed after)")
+	flags.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the generated data")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	switch {
+	case flags.NArg() > 0:
+		return fmt.Errorf("bench takes no arguments, got %q", flags.Arg(0))
+	case cfg.Orders < 10 || cfg.Orders > 10_000_000:
+		return fmt.Errorf("--orders must be between 10 and 10000000, got %d", cfg.Orders)
+	case cfg.Rounds < 1 || cfg.Rounds > 20:
+		return fmt.Errorf("--rounds must be between 1 and 20, got %d", cfg.Rounds)
+	case cfg.Queries < 10:
+		return fmt.Errorf("--queries must be at least 10, got %d", cfg.Queries)
+	}
+	dir := cfg.Dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "wismo-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wismo bench: %d orders, %d poll rounds, %d samples per figure, in %s (%d CPUs, %s)\n\n",
+		cfg.Orders, cfg.Rounds, cfg.Queries, dir, runtime.NumCPU(), runtime.Version())
+	r, err := run(cfg, dir, stdout)
+	if err != nil {
+		return err
+	}
+	r.print(stdout)
+	return nil
+}
+
+// report is what a run measured.
+type report struct {
+	orders, parcels, events, exceptions int
+
+	intake     time.Duration
+	ingest     time.Duration
+	commits    int
+	raw        time.Duration
+	rawCommits int
+
+	search     []latency // per key kind
+	pages      []latency // per filter
+	parcelView latency
+	openFirst  time.Duration
+
+	peakHeap, liveHeap uint64
+	fileSize           int64
+}
+
+// latency is one figure's name and its percentiles.
+type latency struct {
+	name     string
+	p50, p99 time.Duration
+}
+
+// benchStart is when the dataset's first order is placed.
+var benchStart = time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+
+func run(cfg Config, dir string, progress io.Writer) (*report, error) {
+	d := newDataset(cfg.Seed, cfg.Orders, benchStart)
+	rep := &report{orders: d.orders, parcels: d.parcels}
+	path := filepath.Join(dir, "wismo.db")
+	for _, p := range []string{path, filepath.Join(dir, "raw.db")} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if st != nil {
+			st.Close()
+		}
+	}()
+
+	step(progress, "intake: orders and parcels")
+	now := d.placedAt(d.orders).Add(time.Hour)
+	t0 := time.Now()
+	if err := intake(st, d, now); err != nil {
+		return nil, fmt.Errorf("intake: %w", err)
+	}
+	rep.intake = time.Since(t0)
+
+	step(progress, "ingest: polls through the tracker and the store's writer")
+	heap := watchHeap()
+	t0 = time.Now()
+	before := st.WriterStats()
+	if err := ingest(st, d, cfg.Rounds, now); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	rep.ingest = time.Since(t0)
+	rep.peakHeap = heap.stop()
+	rep.commits = st.WriterStats().Commits - before.Commits
+	for j := range d.parcels {
+		n, _, _ := d.plan(j)
+		rep.events += n
+	}
+
+	step(progress, "baseline: raw bbolt puts of the same event keys")
+	perCommit := max(1, rep.events/max(rep.commits, 1))
+	if rep.raw, rep.rawCommits, err = rawPuts(filepath.Join(dir, "raw.db"), d, cfg.Rounds, perCommit); err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+
+	step(progress, "queries")
+	if rep.search, err = searchLatency(st, d, cfg.Queries); err != nil {
+		return nil, err
+	}
+	if rep.pages, rep.exceptions, err = pageLatency(st, cfg.Queries); err != nil {
+		return nil, err
+	}
+	if rep.parcelView, err = parcelLatency(st, d, cfg.Queries); err != nil {
+		return nil, err
+	}
+	rep.liveHeap = liveHeap()
+	if err := st.Close(); err != nil {
+		return nil, err
+	}
+	st = nil
+
+	step(progress, "open to first page")
+	if rep.openFirst, err = openFirstPage(path); err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	rep.fileSize = fi.Size()
+	return rep, nil
+}
+
+func step(w io.Writer, what string) { fmt.Fprintf(w, "  %s %s\n", time.Now().Format("15:04:05"), what) }
+
+// intake stores every order and its parcels, a few thousand orders per
+// transaction, each parcel due for its first poll at now.
+func intake(st *store.Store, d *dataset, now time.Time) error {
+	const perTx = 5000
+	for lo := 0; lo < d.orders; lo += perTx {
+		err := st.Update(func(tx *store.Tx) error {
+			for i := lo; i < min(lo+perTx, d.orders); i++ {
+				o := d.order(i)
+				for j := int(d.firsts[i]); j < int(d.firsts[i+1]); j++ {
+					p := d.parcel(i, j)
+					p.NextPollAt = now
+					if err := tx.CreateParcel(&p); err != nil {
+						return err
+					}
+					o.Parcels = append(o.Parcels, p.ID)
+				}
+				if err := tx.PutOrder(o); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ingest runs the desk's tracker over the dataset's carriers: each round
+// moves the clock on until every parcel still travelling is due, and polls
+// until none is.
+func ingest(st *store.Store, d *dataset, rounds int, now time.Time) error {
+	var round atomic.Int32
+	var feeds []carriers.Tracker
+	for _, name := range carrierNames {
+		feeds = append(feeds, feed{name: name, data: d, rounds: rounds, round: &round})
+	}
+	var clock atomic.Int64
+	clock.Store(now.UnixNano())
+	tr := tracker.New(st, feeds, func() time.Time { return time.Unix(0, clock.Load()).UTC() }, tracker.DefaultConfig(), nil)
+	ctx := context.Background()
+	for r := range rounds {
+		round.Store(int32(r))
+		for {
+			n, err := tr.PollDue(ctx)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				break
+			}
+		}
+		clock.Add(int64(6 * time.Hour)) // past every cadence, so all travelling parcels are due
+	}
+	return nil
+}
+
+// heapWatch samples the Go heap while work runs and keeps the peak.
+type heapWatch struct {
+	done chan struct{}
+	wg   sync.WaitGroup
+	peak uint64
+}
+
+func watchHeap() *heapWatch {
+	h := &heapWatch{done: make(chan struct{})}
+	h.wg.Go(func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			h.peak = max(h.peak, sample[0].Value.Uint64())
+			select {
+			case <-h.done:
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	return h
+}
+
+func (h *heapWatch) stop() uint64 {
+	close(h.done)
+	h.wg.Wait()
+	return h.peak
+}
+
+// liveHeap is the heap still in use after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	return sample[0].Value.Uint64()
+}

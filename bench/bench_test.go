@@ -1,0 +1,93 @@
+package bench
+
+import (
+	"bytes"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wismo/wismo/store"
+)
+
+// A tiny run goes through every phase on real files and reports every
+// figure; the store it leaves holds exactly the dataset's events. Timings
+// are not checked here: `wismo bench` is where they are read.
+func TestTinyRunReportsEveryFigure(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := Run([]string{"--orders", "60", "--queries", "20", "--dir", dir}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"(1) raw bbolt baseline", "(2) wismo ingest", "ratio to baseline",
+		"search by order number", "search by tracking number", "search by email",
+		"search by phone", "search by name prefix", "search by postcode",
+		"exceptions page, all open", "parcel with its timeline",
+		"(5) open → first page", "(6) Go heap", "bytes per event",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	d := newDataset(1, 60, benchStart)
+	want := 0
+	for j := range d.parcels {
+		n, _, _ := d.plan(j)
+		want += n
+	}
+	st, err := store.Open(filepath.Join(dir, "wismo.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := 0
+	for id := range d.parcels {
+		detail, err := st.Parcel(store.ParcelID(id + 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got += len(detail.Events)
+		if len(detail.Events) > 0 && detail.Parcel.Status == "pending" {
+			t.Errorf("parcel %d has %d events but is still pending", id+1, len(detail.Events))
+		}
+	}
+	if got != want {
+		t.Errorf("store holds %d events, the dataset has %d", got, want)
+	}
+}
+
+// The dataset is the same for the same seed and index, whatever else was
+// generated before: nothing of it needs to be kept in memory.
+func TestDatasetIsDeterministic(t *testing.T) {
+	a, b := newDataset(3, 100, benchStart), newDataset(3, 100, benchStart)
+	for _, i := range []int{99, 0, 42} {
+		if a.order(i).Customer != b.order(i).Customer {
+			t.Errorf("order %d differs between two generations", i)
+		}
+		j := int(a.firsts[i])
+		if a.orderOf(j) != i {
+			t.Errorf("parcel %d belongs to order %d, orderOf says %d", j, i, a.orderOf(j))
+		}
+		if got, _ := parcelIndex(a.parcel(i, j).TrackingNumber, trackingDigits); got != j {
+			t.Errorf("parcel %d's tracking number reads back as %d", j, got)
+		}
+		ja, jb := a.journey(i, j), b.journey(i, j)
+		if n, _, _ := a.plan(j); len(ja) != n || len(jb) != n {
+			t.Errorf("journey %d: %d and %d events, plan says %d", j, len(ja), len(jb), n)
+		}
+	}
+}
+
+// Flags out of range are refused before any work starts.
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--orders", "5"}, {"--orders", "-1"}, {"--rounds", "0"}, {"--queries", "1"},
+		{"--orders", "many"}, {"extra"}, {"--unknown"},
+	} {
+		if err := Run(args, io.Discard, io.Discard); err == nil {
+			t.Errorf("bench %v was accepted", args)
+		}
+	}
+}
