@@ -17,8 +17,10 @@
 //	parcels         parcel id (8)                         -> Parcel
 //	events          parcel id (8) | time (8) | print (8)  -> Event
 //	exceptions      exception id (8)                      -> Exception
-//	archive         order number                          -> archived order
+//	archive         order number                          -> archived order:
+//	                the order, its parcels, their events and exceptions
 //	idx_order       folded order number \0 order number   -> nil
+//	                (an archived order keeps its entry)
 //	idx_tracking    folded tracking number \0 parcel id    -> nil
 //	idx_search      key kind (1) | folded value \0 order  -> nil
 //	                (e email, p phone digits reversed, n name word, z postcode)
@@ -27,10 +29,16 @@
 //	idx_last_scan   last event (8) | parcel id (8)        -> nil  (stall watch)
 //	idx_exc         filter mask (1) | filtered values \0… |
 //	                255-severity (1) | opened (8) | id (8)  -> nil
+//	idx_parcel_exc  parcel id (8) | exception id (8)      -> nil
+//	idx_archived    parcel id (8)                         -> order number
 //	stats           counter name                          -> uint64
 //	meta            "schema"                              -> uint32
+//	                "archive_from"                        -> idx_placed key
 //
 // A parcel's events share its id as key prefix, and an event's fingerprint
 // ends its key, so deduplicating a poll reads one run of keys and adding to
 // a timeline touches one leaf page.
+//
+// Orders finished long ago leave the hot buckets for the archive (see
+// archive.go), keeping the indexes the panes scan small.
 package store

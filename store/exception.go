@@ -118,10 +118,23 @@ func (t *Tx) OpenException(e *Exception) error {
 	if err := t.put(bucketExceptions, u64(seq), e); err != nil {
 		return err
 	}
+	if err := t.indexParcelException(*e); err != nil {
+		return err
+	}
 	if err := t.indexException(*e, true); err != nil {
 		return err
 	}
 	return t.setParcelException(p, e.ID)
+}
+
+// parcelExceptionKey is e's entry in idx_parcel_exc: every exception a
+// parcel ever had, resolved ones included, under the parcel's id.
+func parcelExceptionKey(e Exception) []byte {
+	return join(u64(uint64(e.Parcel)), u64(uint64(e.ID)))
+}
+
+func (t *Tx) indexParcelException(e Exception) error {
+	return t.bucket(bucketIdxParcelExc).Put(parcelExceptionKey(e), nil)
 }
 
 // setParcelException records a parcel's open exception, moving it out of

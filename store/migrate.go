@@ -14,6 +14,7 @@ import (
 // leaves the file as the older build wrote it.
 var migrations = map[uint32]func(*Tx) error{
 	1: migrate1to2,
+	2: migrate2to3,
 }
 
 // migrate runs every migration from schema from up to SchemaVersion.
@@ -79,6 +80,20 @@ func migrate1to2(tx *Tx) error {
 		return err
 	}
 	return deleteBucket(tx.tx, []byte("idx_open_exc"))
+}
+
+// migrate2to3 brings a schema 2 store to schema 3: every exception gets its
+// entry in idx_parcel_exc, so archiving an order finds its parcels' past
+// exceptions without a scan. The archive and idx_archived buckets are new
+// and start empty.
+func migrate2to3(tx *Tx) error {
+	return tx.bucket(bucketExceptions).ForEach(func(k, v []byte) error {
+		var e Exception
+		if err := decode(v, &e); err != nil {
+			return fmt.Errorf("exception %x: %w", k, err)
+		}
+		return tx.indexParcelException(e)
+	})
 }
 
 // deleteBucket removes a bucket if it is there.

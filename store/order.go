@@ -48,15 +48,26 @@ type Line struct {
 	Qty   int    `json:"qty"`
 }
 
-// Order reads one order by its number.
+// Order reads one order by its number, from the hot buckets or, once it
+// is archived, from the archive: an order number, once stored, stays known.
 func (t *Tx) Order(number string) (Order, error) {
+	o, err := t.hotOrder(number)
+	if !errors.Is(err, ErrNotFound) {
+		return o, err
+	}
+	rec, err := t.archived(number)
+	return rec.Order, err
+}
+
+func (t *Tx) hotOrder(number string) (Order, error) {
 	var o Order
 	err := t.get(bucketOrders, []byte(number), &o)
 	return o, err
 }
 
 // PutOrder writes o and moves its index entries (order number, customer
-// keys, placing time) to match, in the same transaction.
+// keys, placing time) to match, in the same transaction. An archived order
+// is read-only: writing it again is ErrArchived.
 func (t *Tx) PutOrder(o Order) error {
 	if o.Number == "" {
 		return fmt.Errorf("order without a number")
@@ -64,7 +75,10 @@ func (t *Tx) PutOrder(o Order) error {
 	if strings.ContainsRune(o.Number, 0) {
 		return fmt.Errorf("order number %q holds a zero byte", o.Number)
 	}
-	old, err := t.Order(o.Number)
+	old, err := t.hotOrder(o.Number)
+	if errors.Is(err, ErrNotFound) && t.bucket(bucketArchive).Get([]byte(o.Number)) != nil {
+		return fmt.Errorf("order %s: %w", o.Number, ErrArchived)
+	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("order %s: %w", o.Number, err)
 	}

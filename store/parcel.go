@@ -120,6 +120,15 @@ func (t *Tx) PutParcel(p Parcel) error {
 
 func (t *Tx) writeParcel(old, p Parcel) error {
 	id := u64(uint64(p.ID))
+	if err := t.moveParcelIndexes(id, old, p); err != nil {
+		return err
+	}
+	return t.put(bucketParcels, id, p)
+}
+
+// moveParcelIndexes moves parcel id's entries in the due and stall-watch
+// indexes from what old needed to what p needs; the zero Parcel needs none.
+func (t *Tx) moveParcelIndexes(id []byte, old, p Parcel) error {
 	if err := t.reindex(bucketIdxDue, old.NextPollAt, p.NextPollAt, id); err != nil {
 		return err
 	}
@@ -130,10 +139,7 @@ func (t *Tx) writeParcel(old, p Parcel) error {
 	if p.Watched() {
 		newScan = p.LastEventAt
 	}
-	if err := t.reindex(bucketIdxLastScan, oldScan, newScan, id); err != nil {
-		return err
-	}
-	return t.put(bucketParcels, id, p)
+	return t.reindex(bucketIdxLastScan, oldScan, newScan, id)
 }
 
 // reindex moves id's entry in a time-ordered index from old to new; a zero

@@ -158,13 +158,20 @@ type OrderDetail struct {
 	Order      Order
 	Parcels    []Parcel
 	Exceptions map[ParcelID]Exception
+	// Archived is true for an order read from the archive: finished long
+	// ago and kept read-only.
+	Archived bool
 }
 
-// Order reads an order and its parcels.
+// Order reads an order and its parcels, from the archive once archived.
 func (s *Store) Order(number string) (OrderDetail, error) {
 	var d OrderDetail
 	err := s.View(func(tx *Tx) error {
-		o, err := tx.Order(number)
+		o, err := tx.hotOrder(number)
+		if errors.Is(err, ErrNotFound) {
+			d, err = tx.archivedOrderDetail(number)
+			return err
+		}
 		if err != nil {
 			return err
 		}
@@ -192,13 +199,20 @@ type ParcelDetail struct {
 	Parcel    Parcel
 	Events    []Event
 	Exception *Exception
+	// Archived is true for a parcel of an archived order.
+	Archived bool
 }
 
-// Parcel reads a parcel with its events, oldest first.
+// Parcel reads a parcel with its events, oldest first, from the archive
+// once its order is archived.
 func (s *Store) Parcel(id ParcelID) (ParcelDetail, error) {
 	var d ParcelDetail
 	err := s.View(func(tx *Tx) error {
 		p, err := tx.Parcel(id)
+		if errors.Is(err, ErrNotFound) {
+			d, err = tx.archivedParcelDetail(id)
+			return err
+		}
 		if err != nil {
 			return err
 		}

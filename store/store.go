@@ -22,6 +22,9 @@ var (
 	ErrNewerSchema = errors.New("store written by a newer wismo")
 	// ErrNotFound is returned by lookups that find nothing.
 	ErrNotFound = errors.New("not found")
+	// ErrArchived means a write named an order that has left the hot
+	// buckets for the archive, where it is kept read-only.
+	ErrArchived = errors.New("order is archived")
 )
 
 // Options tune Open. The zero value is usable.
