@@ -34,9 +34,24 @@ func benchStore(b *testing.B, n int) *Store {
 	return s
 }
 
+// Bench customers: 80 names, each shared by one order in 80; a unique
+// email and phone each; a postcode shared by every 10,000th order.
+var (
+	benchFirst = []string{"Anna", "Jonas", "Lena", "Lukas", "Mia", "Paul", "Emma", "Ben"}
+	benchLast  = []string{"Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann"}
+)
+
+func benchCustomer(i int) (Customer, Address) {
+	return Customer{
+		Name:  benchFirst[i%len(benchFirst)] + " " + benchLast[i/len(benchFirst)%len(benchLast)],
+		Email: fmt.Sprintf("customer%d@example.com", i),
+		Phone: fmt.Sprintf("+49 170 %d", 1_000_000+i),
+	}, Address{PostalCode: fmt.Sprint(60_000 + i%10_000)}
+}
+
 func benchOrder(tx *Tx, i int) error {
-	p := Parcel{Carrier: "dhl", TrackingNumber: fmt.Sprintf("00340434%012d", i), Order: fmt.Sprint(100000 + i),
-		Status: carriers.StatusInTransit, LastEventAt: t0}
+	p := Parcel{Carrier: []string{"dhl", "ups", "dpd"}[i%3], TrackingNumber: fmt.Sprintf("00340434%012d", i),
+		Order: fmt.Sprint(100000 + i), Status: carriers.StatusInTransit, LastEventAt: t0}
 	if err := tx.CreateParcel(&p); err != nil {
 		return err
 	}
@@ -47,7 +62,8 @@ func benchOrder(tx *Tx, i int) error {
 			return err
 		}
 	}
-	return tx.PutOrder(Order{Number: p.Order, Customer: Customer{Name: "Anna Müller"}, Parcels: []ParcelID{p.ID}})
+	customer, shipTo := benchCustomer(i)
+	return tx.PutOrder(Order{Number: p.Order, Customer: customer, ShipTo: shipTo, Parcels: []ParcelID{p.ID}})
 }
 
 // BenchmarkExceptionsPage reads one screen of the exceptions pane from the
@@ -65,6 +81,54 @@ func BenchmarkExceptionsPage(b *testing.B) {
 		if err != nil || len(rows) != 40 {
 			b.Fatal(len(rows), err)
 		}
+	}
+}
+
+// BenchmarkExceptionsFilteredPage reads one screen of the exceptions pane
+// filtered on a kind and a carrier, from inside that list of about 60. A
+// page costs the same per row whatever the store's size, so a smaller
+// store keeps the setup short.
+func BenchmarkExceptionsFilteredPage(b *testing.B) {
+	s := benchStore(b, 20_000)
+	f := ExceptionFilter{Kind: KindLost, Carrier: "ups"}
+	mid, err := s.ExceptionsAfter(f, nil, 10)
+	if err != nil || len(mid) != 10 {
+		b.Fatal(len(mid), err)
+	}
+	from := mid[len(mid)-1].Cursor
+	b.ResetTimer()
+	for b.Loop() {
+		rows, err := s.ExceptionsAfter(f, from, 40)
+		if err != nil || len(rows) != 40 {
+			b.Fatal(len(rows), err)
+		}
+	}
+}
+
+// BenchmarkSearchCustomer is an agent typing what a caller gives: one
+// store, a query per key kind, each with the hits it must find.
+func BenchmarkSearchCustomer(b *testing.B) {
+	const n = 50_000
+	s := benchStore(b, n)
+	for _, c := range []struct {
+		name  string
+		query func(i int) string
+		hits  int
+	}{
+		{"email", func(i int) string { return fmt.Sprintf("Customer%d@Example.com", i%n) }, 1},
+		{"phone-suffix", func(i int) string { return fmt.Sprint(1_000_000 + i%n) }, 1},
+		{"name-prefix", func(i int) string { return []string{"mül", "schn", "hoff", "we"}[i%4] }, 20},
+		{"name-two-words", func(i int) string { return []string{"anna mü", "ben hoff", "lena we"}[i%3] }, 20},
+		{"postcode", func(i int) string { return fmt.Sprint(60_000 + i%10_000) }, 5},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				hits, err := s.Search(c.query(i), 20)
+				if err != nil || len(hits) != c.hits {
+					b.Fatal(c.query(i), len(hits), err)
+				}
+			}
+		})
 	}
 }
 

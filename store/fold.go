@@ -57,8 +57,11 @@ func nameWords(name string) []string {
 	return slices.Compact(words)
 }
 
-// foldEmail is an email address in the one case it is matched in.
-func foldEmail(s string) string { return foldText(strings.TrimSpace(s)) }
+// foldEmail is an email address in the one case it is matched in, without
+// zero bytes: the index ends a value with one.
+func foldEmail(s string) string {
+	return foldText(strings.TrimSpace(strings.ReplaceAll(s, "\x00", "")))
+}
 
 // minPhoneDigits is the fewest digits a phone search matches on: fewer
 // would match half the customers.

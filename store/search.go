@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -92,9 +93,10 @@ type SearchHit struct {
 	Exact bool
 }
 
-// maxNameCandidates bounds the orders a name search reads to check the
-// query's other words: a common first word must not make it slow.
-const maxNameCandidates = 500
+// maxCandidates bounds the index entries one search step reads: a common
+// first name, or the parcels of orders already listed, must not make it
+// slow.
+const maxCandidates = 500
 
 // Search finds orders from whatever an agent types or pastes: an order or
 // tracking number (whole or its start), an email, a phone number (or its
@@ -111,7 +113,7 @@ func (s *Store) Search(query string, limit int) ([]SearchHit, error) {
 	}
 	var r hitList
 	err := s.View(func(tx *Tx) error {
-		if tokens := strings.Fields(q); len(tokens) > 1 {
+		if tokens := pasteTokens(q); len(tokens) > 1 && !tx.isNumber(q) {
 			r = hitList{limit: maxQueryTokens, seen: map[string]bool{}}
 			if matched, err := tx.searchPaste(tokens, &r); err != nil || matched > 1 {
 				return err
@@ -121,6 +123,24 @@ func (s *Store) Search(query string, limit int) ([]SearchHit, error) {
 		return tx.search(q, &r)
 	})
 	return r.hits, err
+}
+
+// pasteTokens splits a paste into its numbers: exports and spreadsheets
+// separate them with commas or semicolons as often as with line breaks.
+func pasteTokens(q string) []string {
+	return strings.FieldsFunc(q, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == ';' })
+}
+
+// isNumber reports whether the whole query, spaces and all, is an order or
+// tracking number: then it is one number written in groups ("JD01 4600
+// 0062"), not a paste, however many of its groups are numbers too.
+func (t *Tx) isNumber(q string) bool {
+	found := false
+	scanIndex(t.bucket(bucketIdxOrder).Cursor(), foldOrderNumber(q), true, func(_, _ []byte) bool {
+		found = true
+		return false
+	})
+	return found || len(t.parcelsByTracking(foldTracking(q), true, 1)) > 0
 }
 
 // searchPaste looks up every token of a paste as a whole tracking or order
@@ -218,19 +238,26 @@ func (t *Tx) searchOrders(q []byte, exact bool, r *hitList) (int, error) {
 }
 
 // searchTracking adds the orders of parcels whose tracking number matches q
-// and returns how many index entries matched.
+// and returns how many index entries it read. It reads until the list is
+// full: an order's parcels take one place in it, not one each.
 func (t *Tx) searchTracking(q []byte, exact bool, r *hitList) (int, error) {
-	ids := t.parcelsByTracking(q, exact, r.limit)
-	for _, id := range ids {
-		p, err := t.Parcel(id)
-		if err != nil {
-			return 0, fmt.Errorf("tracking index entry %d: %w", id, err)
+	read := 0
+	var err error
+	scanIndex(t.bucket(bucketIdxTracking).Cursor(), q, exact, func(_, primary []byte) bool {
+		read++
+		if len(primary) != 8 {
+			return read < maxCandidates
 		}
-		if err := t.addOrderHit(r, p.Order, "tracking number", p.TrackingNumber, exact); err != nil {
-			return 0, err
+		id := ParcelID(binary.BigEndian.Uint64(primary))
+		var p Parcel
+		if p, err = t.Parcel(id); err != nil {
+			err = fmt.Errorf("tracking index entry %d: %w", id, err)
+			return false
 		}
-	}
-	return len(ids), nil
+		err = t.addOrderHit(r, p.Order, "tracking number", p.TrackingNumber, exact)
+		return err == nil && !r.full() && read < maxCandidates
+	})
+	return read, err
 }
 
 // searchCustomer adds the orders whose customer key of the given kind is q
@@ -254,30 +281,31 @@ func (t *Tx) searchCustomer(kind byte, q string, exact bool, r *hitList) error {
 
 // searchName adds the orders whose customer name has a word starting with
 // each word of q. It walks the index for the longest word and checks the
-// others on the order itself, reading a bounded number of candidates.
+// others on each candidate as it goes, so the list fills with orders that
+// match every word, reading a bounded number of candidates.
 func (t *Tx) searchName(q string, r *hitList) error {
 	words := nameWords(q)
 	if len(words) == 0 {
 		return nil
 	}
 	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) })
-	var numbers []string
 	read := 0
+	var err error
 	scanIndex(t.bucket(bucketIdxSearch).Cursor(), append([]byte{keyName}, words[0]...), false, func(_, primary []byte) bool {
-		numbers = append(numbers, string(primary))
 		read++
-		return read < maxNameCandidates && len(numbers) < r.limit
+		if n := string(primary); !r.seen[n] {
+			var o Order
+			if o, err = t.Order(n); err != nil {
+				err = fmt.Errorf("name index entry %q: %w", n, err)
+				return false
+			}
+			if hasWordPrefixes(nameWords(o.Customer.Name), words[1:]) {
+				r.add(SearchHit{Order: o, Field: "name", Value: o.Customer.Name})
+			}
+		}
+		return read < maxCandidates && !r.full()
 	})
-	for _, n := range numbers {
-		o, err := t.Order(n)
-		if err != nil {
-			return fmt.Errorf("name index entry %q: %w", n, err)
-		}
-		if hasWordPrefixes(nameWords(o.Customer.Name), words[1:]) {
-			r.add(SearchHit{Order: o, Field: "name", Value: o.Customer.Name})
-		}
-	}
-	return nil
+	return err
 }
 
 // hasWordPrefixes reports whether every query word starts some name word.
