@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker"
@@ -230,17 +232,23 @@ func ingest(st *store.Store, d *dataset, rounds int, now time.Time) error {
 	var clock atomic.Int64
 	clock.Store(now.UnixNano())
 	tr := tracker.New(st, feeds, func() time.Time { return time.Unix(0, clock.Load()).UTC() }, tracker.DefaultConfig(), nil)
-	ctx := context.Background()
 	for r := range rounds {
 		round.Store(int32(r))
-		for {
-			n, err := tr.PollDue(ctx)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				break
-			}
+		// Two loops, as the tracker's Run has: one round's requests are out
+		// while the other's answers are committed.
+		var g errgroup.Group
+		for range 2 {
+			g.Go(func() error {
+				for {
+					n, err := tr.PollDue(context.Background())
+					if err != nil || n == 0 {
+						return err
+					}
+				}
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
 		}
 		clock.Add(int64(6 * time.Hour)) // past every cadence, so all travelling parcels are due
 	}

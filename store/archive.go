@@ -207,6 +207,7 @@ func (t *Tx) dropParcel(ap archivedParcel, number string) error {
 	if err := t.bucket(bucketParcels).Delete(id); err != nil {
 		return err
 	}
+	delete(t.parcels, p.ID)
 	if err := deletePrefix(t.bucket(bucketEvents), id); err != nil {
 		return err
 	}

@@ -62,9 +62,23 @@ func (p Parcel) Watched() bool {
 
 // Parcel reads one parcel.
 func (t *Tx) Parcel(id ParcelID) (Parcel, error) {
+	if p, ok := t.parcels[id]; ok {
+		return p, nil
+	}
 	var p Parcel
-	err := t.get(bucketParcels, u64(uint64(id)), &p)
-	return p, err
+	if err := t.get(bucketParcels, u64(uint64(id)), &p); err != nil {
+		return p, err
+	}
+	t.remember(p)
+	return p, nil
+}
+
+// remember keeps a decoded parcel for the rest of the transaction.
+func (t *Tx) remember(p Parcel) {
+	if t.parcels == nil {
+		t.parcels = map[ParcelID]Parcel{}
+	}
+	t.parcels[p.ID] = p
 }
 
 // ParcelByTracking finds a carrier's parcel by tracking number.
@@ -123,7 +137,11 @@ func (t *Tx) writeParcel(old, p Parcel) error {
 	if err := t.moveParcelIndexes(id, old, p); err != nil {
 		return err
 	}
-	return t.put(bucketParcels, id, p)
+	if err := t.put(bucketParcels, id, p); err != nil {
+		return err
+	}
+	t.remember(p)
+	return nil
 }
 
 // moveParcelIndexes moves parcel id's entries in the due and stall-watch

@@ -212,6 +212,10 @@ func (s *Store) notify() {
 // transaction; values returned are copies that outlive it.
 type Tx struct {
 	tx *bolt.Tx
+	// parcels holds the parcels this transaction has read or written,
+	// decoded: one ingest reads a parcel several times (to merge, to
+	// reindex, to judge) and decoding is most of a write's cost.
+	parcels map[ParcelID]Parcel
 }
 
 func (t *Tx) bucket(name []byte) *bolt.Bucket { return t.tx.Bucket(name) }

@@ -30,6 +30,7 @@ func (t *Tracker) PollDue(ctx context.Context) (int, error) {
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
+	defer t.release(due)
 	written := make([]<-chan error, len(due))
 	var g errgroup.Group
 	g.SetLimit(t.cfg.Workers)
@@ -71,20 +72,43 @@ func (t *Tracker) markUnwritten(p store.Parcel, cause error, now time.Time) erro
 	return nil
 }
 
-// due reads the parcels whose next poll is at or before now.
+// due takes up to Batch parcels whose next poll is at or before now and
+// that no other round has in hand, and marks them in hand: two rounds run
+// at once, one fetching while the other's answers are written, and must not
+// ask about the same parcel. release gives them back.
 func (t *Tracker) due(now time.Time) ([]store.Parcel, error) {
+	t.mu.Lock()
+	skip := len(t.inHand)
+	t.mu.Unlock()
 	var due []store.Parcel
 	err := t.store.View(func(tx *store.Tx) error {
-		for _, id := range tx.ParcelsDue(now, t.cfg.Batch) {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		for _, id := range tx.ParcelsDue(now, t.cfg.Batch+skip) {
+			if _, taken := t.inHand[id]; taken || len(due) == t.cfg.Batch {
+				continue
+			}
 			p, err := tx.Parcel(id)
 			if err != nil {
 				return fmt.Errorf("due parcel %d: %w", id, err)
 			}
 			due = append(due, p)
 		}
+		for _, p := range due {
+			t.inHand[p.ID] = struct{}{}
+		}
 		return nil
 	})
 	return due, err
+}
+
+// release ends a round's hold on its parcels.
+func (t *Tracker) release(due []store.Parcel) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, p := range due {
+		delete(t.inHand, p.ID)
+	}
 }
 
 // logFailure records a failed poll; not-found is no failure.

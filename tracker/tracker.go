@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/wismo/wismo/carriers"
@@ -30,7 +31,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Workers:    8,
-		Batch:      256,
+		Batch:      1024,
 		Tick:       250 * time.Millisecond,
 		SweepEvery: time.Second,
 		StallAfter: 48 * time.Hour,
@@ -44,6 +45,9 @@ type Tracker struct {
 	now      func() time.Time
 	cfg      Config
 	log      *slog.Logger
+
+	mu     sync.Mutex
+	inHand map[store.ParcelID]struct{} // parcels a poll round is working on
 }
 
 // New returns a tracker over st that asks the given carriers, reading time
@@ -56,7 +60,8 @@ func New(st *store.Store, trackers []carriers.Tracker, now func() time.Time, cfg
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Tracker{store: st, carriers: byName, now: now, cfg: cfg.withDefaults(), log: log}
+	return &Tracker{store: st, carriers: byName, now: now, cfg: cfg.withDefaults(), log: log,
+		inHand: map[store.ParcelID]struct{}{}}
 }
 
 // withDefaults fills zero fields from DefaultConfig: zero Workers would
@@ -85,17 +90,21 @@ func (c Config) withDefaults() Config {
 // Run polls and sweeps until ctx ends. Failures of single rounds are logged
 // and the work goes on: a broken feed must not stop the desk.
 func (t *Tracker) Run(ctx context.Context) {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	var wg sync.WaitGroup
+	wg.Go(func() {
 		t.every(ctx, t.cfg.SweepEvery, func() {
 			if err := t.Sweep(); err != nil {
 				t.log.Error("sweep", "err", err)
 			}
 		})
-	}()
-	t.pollLoop(ctx)
-	<-done
+	})
+	// Two poll loops: while one round's answers wait for their commit, the
+	// other's requests are out, so neither the carriers nor the store's
+	// writer sit idle.
+	for range 2 {
+		wg.Go(func() { t.pollLoop(ctx) })
+	}
+	wg.Wait()
 }
 
 // pollLoop runs poll rounds back to back while parcels are due and rests a
