@@ -234,7 +234,7 @@ func TestExceptionsWorstThenOldestFirst(t *testing.T) {
 	if got := parcelsOf(rows); !slices.Equal(got, want) {
 		t.Fatalf("order = %v, want %v", got, want)
 	}
-	if rows[0].Customer != "Customer 3" || rows[0].Parcel.TrackingNumber != "D" {
+	if rows[0].Exception.Customer != "Customer 3" || rows[0].Parcel.TrackingNumber != "D" {
 		t.Errorf("row not joined: %+v", rows[0])
 	}
 
@@ -336,4 +336,39 @@ func addEvents(t *testing.T, s *Store, events ...Event) []bool {
 		t.Fatal(err)
 	}
 	return added
+}
+
+// The exceptions list shows the customer without reading each order: the
+// name is copied onto the open exception, whether the order was stored
+// before the exception opened or after, and follows a correction.
+func TestExceptionRowFollowsTheCustomerName(t *testing.T) {
+	s := openTemp(t)
+	var id ParcelID
+	err := s.Update(func(tx *Tx) error {
+		p := Parcel{Carrier: "dhl", TrackingNumber: "T1", Order: "#1"}
+		if err := tx.CreateParcel(&p); err != nil {
+			return err
+		}
+		id = p.ID
+		// The carrier reports trouble before the shop's order arrives.
+		return tx.OpenException(&Exception{Parcel: id, Kind: KindLost, OpenedAt: time.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Anna Mueller", "Anna Müller"} {
+		err := s.Update(func(tx *Tx) error {
+			return tx.PutOrder(Order{Number: "#1", Customer: Customer{Name: name}, Parcels: []ParcelID{id}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.ExceptionsAfter(ExceptionFilter{}, nil, 5)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("rows %v, %v", rows, err)
+		}
+		if got := rows[0].Exception.Customer; got != name {
+			t.Errorf("exception row shows customer %q, the order says %q", got, name)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -73,10 +74,14 @@ type ExceptionID uint64
 
 // Exception is a parcel that needs a human.
 type Exception struct {
-	ID       ExceptionID    `json:"id"`
-	Parcel   ParcelID       `json:"parcel"`
-	Order    string         `json:"order"`
-	Carrier  string         `json:"carrier"`
+	ID      ExceptionID `json:"id"`
+	Parcel  ParcelID    `json:"parcel"`
+	Order   string      `json:"order"`
+	Carrier string      `json:"carrier"`
+	// Customer is the order's customer name, kept here for the exceptions
+	// list, which must not read every row's order; PutOrder keeps it in
+	// step.
+	Customer string         `json:"customer,omitempty"`
 	Kind     ExceptionKind  `json:"kind"`
 	Severity Severity       `json:"severity"`
 	State    ExceptionState `json:"state"`
@@ -115,6 +120,11 @@ func (t *Tx) OpenException(e *Exception) error {
 	}
 	e.ID, e.State, e.Severity = ExceptionID(seq), StateOpen, e.Kind.Severity()
 	e.Order, e.Carrier = p.Order, p.Carrier
+	if o, err := t.Order(p.Order); err == nil {
+		e.Customer = o.Customer.Name
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
 	if err := t.put(bucketExceptions, u64(seq), e); err != nil {
 		return err
 	}

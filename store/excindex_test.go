@@ -211,7 +211,7 @@ func checkExceptionPages(t *testing.T, s *Store) {
 				}
 				for _, r := range rows {
 					if string(r.Cursor) != cursors[r.Exception.ID] || r.Parcel.ID != r.Exception.Parcel ||
-						r.Customer != "Customer "+r.Exception.Order {
+						r.Exception.Customer != "Customer "+r.Exception.Order {
 						t.Fatalf("%+v: row %+v not joined, or its cursor differs from the unfiltered one", f, r)
 					}
 				}

@@ -71,6 +71,9 @@ func migrate1to2(tx *Tx) error {
 			return fmt.Errorf("exception %d parcel %d: %w", id, e.Parcel, err)
 		}
 		e.Carrier, e.Order = p.Carrier, p.Order
+		if o, err := tx.Order(p.Order); err == nil {
+			e.Customer = o.Customer.Name
+		}
 		if err := tx.put(bucketExceptions, u64(uint64(id)), e); err != nil {
 			return err
 		}

@@ -85,7 +85,36 @@ func (t *Tx) PutOrder(o Order) error {
 	if err := t.put(bucketOrders, []byte(o.Number), o); err != nil {
 		return err
 	}
-	return t.indexOrder(old, o)
+	if err := t.indexOrder(old, o); err != nil {
+		return err
+	}
+	if old.Customer.Name == o.Customer.Name {
+		return nil
+	}
+	return t.nameOpenExceptions(o)
+}
+
+// nameOpenExceptions copies the order's customer name to its parcels' open
+// exceptions, which the exceptions list shows without reading the order.
+func (t *Tx) nameOpenExceptions(o Order) error {
+	for _, id := range o.Parcels {
+		p, err := t.Parcel(id)
+		if errors.Is(err, ErrNotFound) || (err == nil && p.Exception == 0) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		e, err := t.Exception(p.Exception)
+		if err != nil {
+			return fmt.Errorf("parcel %d exception %d: %w", id, p.Exception, err)
+		}
+		e.Customer = o.Customer.Name
+		if err := t.put(bucketExceptions, u64(uint64(e.ID)), e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // indexOrder moves an order's index entries from what old needed to what o

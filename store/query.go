@@ -19,7 +19,6 @@ type ExceptionRow struct {
 	Cursor    Cursor
 	Exception Exception
 	Parcel    Parcel
-	Customer  string
 }
 
 // ExceptionsAfter returns up to n unresolved exceptions matching f, worst
@@ -103,7 +102,7 @@ func step(c *bolt.Cursor, backward bool) []byte {
 	return k
 }
 
-// exceptionRow joins an open-index key with its exception, parcel and order.
+// exceptionRow joins an open-index key with its exception and parcel.
 func (t *Tx) exceptionRow(key []byte) (ExceptionRow, error) {
 	order := key[len(key)-openKeyLen:]
 	id := ExceptionID(binary.BigEndian.Uint64(order[len(order)-8:]))
@@ -115,13 +114,7 @@ func (t *Tx) exceptionRow(key []byte) (ExceptionRow, error) {
 	if err != nil {
 		return ExceptionRow{}, fmt.Errorf("exception %d parcel %d: %w", id, e.Parcel, err)
 	}
-	row := ExceptionRow{Cursor: clone(order), Exception: e, Parcel: p}
-	if o, err := t.Order(e.Order); err == nil {
-		row.Customer = o.Customer.Name
-	} else if !errors.Is(err, ErrNotFound) {
-		return ExceptionRow{}, err
-	}
-	return row, nil
+	return ExceptionRow{Cursor: clone(order), Exception: e, Parcel: p}, nil
 }
 
 // ExceptionCounts returns the number of unresolved exceptions of each kind.

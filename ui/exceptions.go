@@ -195,7 +195,7 @@ func (p *exceptionsPane) sync() {
 			kind = p.styles.Severity[r.Exception.Severity].Render(kind)
 		}
 		rows[i] = table.Row{
-			kind, r.Exception.Order, r.Customer, r.Parcel.Carrier, r.Parcel.TrackingNumber,
+			kind, r.Exception.Order, r.Exception.Customer, r.Parcel.Carrier, r.Parcel.TrackingNumber,
 			ago(p.clock, r.Exception.OpenedAt), ago(p.clock, r.Parcel.LastEventAt), r.Exception.Detail,
 		}
 	}
