@@ -67,7 +67,8 @@ func (s *Store) Archive(cutoff time.Time, max int) (int, error) {
 		return 0, err
 	}
 	moved := 0
-	err = s.Update(func(tx *Tx) error {
+	err = s.Write(func(tx *Tx) error {
+		moved = 0 // a write may run again when another in its group fails
 		for _, number := range picked {
 			ok, err := tx.archiveOrder(number, cutoff)
 			if err != nil {

@@ -34,15 +34,28 @@ func foldOrderNumber(s string) []byte {
 }
 
 // foldText folds case and strips accents, so "Müller", "MULLER" and
-// "muller" meet, and "Straße" meets "strasse". A Caser and a transform
-// chain keep state, so each call makes its own.
+// "muller" meet, and "Straße" meets "strasse". Plain ASCII only needs its
+// case folded; anything else goes through a Caser and a transform chain,
+// which keep state, so each call makes its own.
 func foldText(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
 	t := transform.Chain(cases.Fold(), norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		return strings.ToLower(s)
 	}
 	return out
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // nameWords are the folded words of a name, each one an index entry, so a
@@ -79,6 +92,19 @@ func phoneKey(s string) string {
 		}
 	}
 	return strings.TrimRight(string(digits), "0")
+}
+
+// phoneSuffixDigits is how many of a phone query's last digits match the
+// end of a stored number: enough to tell customers apart, few enough that
+// "+49 170 1234567" finds the "0170 1234567" a customer gave, whose digits
+// start differently.
+const phoneSuffixDigits = 9
+
+// phoneSuffix is the key prefix that finds numbers ending in the query's
+// last phoneSuffixDigits digits (all of them if it has fewer).
+func phoneSuffix(s string) string {
+	k := phoneKey(s)
+	return k[:min(len(k), phoneSuffixDigits)]
 }
 
 // looksLikePhone reports whether a query is written as a phone number: only

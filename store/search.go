@@ -191,7 +191,7 @@ func (t *Tx) search(q string, r *hitList) error {
 		steps = append(steps, func() error { return t.searchCustomer(keyEmail, foldEmail(q), false, r) })
 	}
 	if phone {
-		steps = append(steps, func() error { return t.searchCustomer(keyPhone, phoneKey(q), false, r) })
+		steps = append(steps, func() error { return t.searchCustomer(keyPhone, phoneSuffix(q), false, r) })
 	}
 	steps = append(steps,
 		func() error { return t.searchCustomer(keyPostcode, string(foldTracking(q)), true, r) },

@@ -102,6 +102,7 @@ func TestSearchEachKey(t *testing.T) {
 		{"234567", []string{"#1001"}, "phone", false},
 		{"0151 5554443", []string{"#1003"}, "phone", true},
 		{"5554443", []string{"#1003"}, "phone", false},
+		{"+49 151 5554443", []string{"#1003"}, "phone", false}, // stored with a trunk zero
 		{"030/987 65 43", []string{"#1002"}, "phone", true},
 		{"10115", []string{"#1001"}, "postcode", true},
 		{"sw1a 1aa", []string{"#1003"}, "postcode", true},

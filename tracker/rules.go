@@ -66,6 +66,16 @@ func judge(tx *store.Tx, p store.Parcel, ev store.Event, now time.Time) error {
 	})
 }
 
+// Retire moves up to Batch finished orders whose last activity is older
+// than RetainFor to the store's archive.
+func (t *Tracker) Retire() error {
+	n, err := t.store.Archive(t.now().Add(-t.cfg.RetainFor), t.cfg.Batch)
+	if n > 0 {
+		t.log.Info("archived finished orders", "orders", n)
+	}
+	return err
+}
+
 // ruleStalled names the stall rule in the exceptions it opens.
 const ruleStalled = "rule/stalled"
 

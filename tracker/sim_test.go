@@ -160,3 +160,53 @@ func stepBound(w *sim.World, i int, better func(time.Time, time.Time) bool) time
 	}
 	return bound
 }
+
+// Once journeys end, an order whose parcels all finished with nothing left
+// open moves to the archive when its last scan is RetainFor old; the rest
+// stay hot, and every order still opens.
+func TestRetireArchivesFinishedOrders(t *testing.T) {
+	r := startSim(t, 2, 20)
+	end := lastStep(r.world).Add(6 * time.Hour)
+	for ; r.clk.Now().Before(end); r.clk.Add(2 * time.Hour) {
+		poll(t, r.tr)
+	}
+	// Halfway through the world's span past RetainFor some finished orders
+	// are old enough and some not; at the end all are.
+	span := end.Sub(firstStep(r.world))
+	for _, at := range []time.Time{end.Add(r.tr.cfg.RetainFor - span/2), end.Add(r.tr.cfg.RetainFor)} {
+		r.clk.Set(at)
+		for range len(r.world.Orders) { // each call moves at most Batch orders
+			if err := r.tr.Retire(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		archived := 0
+		for _, o := range r.world.Orders {
+			d, err := r.st.Order(o.Number)
+			if err != nil {
+				t.Fatalf("order %s: %v", o.Number, err)
+			}
+			finished, last := true, time.Time{}
+			for _, p := range d.Parcels {
+				finished = finished && p.Status.Terminal() && p.Exception == 0
+				last = latest(last, p.LastEventAt)
+			}
+			if want := finished && last.Before(at.Add(-r.tr.cfg.RetainFor)); d.Archived != want {
+				t.Errorf("at %v order %s (finished %v, last scan %v): archived %v, want %v", at, o.Number, finished, last, d.Archived, want)
+			}
+			if d.Archived {
+				archived++
+			}
+		}
+		if archived == 0 || archived == len(r.world.Orders) {
+			t.Errorf("at %v %d of %d orders archived; the world has clean and troubled journeys", at, archived, len(r.world.Orders))
+		}
+	}
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

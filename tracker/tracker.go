@@ -25,6 +25,10 @@ type Config struct {
 	// StallAfter is how long a moving parcel may go without a scan before
 	// it is flagged stalled.
 	StallAfter time.Duration
+	// RetainFor is how long a finished order (every parcel delivered,
+	// returned or expired, every exception resolved) stays in the hot
+	// store after its last activity before it moves to the archive.
+	RetainFor time.Duration
 }
 
 // DefaultConfig is a sensible production configuration.
@@ -35,6 +39,7 @@ func DefaultConfig() Config {
 		Tick:       250 * time.Millisecond,
 		SweepEvery: time.Second,
 		StallAfter: 48 * time.Hour,
+		RetainFor:  90 * 24 * time.Hour,
 	}
 }
 
@@ -84,6 +89,9 @@ func (c Config) withDefaults() Config {
 	if c.StallAfter <= 0 {
 		c.StallAfter = d.StallAfter
 	}
+	if c.RetainFor <= 0 {
+		c.RetainFor = d.RetainFor
+	}
 	return c
 }
 
@@ -95,6 +103,9 @@ func (t *Tracker) Run(ctx context.Context) {
 		t.every(ctx, t.cfg.SweepEvery, func() {
 			if err := t.Sweep(); err != nil {
 				t.log.Error("sweep", "err", err)
+			}
+			if err := t.Retire(); err != nil {
+				t.log.Error("archive", "err", err)
 			}
 		})
 	})
