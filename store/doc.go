@@ -40,5 +40,8 @@
 // a timeline touches one leaf page.
 //
 // Orders finished long ago leave the hot buckets for the archive (see
-// archive.go), keeping the indexes the panes scan small.
+// archive.go), keeping the indexes the panes scan small. The file itself is
+// looked after by Check (bbolt's consistency check), Compact (a rewritten
+// copy without free pages) and Snapshot (a consistent copy taken while the
+// desk runs).
 package store

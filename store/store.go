@@ -25,6 +25,9 @@ var (
 	// ErrArchived means a write named an order that has left the hot
 	// buckets for the archive, where it is kept read-only.
 	ErrArchived = errors.New("order is archived")
+	// ErrDamaged means bbolt's consistency check found damaged pages: the
+	// store is not served rather than risk answering from them.
+	ErrDamaged = errors.New("store is damaged")
 )
 
 // Options tune Open. The zero value is usable.
@@ -37,6 +40,10 @@ type Options struct {
 	InitialMmapSize int
 	// NoSync skips fsync on commit: for throwaway demo stores and tests only.
 	NoSync bool
+	// Verify runs bbolt's consistency check on an existing file before
+	// anything reads or writes it, and refuses a damaged one with
+	// ErrDamaged. See verify for what it costs.
+	Verify bool
 }
 
 // Store is an open wismo store. It is safe for concurrent use.
@@ -58,21 +65,42 @@ type Store struct {
 // version, is refused and left untouched.
 func Open(path string, opts Options) (*Store, error) {
 	if opts.Timeout == 0 {
-		opts.Timeout = time.Second
+		opts.Timeout = defaultTimeout
 	}
 	if opts.InitialMmapSize == 0 {
 		opts.InitialMmapSize = 256 << 20
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:         opts.Timeout,
-		InitialMmapSize: opts.InitialMmapSize,
-		FreelistType:    bolt.FreelistMapType,
-		NoSync:          opts.NoSync,
+	if opts.Verify && isNonEmptyFile(path) {
+		if err := verify(path, opts.Timeout); err != nil {
+			return nil, err
+		}
+	}
+	var locked *os.File
+	var db *bolt.DB
+	err := guard(func() (err error) {
+		db, err = bolt.Open(path, 0o600, &bolt.Options{
+			Timeout:         opts.Timeout,
+			InitialMmapSize: opts.InitialMmapSize,
+			FreelistType:    bolt.FreelistMapType,
+			NoSync:          opts.NoSync,
+			OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+				f, err := os.OpenFile(name, flag, perm)
+				locked = f
+				return f, err
+			},
+		})
+		return err
 	})
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	if err := db.Update(initSchema); err != nil {
+	if replaced(path, locked) {
+		// Compact renamed a new file over this one while we waited for its
+		// lock: open the file that is there now.
+		db.Close()
+		return Open(path, opts)
+	}
+	if err := guard(func() error { return db.Update(initSchema) }); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
@@ -86,9 +114,21 @@ func Open(path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
+// replaced reports whether path no longer names the file f.
+func replaced(path string, f *os.File) bool {
+	now, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	had, err := f.Stat()
+	return err == nil && !os.SameFile(now, had)
+}
+
 // openError turns bbolt's open failures into the store's own errors.
 func openError(path string, err error) error {
 	switch {
+	case errors.Is(err, ErrDamaged):
+		return fmt.Errorf("store %s: %w", path, err)
 	case errors.Is(err, berrors.ErrTimeout):
 		return fmt.Errorf("store %s: %w", path, ErrInUse)
 	case errors.Is(err, os.ErrPermission):
