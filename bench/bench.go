@@ -150,10 +150,7 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 	rep.ingest = time.Since(t0)
 	rep.peakHeap = heap.stop()
 	rep.commits = st.WriterStats().Commits - before.Commits
-	for j := range d.parcels {
-		n, _, _ := d.plan(j)
-		rep.events += n
-	}
+	rep.events = d.events()
 
 	step(progress, "baseline: raw bbolt puts of the same event keys")
 	perCommit := max(1, rep.events/max(rep.commits, 1))

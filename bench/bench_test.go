@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wismo/wismo/store"
 )
@@ -32,11 +33,7 @@ func TestTinyRunReportsEveryFigure(t *testing.T) {
 	}
 
 	d := newDataset(1, 60, benchStart)
-	want := 0
-	for j := range d.parcels {
-		n, _, _ := d.plan(j)
-		want += n
-	}
+	want := d.events()
 	st, err := store.Open(filepath.Join(dir, "wismo.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -90,4 +87,52 @@ func TestBadFlags(t *testing.T) {
 			t.Errorf("bench %v was accepted", args)
 		}
 	}
+}
+
+// benchOrders is the dataset the Go benchmarks ingest: small enough to run
+// once in CI, large enough that a round fills several commits.
+const benchOrders = 2000
+
+// BenchmarkIngest measures the desk's ingest path (due index, tracker,
+// store writer, fsync on) over a fresh store each iteration, in events/s.
+func BenchmarkIngest(b *testing.B) {
+	d := newDataset(1, benchOrders, benchStart)
+	events := d.events()
+	now := d.placedAt(d.orders).Add(time.Hour)
+	var took time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		st, err := store.Open(filepath.Join(b.TempDir(), "wismo.db"), store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := intake(st, d, now); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		if err := ingest(st, d, DefaultConfig().Rounds, now); err != nil {
+			b.Fatal(err)
+		}
+		took += time.Since(t0)
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(events*b.N)/took.Seconds(), "events/s")
+}
+
+// BenchmarkRawPuts is the baseline BenchmarkIngest is read against: the
+// same event keys and bytes put straight into bbolt.
+func BenchmarkRawPuts(b *testing.B) {
+	d := newDataset(1, benchOrders, benchStart)
+	var took time.Duration
+	for b.Loop() {
+		elapsed, _, err := rawPuts(filepath.Join(b.TempDir(), "raw.db"), d, DefaultConfig().Rounds, 1000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		took += elapsed
+	}
+	b.ReportMetric(float64(d.events()*b.N)/took.Seconds(), "events/s")
 }

@@ -188,6 +188,16 @@ func (d *dataset) plan(j int) (n, trouble int, r *rand.Rand) {
 	return n, trouble, r
 }
 
+// events is how many events all journeys have together.
+func (d *dataset) events() int {
+	total := 0
+	for j := range d.parcels {
+		n, _, _ := d.plan(j)
+		total += n
+	}
+	return total
+}
+
 // journey is parcel j (of order i)'s whole event history, oldest first.
 func (d *dataset) journey(i, j int) []carriers.Event {
 	n, trouble, r := d.plan(j)

@@ -145,3 +145,30 @@ func BenchmarkSearchTracking(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpenFirstPage is what an agent waits for when the desk starts:
+// the store opened, the first screen of exceptions and the header's counts.
+func BenchmarkOpenFirstPage(b *testing.B) {
+	built := benchStore(b, 20_000)
+	path := built.Path()
+	if err := built.Close(); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		s, err := Open(path, Options{Timeout: time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows, err := s.ExceptionsAfter(ExceptionFilter{}, nil, 40)
+		if err != nil || len(rows) != 40 {
+			b.Fatal(len(rows), err)
+		}
+		if _, err := s.ExceptionCounts(); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.CarrierExceptionCounts(); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}
