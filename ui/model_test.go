@@ -97,6 +97,41 @@ func TestSearchDrillDownAndBack(t *testing.T) {
 	}
 }
 
+// One box finds an order by whatever the caller gives: email in any case,
+// phone in any formatting, a name without its accents, a postcode; a paste
+// of several tracking numbers lists all their orders.
+func TestSearchEveryKey(t *testing.T) {
+	for query, want := range map[string][]string{
+		"C3@EXAMPLE.COM": {"1004", "Karl Schröder", "email"},
+		"schro":          {"1004", "Karl Schröder", "name"},
+		"10115":          {"1001", "postcode"},
+		"00340430000000001004\n00340430000000001008": {"1004", "1008", "tracking number ="},
+	} {
+		m := press(t, start(t, openDesk(t, 30), 100, 30), "/")
+		m = settle(t, m, func() tea.Msg { return tea.PasteMsg{Content: query} })
+		mustContain(t, screen(m), want...)
+	}
+}
+
+// Any paste, however long or strange, is no error: the search finds what it
+// can, and the desk carries on.
+func TestSearchBadPaste(t *testing.T) {
+	for _, paste := range []string{
+		strings.Repeat("a", 10_000), "\x00\x1b[31m\x07", "\xff\xfe 1004", strings.Repeat("1004 ", 2000),
+	} {
+		m := press(t, start(t, openDesk(t, 30), 100, 30), "/")
+		m = settle(t, m, func() tea.Msg { return tea.PasteMsg{Content: paste} })
+		s := screen(m)
+		if strings.Contains(s, "rror") {
+			t.Errorf("paste of %d bytes shows an error:\n%s", len(paste), s)
+		}
+		mustContain(t, s, "Search")
+		if got := len(m.(Model).top().(*searchPane).input.Value()); got > searchCharLimit {
+			t.Errorf("box holds %d bytes, limit %d", got, searchCharLimit)
+		}
+	}
+}
+
 func TestSearchByTrackingWithSpacesAndNoMatch(t *testing.T) {
 	m := start(t, openDesk(t, 30), 100, 30)
 	m = press(t, m, "/")

@@ -17,6 +17,10 @@ import (
 // and more than a screenful means the query needs another character.
 const searchLimit = 20
 
+// searchCharLimit bounds the box: room for a paste of a few dozen tracking
+// numbers, no more (the store reads no further either).
+const searchCharLimit = 4096
+
 var searchColumns = []column{
 	{title: "Order", width: 6},
 	{title: "Customer", width: 20},
@@ -53,7 +57,8 @@ type searchMsg struct {
 func newSearchPane(src Source, styles *Styles) *searchPane {
 	in := textinput.New()
 	in.Prompt = "/ "
-	in.Placeholder = "order number or tracking number"
+	in.Placeholder = "order, tracking number, email, phone, name or postcode"
+	in.CharLimit = searchCharLimit
 	in.Focus()
 	p := &searchPane{loads: newLoads(), src: src, styles: styles, keys: DefaultSearchKeys(), input: in}
 	p.table = table.New(table.WithFocused(true))
