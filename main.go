@@ -3,6 +3,9 @@
 // parcel's timeline.
 //
 //	wismo demo [--data DIR] [--orders N] [--speed X] [--seed N]
+//	wismo check [--data DIR]
+//	wismo compact [--data DIR]
+//	wismo backup [--data DIR] FILE
 //	wismo bench [--orders N] [--rounds N] [--queries N] [--dir DIR] [--seed N]
 package main
 
@@ -35,8 +38,13 @@ import (
 const usage = `wismo — the "where is my order?" desk
 
 Usage:
-  wismo demo [flags]   run the desk on simulated carriers and seeded orders
-  wismo bench [flags]  measure the store at scale against raw bbolt
+  wismo demo [flags]              run the desk on simulated carriers and seeded orders
+  wismo bench [flags]             measure the store at scale against raw bbolt
+  wismo check [--data DIR]        check the store file for damaged pages
+  wismo compact [--data DIR]      give the space freed by archiving back to the disk
+  wismo backup [--data DIR] FILE  copy the store to FILE, while the desk runs too
+
+--data defaults to the current directory for check, compact and backup.
 
 Run "wismo demo -h" for the demo's flags.
 `
@@ -58,6 +66,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runDemo(args[1:], stderr)
 	case "bench":
 		return bench.Run(args[1:], stdout, stderr)
+	case "check":
+		return runCheck(args[1:], stdout, stderr)
+	case "compact":
+		return runCompact(args[1:], stdout, stderr)
+	case "backup":
+		return runBackup(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -113,11 +127,16 @@ func runDemo(args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeLog()
-	st, err := store.Open(filepath.Join(dir, "wismo.db"), store.Options{NoSync: f.data == ""})
+	st, err := openDesk(dir, f.data == "")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if stopControl, err := serveControl(dir, st, log); err != nil {
+		log.Warn("no hot backups: control socket", "err", err)
+	} else {
+		defer stopControl()
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -134,6 +153,16 @@ func runDemo(args []string, stderr io.Writer) error {
 		return nil // a signal asked us to stop: not an error
 	}
 	return err
+}
+
+// openDesk opens the store in dir for the desk, checking an existing file
+// for damage first: a damaged store is refused before anything reads it.
+func openDesk(dir string, throwaway bool) (*store.Store, error) {
+	st, err := store.Open(filepath.Join(dir, storeFile), store.Options{NoSync: throwaway, Verify: true})
+	if errors.Is(err, store.ErrDamaged) {
+		return nil, fmt.Errorf("%w — the desk will not serve it: wismo check --data %s lists every problem; restore a backup", err, dir)
+	}
+	return st, err
 }
 
 // openLog opens the log file in dir: logs never go to the terminal the desk

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wismo/wismo/store"
+)
+
+// bbolt lets one process own the store file, so work on the file while the
+// desk runs goes through the desk: it listens on a unix socket in its data
+// directory, readable and writable by its own user only, and serves HTTP
+// there. GET /backup streams a consistent snapshot of the store.
+
+const (
+	controlSocketName = "wismo.sock"
+	backupRoute       = "/backup"
+)
+
+// errNoDesk means no desk answered on the control socket.
+var errNoDesk = errors.New("no desk answers")
+
+func controlSocket(dir string) string { return filepath.Join(dir, controlSocketName) }
+
+// serveControl starts the desk's control server for st in dir and returns
+// what stops it and removes the socket. A socket already there is the
+// remains of a desk that died: this process holds the store, so no other
+// desk can be serving it.
+func serveControl(dir string, st *store.Store, log *slog.Logger) (func(), error) {
+	sock := controlSocket(dir)
+	if err := os.Remove(sock); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(sock, 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+backupRoute, func(w http.ResponseWriter, _ *http.Request) { serveBackup(w, st, log) })
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return func() {
+		srv.Close() // ends a backup under way: its client keeps no half file
+		os.Remove(sock)
+	}, nil
+}
+
+// serveBackup streams a snapshot of the store. Content-Length goes first,
+// so a client cut off midway knows its copy is short.
+func serveBackup(w http.ResponseWriter, st *store.Store, log *slog.Logger) {
+	sn, err := st.Snapshot()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	defer sn.Close()
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.FormatInt(sn.Size(), 10))
+	n, err := sn.WriteTo(w)
+	if err != nil {
+		log.Error("backup cut off", "bytes", n, "err", err)
+		return
+	}
+	log.Info("backup served", "bytes", n)
+}
+
+// fetchBackup copies the snapshot the desk on sock serves into w, or
+// returns errNoDesk if nothing listens there.
+func fetchBackup(sock string, w io.Writer) error {
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, "unix", sock)
+		},
+		ResponseHeaderTimeout: 10 * time.Second,
+	}}
+	resp, err := client.Get("http://desk" + backupRoute)
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			return errNoDesk
+		}
+		return fmt.Errorf("desk on %s: %w", sock, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return fmt.Errorf("desk on %s: %s: %s", sock, resp.Status, strings.TrimSpace(string(msg)))
+	}
+	if _, err := io.Copy(w, resp.Body); err != nil {
+		return fmt.Errorf("copy from the desk on %s: %w", sock, err)
+	}
+	return nil
+}
