@@ -94,7 +94,7 @@ func SaveBackup(path string, fill func(io.Writer) error) (Report, error) {
 		r, err = Check(tmp)
 	}
 	if err == nil && len(r.Problems) > 0 {
-		err = fmt.Errorf("backup %s: %w: %s", tmp, ErrDamaged, r.Damage())
+		err = fmt.Errorf("backup %s: %w: %s", tmp, ErrDamaged, r.damage())
 	}
 	if err == nil {
 		err = replaceFile(tmp, path)

@@ -50,11 +50,8 @@ func Check(path string) (Report, error) {
 	return r, nil
 }
 
-// Damage is the report's problems in one line, or "" if there are none.
-func (r Report) Damage() string {
-	if len(r.Problems) == 0 {
-		return ""
-	}
+// damage is the report's problems in one line.
+func (r Report) damage() string {
 	s := strings.Join(r.Problems[:min(len(r.Problems), 3)], "; ")
 	if rest := len(r.Problems) - 3 + r.More; rest > 0 {
 		s += fmt.Sprintf("; and %d more", rest)
@@ -66,8 +63,8 @@ func (r Report) Damage() string {
 // the desk starts rather than have it answer agents from a broken page or
 // crash under them. Measured on the store `wismo bench` builds of 100,000
 // orders (300,000 parcels, 3M events, a 1.5 GB file), on the 2-core virtual
-// machine DESIGN.md describes: 1.1–1.5 s with the file in the page cache,
-// 7.6 s from disk (see readAhead), where opening without the check takes
+// machine DESIGN.md describes: 1.2–1.5 s with the file in the page cache,
+// 4.6 s from disk (see readAhead), where opening without the check takes
 // 2–13 ms.
 func verify(path string, timeout time.Duration) error {
 	db, err := openReadOnly(path, timeout)
@@ -77,7 +74,7 @@ func verify(path string, timeout time.Duration) error {
 	defer db.Close()
 	r, err := inspect(db, false)
 	if err == nil && len(r.Problems) > 0 {
-		err = fmt.Errorf("%w: %s", ErrDamaged, r.Damage())
+		err = fmt.Errorf("%w: %s", ErrDamaged, r.damage())
 	}
 	if err != nil {
 		return fmt.Errorf("store %s: %w", path, err)
@@ -121,9 +118,8 @@ func inspect(db *bolt.DB, count bool) (Report, error) {
 // readAhead reads the file once from start to end, so the check finds it
 // in the page cache, and returns its size. bbolt maps the file for random
 // access, and a check of a file not yet cached faults it in a page at a
-// time: 47 s on the store verify's figures are for, against 5.0 s for this
-// read and 2.6 s for the check after it; with the file cached, the read
-// costs 0.3 s.
+// time: 47 s on the store verify's figures are for, against 4.6 s with
+// this read first; with the file cached, the read costs 0.3 s.
 func readAhead(path string) (int64, error) {
 	f, err := os.Open(path)
 	if err != nil {

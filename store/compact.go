@@ -28,7 +28,7 @@ func Compact(path string) (before, after int64, err error) {
 	defer src.Close()
 	r, err := inspect(src, false)
 	if err == nil && len(r.Problems) > 0 {
-		err = fmt.Errorf("%w: %s", ErrDamaged, r.Damage())
+		err = fmt.Errorf("%w: %s", ErrDamaged, r.damage())
 	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("store %s: %w", path, err)
