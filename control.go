@@ -35,9 +35,28 @@ func controlSocket(dir string) string { return filepath.Join(dir, controlSocketN
 // serveControl starts the desk's control server for st in dir and returns
 // what stops it and removes the socket. A socket already there is the
 // remains of a desk that died: this process holds the store, so no other
-// desk can be serving it.
-func serveControl(dir string, st *store.Store, log *slog.Logger) (func(), error) {
-	sock := controlSocket(dir)
+// desk can be serving it. A desk whose socket cannot be made (a data
+// directory path too long for one, say) runs on without hot backups, and
+// says so in its log.
+func serveControl(dir string, st *store.Store, log *slog.Logger) func() {
+	ln, err := listenControl(controlSocket(dir))
+	if err != nil {
+		log.Warn("no hot backups: control socket", "err", err)
+		return func() {}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+backupRoute, func(w http.ResponseWriter, _ *http.Request) { serveBackup(w, st, log) })
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return func() {
+		srv.Close() // ends a backup under way: its client keeps no half file
+		os.Remove(ln.Addr().String())
+	}
+}
+
+// listenControl listens on the socket at sock, readable and writable by
+// this user only.
+func listenControl(sock string) (net.Listener, error) {
 	if err := os.Remove(sock); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
@@ -49,14 +68,7 @@ func serveControl(dir string, st *store.Store, log *slog.Logger) (func(), error)
 		ln.Close()
 		return nil, err
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+backupRoute, func(w http.ResponseWriter, _ *http.Request) { serveBackup(w, st, log) })
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	return func() {
-		srv.Close() // ends a backup under way: its client keeps no half file
-		os.Remove(sock)
-	}, nil
+	return ln, nil
 }
 
 // serveBackup streams a snapshot of the store. Content-Length goes first,

@@ -132,11 +132,7 @@ func runDemo(args []string, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	if stopControl, err := serveControl(dir, st, log); err != nil {
-		log.Warn("no hot backups: control socket", "err", err)
-	} else {
-		defer stopControl()
-	}
+	defer serveControl(dir, st, log)()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

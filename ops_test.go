@@ -137,10 +137,7 @@ func TestBackupWhileTheDeskHoldsTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	stop, err := serveControl(dir, st, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	stop := serveControl(dir, st, slog.New(slog.DiscardHandler))
 	if fi, err := os.Stat(controlSocket(dir)); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("control socket: %v, %v; want mode 0600", fi, err)
 	}

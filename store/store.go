@@ -75,6 +75,28 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
+	db, err := openBolt(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := guard(func() error { return db.Update(initSchema) }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	s := &Store{
+		db:         db,
+		writes:     make(chan write, maxGroup),
+		writerDone: make(chan struct{}),
+		subs:       map[chan struct{}]struct{}{},
+	}
+	go s.writeLoop()
+	return s, nil
+}
+
+// openBolt opens the file at path for writing, creating it if need be.
+// If Compact renamed a new file over the one bbolt opened while it waited
+// for that file's lock, it opens the file that is there now.
+func openBolt(path string, opts Options) (*bolt.DB, error) {
 	var locked *os.File
 	var db *bolt.DB
 	err := guard(func() (err error) {
@@ -95,23 +117,10 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, openError(path, err)
 	}
 	if replaced(path, locked) {
-		// Compact renamed a new file over this one while we waited for its
-		// lock: open the file that is there now.
 		db.Close()
-		return Open(path, opts)
+		return openBolt(path, opts)
 	}
-	if err := guard(func() error { return db.Update(initSchema) }); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store %s: %w", path, err)
-	}
-	s := &Store{
-		db:         db,
-		writes:     make(chan write, maxGroup),
-		writerDone: make(chan struct{}),
-		subs:       map[chan struct{}]struct{}{},
-	}
-	go s.writeLoop()
-	return s, nil
+	return db, nil
 }
 
 // replaced reports whether path no longer names the file f.
