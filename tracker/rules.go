@@ -66,10 +66,16 @@ func judge(tx *store.Tx, p store.Parcel, ev store.Event, now time.Time) error {
 	})
 }
 
-// Retire moves up to Batch finished orders whose last activity is older
-// than RetainFor to the store's archive.
+// retireBatch is how many orders one Retire moves: the move is one write
+// that holds the store's writer (about a millisecond an order on a large
+// store), so it is kept short enough not to hold up ingest, and the sweep
+// runs it often enough to keep up.
+const retireBatch = 64
+
+// Retire moves up to retireBatch finished orders whose last activity is
+// older than RetainFor to the store's archive.
 func (t *Tracker) Retire() error {
-	n, err := t.store.Archive(t.now().Add(-t.cfg.RetainFor), t.cfg.Batch)
+	n, err := t.store.Archive(t.now().Add(-t.cfg.RetainFor), retireBatch)
 	if n > 0 {
 		t.log.Info("archived finished orders", "orders", n)
 	}

@@ -175,7 +175,7 @@ func TestRetireArchivesFinishedOrders(t *testing.T) {
 	span := end.Sub(firstStep(r.world))
 	for _, at := range []time.Time{end.Add(r.tr.cfg.RetainFor - span/2), end.Add(r.tr.cfg.RetainFor)} {
 		r.clk.Set(at)
-		for range len(r.world.Orders) { // each call moves at most Batch orders
+		for range len(r.world.Orders) { // each call moves a few orders
 			if err := r.tr.Retire(); err != nil {
 				t.Fatal(err)
 			}
