@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
@@ -130,6 +131,32 @@ func TestSearchBadPaste(t *testing.T) {
 			t.Errorf("box holds %d bytes, limit %d", got, searchCharLimit)
 		}
 	}
+}
+
+// An order long finished has left the hot store for the archive: its
+// number still finds it, and the order says where it came from.
+func TestArchivedOrderOpens(t *testing.T) {
+	st := openDesk(t, 30)
+	err := st.Update(func(tx *store.Tx) error {
+		p := store.Parcel{Carrier: "dhl", TrackingNumber: "00340439000000009001", Order: "9001",
+			Status: carriers.StatusDelivered, StatusAt: now.Add(-200 * 24 * time.Hour),
+			LastEventAt: now.Add(-200 * 24 * time.Hour), DeliveredAt: now.Add(-200 * 24 * time.Hour)}
+		if err := tx.CreateParcel(&p); err != nil {
+			return err
+		}
+		return tx.PutOrder(store.Order{Number: "9001", PlacedAt: now.Add(-203 * 24 * time.Hour),
+			Customer: store.Customer{Name: "Ada Archive"}, Parcels: []store.ParcelID{p.ID}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.Archive(now.Add(-90*24*time.Hour), 10); err != nil || n != 1 {
+		t.Fatalf("Archive = %d, %v; want the one finished order", n, err)
+	}
+	m := press(t, start(t, st, 100, 30), "/")
+	m = typeText(t, m, "#9001")
+	m = press(t, m, "enter")
+	mustContain(t, screen(m), "Order 9001", "Ada Archive", "archived")
 }
 
 func TestSearchByTrackingWithSpacesAndNoMatch(t *testing.T) {

@@ -138,8 +138,12 @@ func (p *orderPane) summary() string {
 		field{"Phone", o.Customer.Phone},
 		field{"Ship to", strings.Join(nonEmpty(o.ShipTo.Line1, o.ShipTo.PostalCode+" "+o.ShipTo.City, o.ShipTo.Country), ", ")},
 	)
+	number := o.Number
+	if p.detail.Archived {
+		number += " · archived, finished long ago"
+	}
 	right := fields(p.styles, p.width,
-		field{"Order", o.Number},
+		field{"Order", number},
 		field{"Placed", stamp(o.PlacedAt)},
 		field{"Items", strings.Join(items, ", ")},
 		field{"Parcels", fmt.Sprint(len(p.detail.Parcels))},
