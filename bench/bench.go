@@ -144,7 +144,7 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 	heap := watchHeap()
 	t0 = time.Now()
 	before := st.WriterStats()
-	if err := ingest(st, d, cfg.Rounds, now); err != nil {
+	if err := ingest(st, d, cfg.Rounds, now, progress); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	rep.ingest = time.Since(t0)
@@ -220,7 +220,7 @@ func intake(st *store.Store, d *dataset, now time.Time) error {
 // ingest runs the desk's tracker over the dataset's carriers: each round
 // moves the clock on until every parcel still travelling is due, and polls
 // until none is.
-func ingest(st *store.Store, d *dataset, rounds int, now time.Time) error {
+func ingest(st *store.Store, d *dataset, rounds int, now time.Time, progress io.Writer) error {
 	var round atomic.Int32
 	var feeds []carriers.Tracker
 	for _, name := range carrierNames {
@@ -230,6 +230,7 @@ func ingest(st *store.Store, d *dataset, rounds int, now time.Time) error {
 	clock.Store(now.UnixNano())
 	tr := tracker.New(st, feeds, func() time.Time { return time.Unix(0, clock.Load()).UTC() }, tracker.DefaultConfig(), nil)
 	for r := range rounds {
+		step(progress, fmt.Sprintf("  poll round %d of %d", r+1, rounds))
 		round.Store(int32(r))
 		// Two loops, as the tracker's Run has: one round's requests are out
 		// while the other's answers are committed.

@@ -111,7 +111,7 @@ func BenchmarkIngest(b *testing.B) {
 		}
 		b.StartTimer()
 		t0 := time.Now()
-		if err := ingest(st, d, DefaultConfig().Rounds, now); err != nil {
+		if err := ingest(st, d, DefaultConfig().Rounds, now, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 		took += time.Since(t0)
