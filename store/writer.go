@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -81,9 +80,10 @@ func (s *Store) writeLoop() {
 	}
 }
 
-// commitGroup runs a group in one transaction. A write that fails is taken
-// out and answered with its error; the others run again in a new
-// transaction, until one commits or none are left.
+// commitGroup runs a group in one transaction. A write that fails is
+// answered with its error; the writes before it, which ran cleanly, commit
+// on their own, and the writes after it form a new group. Each write runs
+// about twice at most, however many in a group fail.
 func (s *Store) commitGroup(group []write) {
 	for len(group) > 0 {
 		failed := -1
@@ -100,7 +100,8 @@ func (s *Store) commitGroup(group []write) {
 		})
 		if failed >= 0 {
 			group[failed].done <- failure
-			group = slices.Delete(group, failed, failed+1)
+			s.commitGroup(group[:failed])
+			group = group[failed+1:]
 			continue
 		}
 		if err == nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
 )
 
@@ -97,5 +98,47 @@ func TestWriterAfterClose(t *testing.T) {
 	}
 	if err := s.Write(func(*Tx) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Errorf("write after close: %v, want ErrClosed", err)
+	}
+}
+
+// However many writes of a group fail, each write runs a bounded number of
+// times: a batch of bad answers must not stall the one writer.
+func TestWriterRetriesAreBounded(t *testing.T) {
+	s := openTemp(t)
+	hold, held := make(chan struct{}), make(chan struct{})
+	blocker := s.Submit(func(*Tx) error {
+		close(held)
+		<-hold
+		return nil
+	})
+	<-held
+	const n = 400
+	var runs atomic.Int64
+	var queued []<-chan error
+	for i := range n {
+		queued = append(queued, s.Submit(func(tx *Tx) error {
+			runs.Add(1)
+			if i >= n/2 {
+				return fmt.Errorf("bad answer %d", i)
+			}
+			return tx.PutOrder(Order{Number: fmt.Sprint(i)})
+		}))
+	}
+	close(hold)
+	<-blocker
+	failed := 0
+	for _, done := range queued {
+		if <-done != nil {
+			failed++
+		}
+	}
+	if failed != n/2 {
+		t.Errorf("%d writes failed, want %d", failed, n/2)
+	}
+	if got := runs.Load(); got > 2*n {
+		t.Errorf("%d writes ran %d times in all, want at most %d", n, got, 2*n)
+	}
+	if _, err := s.Order(fmt.Sprint(n/2 - 1)); err != nil {
+		t.Errorf("a good write before the bad ones was lost: %v", err)
 	}
 }

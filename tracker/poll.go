@@ -76,15 +76,16 @@ func (t *Tracker) markUnwritten(p store.Parcel, cause error, now time.Time) erro
 // that no other round has in hand, and marks them in hand: two rounds run
 // at once, one fetching while the other's answers are written, and must not
 // ask about the same parcel. release gives them back.
+//
+// The hold on the in-hand set spans the read transaction: a round that
+// committed its answers and released its parcels after this snapshot began
+// would otherwise look due here again.
 func (t *Tracker) due(now time.Time) ([]store.Parcel, error) {
 	t.mu.Lock()
-	skip := len(t.inHand)
-	t.mu.Unlock()
+	defer t.mu.Unlock()
 	var due []store.Parcel
 	err := t.store.View(func(tx *store.Tx) error {
-		t.mu.Lock()
-		defer t.mu.Unlock()
-		for _, id := range tx.ParcelsDue(now, t.cfg.Batch+skip) {
+		for _, id := range tx.ParcelsDue(now, t.cfg.Batch+len(t.inHand)) {
 			if _, taken := t.inHand[id]; taken || len(due) == t.cfg.Batch {
 				continue
 			}

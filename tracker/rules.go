@@ -99,20 +99,31 @@ func (t *Tracker) Sweep() error {
 	if err != nil || len(silent) == 0 {
 		return err
 	}
-	return t.store.Write(func(tx *store.Tx) error {
-		for _, id := range tx.ParcelsSilentSince(cutoff, t.cfg.Batch) {
-			if err := flagStalled(tx, id, now); err != nil {
-				return err
-			}
+	// One write per parcel, grouped by the store's writer: a parcel that
+	// cannot be flagged does not hold back the others.
+	flagged := make([]<-chan error, len(silent))
+	for i, id := range silent {
+		flagged[i] = t.store.Submit(func(tx *store.Tx) error { return flagStalled(tx, id, cutoff, now) })
+	}
+	var errs []error
+	for i, done := range flagged {
+		if err := <-done; err != nil {
+			errs = append(errs, fmt.Errorf("stall parcel %d: %w", silent[i], err))
 		}
-		return nil
-	})
+	}
+	return errors.Join(errs...)
 }
 
-func flagStalled(tx *store.Tx, id store.ParcelID, now time.Time) error {
+// flagStalled opens a stalled exception on parcel id if it is still
+// watched and still silent since cutoff: a scan may have come in since the
+// sweep read the stall index.
+func flagStalled(tx *store.Tx, id store.ParcelID, cutoff, now time.Time) error {
 	p, err := tx.Parcel(id)
 	if err != nil {
 		return err
+	}
+	if !p.Watched() || p.LastEventAt.After(cutoff) {
+		return nil
 	}
 	hours := int(now.Sub(p.LastEventAt).Hours())
 	return tx.OpenException(&store.Exception{
