@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 
@@ -125,10 +126,13 @@ func (t *Tx) gather(number string, cutoff time.Time) (archiveRecord, bool, error
 	last := o.PlacedAt
 	for _, id := range o.Parcels {
 		p, err := t.Parcel(id)
+		if errors.Is(err, ErrNotFound) {
+			return archiveRecord{}, false, nil // written before PutOrder checked: leave it for an agent
+		}
 		if err != nil {
 			return archiveRecord{}, false, fmt.Errorf("parcel %d: %w", id, err)
 		}
-		if !p.Status.Terminal() || p.Exception != 0 {
+		if p.Order != number || !p.Status.Terminal() || p.Exception != 0 {
 			return archiveRecord{}, false, nil
 		}
 		for _, at := range []time.Time{p.LastEventAt, p.DeliveredAt} {

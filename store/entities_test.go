@@ -372,3 +372,22 @@ func TestExceptionRowFollowsTheCustomerName(t *testing.T) {
 		}
 	}
 }
+
+// An order lists only its own parcels: a parcel that is not stored, or
+// that belongs to another order, is refused, so archiving one order can
+// never take another's parcel with it.
+func TestPutOrderRefusesParcelsNotItsOwn(t *testing.T) {
+	s := openTemp(t)
+	ids := seed(t, s, "T1")
+	for name, o := range map[string]Order{
+		"missing parcel":         {Number: "#2", Parcels: []ParcelID{999}},
+		"another order's parcel": {Number: "#2", Parcels: ids},
+	} {
+		if err := s.Update(func(tx *Tx) error { return tx.PutOrder(o) }); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := s.Order("#2"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("refused order stored: %v", err)
+	}
+}

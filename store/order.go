@@ -82,6 +82,15 @@ func (t *Tx) PutOrder(o Order) error {
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("order %s: %w", o.Number, err)
 	}
+	for _, id := range o.Parcels {
+		p, err := t.Parcel(id)
+		if err != nil {
+			return fmt.Errorf("order %s parcel %d: %w", o.Number, id, err)
+		}
+		if p.Order != o.Number {
+			return fmt.Errorf("order %s lists parcel %d of order %s", o.Number, id, p.Order)
+		}
+	}
 	if err := t.put(bucketOrders, []byte(o.Number), o); err != nil {
 		return err
 	}
