@@ -99,6 +99,7 @@ type report struct {
 	pages      []latency // per filter
 	parcelView latency
 	openFirst  time.Duration
+	deskStart  time.Duration // openFirst with the consistency check the desk runs
 
 	peakHeap, liveHeap uint64
 	fileSize           int64
@@ -175,7 +176,10 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 	st = nil
 
 	step(progress, "open to first page")
-	if rep.openFirst, err = openFirstPage(path); err != nil {
+	if rep.openFirst, err = openFirstPage(path, false); err != nil {
+		return nil, err
+	}
+	if rep.deskStart, err = openFirstPage(path, true); err != nil {
 		return nil, err
 	}
 	fi, err := os.Stat(path)
