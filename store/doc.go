@@ -8,7 +8,9 @@
 // rules (which event opens which exception, when to poll) belong to package
 // tracker, which runs them inside a write transaction through Tx. Readers such
 // as the UI use the Store's query methods, each one short read transaction,
-// and learn about writes through Subscribe.
+// and learn about writes through Subscribe. Ingest writes go through the
+// store's one writer (Submit, Write), which commits whatever is queued in
+// one transaction; values are CBOR maps (codec.go).
 //
 // Key layout (all integers and times big-endian, so byte order is the order
 // the panes read):
