@@ -101,7 +101,7 @@ type report struct {
 	openFirst  time.Duration
 	deskStart  time.Duration // openFirst with the consistency check the desk runs
 
-	peakHeap, liveHeap uint64
+	peakLive, peakHeap, liveHeap uint64
 	fileSize           int64
 }
 
@@ -149,7 +149,7 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	rep.ingest = time.Since(t0)
-	rep.peakHeap = heap.stop()
+	rep.peakLive, rep.peakHeap = heap.stop()
 	rep.commits = st.WriterStats().Commits - before.Commits
 	rep.events = d.events()
 
@@ -257,22 +257,25 @@ func ingest(st *store.Store, d *dataset, rounds int, now time.Time, progress io.
 	return nil
 }
 
-// heapWatch samples the Go heap while work runs and keeps the peak.
+// heapWatch samples the Go heap while work runs and keeps two peaks: the
+// live heap (what the last collection kept) and the heap with the garbage
+// not yet collected, which the collector lets grow to twice the live heap.
 type heapWatch struct {
-	done chan struct{}
-	wg   sync.WaitGroup
-	peak uint64
+	done       chan struct{}
+	wg         sync.WaitGroup
+	live, peak uint64
 }
 
 func watchHeap() *heapWatch {
 	h := &heapWatch{done: make(chan struct{})}
 	h.wg.Go(func() {
-		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		samples := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			metrics.Read(sample)
-			h.peak = max(h.peak, sample[0].Value.Uint64())
+			metrics.Read(samples)
+			h.live = max(h.live, samples[0].Value.Uint64())
+			h.peak = max(h.peak, samples[1].Value.Uint64())
 			select {
 			case <-h.done:
 				return
@@ -283,10 +286,10 @@ func watchHeap() *heapWatch {
 	return h
 }
 
-func (h *heapWatch) stop() uint64 {
+func (h *heapWatch) stop() (live, peak uint64) {
 	close(h.done)
 	h.wg.Wait()
-	return h.peak
+	return h.live, h.peak
 }
 
 // liveHeap is the heap still in use after a collection.
