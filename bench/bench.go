@@ -102,7 +102,7 @@ type report struct {
 	deskStart  time.Duration // openFirst with the consistency check the desk runs
 
 	peakLive, peakHeap, liveHeap uint64
-	fileSize           int64
+	fileSize                     int64
 }
 
 // latency is one figure's name and its percentiles.
