@@ -7,17 +7,24 @@ import (
 	"testing"
 )
 
+// holdWriter submits fn as a write that keeps the writer busy until
+// release is called, so that later writes queue up behind it.
+func holdWriter(s *Store, fn func(*Tx) error) (done <-chan error, release func()) {
+	hold, held := make(chan struct{}), make(chan struct{})
+	done = s.Submit(func(tx *Tx) error {
+		close(held)
+		<-hold
+		return fn(tx)
+	})
+	<-held
+	return done, func() { close(hold) }
+}
+
 // Writes queued while a commit is in progress share the next commit, and
 // every submitter hears about its own write.
 func TestWriterGroupsQueuedWrites(t *testing.T) {
 	s := openTemp(t)
-	hold, held := make(chan struct{}), make(chan struct{})
-	first := s.Submit(func(tx *Tx) error {
-		close(held)
-		<-hold // keep the writer busy while the others queue up
-		return tx.PutOrder(Order{Number: "first"})
-	})
-	<-held
+	first, release := holdWriter(s, func(tx *Tx) error { return tx.PutOrder(Order{Number: "first"}) })
 	const n = 200
 	var queued []<-chan error
 	for i := range n {
@@ -25,7 +32,7 @@ func TestWriterGroupsQueuedWrites(t *testing.T) {
 			return tx.PutOrder(Order{Number: fmt.Sprintf("o%03d", i)})
 		}))
 	}
-	close(hold)
+	release()
 	for _, done := range append(queued, first) {
 		if err := <-done; err != nil {
 			t.Fatal(err)
@@ -45,13 +52,7 @@ func TestWriterGroupsQueuedWrites(t *testing.T) {
 // behind; the writes grouped with it still commit.
 func TestWriterIsolatesAFailingWrite(t *testing.T) {
 	s := openTemp(t)
-	hold, held := make(chan struct{}), make(chan struct{})
-	blocker := s.Submit(func(*Tx) error {
-		close(held)
-		<-hold
-		return nil
-	})
-	<-held
+	blocker, release := holdWriter(s, func(*Tx) error { return nil })
 	boom := errors.New("boom")
 	good1 := s.Submit(func(tx *Tx) error { return tx.PutOrder(Order{Number: "good1"}) })
 	bad := s.Submit(func(tx *Tx) error {
@@ -61,7 +62,7 @@ func TestWriterIsolatesAFailingWrite(t *testing.T) {
 		return boom
 	})
 	good2 := s.Submit(func(tx *Tx) error { return tx.PutOrder(Order{Number: "good2"}) })
-	close(hold)
+	release()
 	if err := <-bad; !errors.Is(err, boom) {
 		t.Errorf("failing write answered %v, want its own error", err)
 	}
@@ -105,13 +106,7 @@ func TestWriterAfterClose(t *testing.T) {
 // times: a batch of bad answers must not stall the one writer.
 func TestWriterRetriesAreBounded(t *testing.T) {
 	s := openTemp(t)
-	hold, held := make(chan struct{}), make(chan struct{})
-	blocker := s.Submit(func(*Tx) error {
-		close(held)
-		<-hold
-		return nil
-	})
-	<-held
+	blocker, release := holdWriter(s, func(*Tx) error { return nil })
 	const n = 400
 	var runs atomic.Int64
 	var queued []<-chan error
@@ -124,7 +119,7 @@ func TestWriterRetriesAreBounded(t *testing.T) {
 			return tx.PutOrder(Order{Number: fmt.Sprint(i)})
 		}))
 	}
-	close(hold)
+	release()
 	<-blocker
 	failed := 0
 	for _, done := range queued {
