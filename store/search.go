@@ -329,9 +329,14 @@ func (t *Tx) addOrderHit(r *hitList, n, field, value string, exact bool) error {
 		return fmt.Errorf("%s index entry for order %q: %w", field, n, err)
 	}
 	if value == "" {
-		value = map[string]string{
-			"email": o.Customer.Email, "phone": o.Customer.Phone, "postcode": o.ShipTo.PostalCode,
-		}[field]
+		switch field {
+		case "email":
+			value = o.Customer.Email
+		case "phone":
+			value = o.Customer.Phone
+		case "postcode":
+			value = o.ShipTo.PostalCode
+		}
 	}
 	r.add(SearchHit{Order: o, Field: field, Value: value, Exact: exact})
 	return nil
