@@ -26,16 +26,25 @@ type feed struct {
 
 func (f feed) Carrier() string { return f.name }
 
-func (f feed) Track(_ context.Context, tn string) (carriers.Shipment, error) {
-	j, err := parcelIndex(tn, trackingDigits)
-	if err != nil || j >= f.data.parcels {
-		return carriers.Shipment{}, fmt.Errorf("%s %s: %w", f.name, tn, carriers.ErrNotFound)
+// MaxBatch lets one call carry as many numbers as FedEx's API does.
+func (f feed) MaxBatch() int { return 30 }
+
+func (f feed) Track(_ context.Context, numbers []string) ([]carriers.Result, error) {
+	out := make([]carriers.Result, len(numbers))
+	for i, tn := range numbers {
+		out[i] = carriers.Result{TrackingNumber: tn}
+		j, err := parcelIndex(tn, trackingDigits)
+		if err != nil || j >= f.data.parcels {
+			out[i].Err = fmt.Errorf("%s %s: %w", f.name, tn, carriers.ErrNotFound)
+			continue
+		}
+		events := f.data.journey(f.data.orderOf(j), j)
+		out[i].Shipments = []carriers.Shipment{{
+			Carrier: f.name, TrackingNumber: tn,
+			Events: events[:soFar(len(events), int(f.round.Load()), f.rounds)],
+		}}
 	}
-	events := f.data.journey(f.data.orderOf(j), j)
-	return carriers.Shipment{
-		Carrier: f.name, TrackingNumber: tn,
-		Events: events[:soFar(len(events), int(f.round.Load()), f.rounds)],
-	}, nil
+	return out, nil
 }
 
 // soFar is how many of a journey's n events have happened by round r of

@@ -8,6 +8,7 @@ package carriers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -77,26 +78,54 @@ type Event struct {
 	// agent can be told why an event counts as an exception.
 	Rule     string   `json:"rule"`
 	Location Location `json:"location"`
+	// Unmapped marks an event whose code is in no mapping table: a code the
+	// carrier added, or one wismo has not learnt. Its status is unknown, and
+	// the desk counts such codes so someone extends the table.
+	Unmapped bool `json:"unmapped,omitempty"`
 }
 
 // Shipment is what a carrier reports about one tracking number.
 type Shipment struct {
+	// Carrier is who carries the parcel, in wismo's short names ("dhl",
+	// "ups"). For an aggregator's feed it is the underlying carrier, not the
+	// aggregator.
 	Carrier        string
 	TrackingNumber string
-	Service        string
+	// Ref is the carrier's own id for this shipment when one tracking number
+	// can name several (FedEx trackingNumberUniqueId, an EasyPost tracker
+	// id); empty when the carrier has no such id.
+	Ref     string
+	Service string
 	// Events are sorted oldest first, whatever order the carrier sent.
 	Events []Event
 	// EstimatedDelivery is the carrier's current ETA, zero when unknown.
 	EstimatedDelivery time.Time
 }
 
-// Tracker asks one carrier about one tracking number.
+// Result is a carrier's answer about one tracking number of a batch.
+type Result struct {
+	TrackingNumber string
+	// Shipments holds what the carrier knows under the number: usually one,
+	// several when a number was recycled or spans business units (told
+	// apart by Shipment.Ref), none when Err is set.
+	Shipments []Shipment
+	// Err is this number's own failure: ErrNotFound when the carrier does
+	// not know it (yet), or a per-number error inside a good response.
+	Err error
+}
+
+// Tracker asks one carrier about parcels.
 type Tracker interface {
-	// Carrier is the short name events and parcels are filed under ("dhl").
+	// Carrier is the short name of the feed ("dhl", "easypost").
 	Carrier() string
-	// Track fetches and normalizes the shipment. It returns ErrNotFound when
-	// the carrier does not know the number (yet).
-	Track(ctx context.Context, trackingNumber string) (Shipment, error)
+	// MaxBatch is how many tracking numbers one Track call may carry.
+	MaxBatch() int
+	// Track fetches and normalizes up to MaxBatch tracking numbers in one
+	// request, returning one Result per number asked about, in order. The
+	// error is for the request as a whole (transport, authentication, an
+	// unreadable body) and is an *HTTPError when the carrier answered with
+	// an error status.
+	Track(ctx context.Context, numbers []string) ([]Result, error)
 }
 
 // ErrNotFound reports that a carrier has no data for a tracking number. For a
@@ -147,4 +176,32 @@ func (s Status) Terminal() bool {
 		return true
 	}
 	return false
+}
+
+// TrackOne asks t about one number and returns its newest shipment (the one
+// whose last event is latest), or the request's or the number's error.
+func TrackOne(ctx context.Context, t Tracker, number string) (Shipment, error) {
+	res, err := t.Track(ctx, []string{number})
+	if err != nil {
+		return Shipment{}, err
+	}
+	if len(res) != 1 || res[0].TrackingNumber != number {
+		return Shipment{}, fmt.Errorf("%s: asked about %q, got %d results", t.Carrier(), number, len(res))
+	}
+	if res[0].Err != nil {
+		return Shipment{}, res[0].Err
+	}
+	if len(res[0].Shipments) == 0 {
+		return Shipment{}, fmt.Errorf("%s: %q: %w", t.Carrier(), number, ErrNotFound)
+	}
+	return slices.MaxFunc(res[0].Shipments, func(a, b Shipment) int { return a.LastEventTime().Compare(b.LastEventTime()) }), nil
+}
+
+// LastEventTime is the time of the shipment's newest event, zero without
+// events.
+func (s Shipment) LastEventTime() time.Time {
+	if len(s.Events) == 0 {
+		return time.Time{}
+	}
+	return s.Events[len(s.Events)-1].Time
 }

@@ -3,26 +3,29 @@ package store
 // SchemaVersion is the layout this build writes. A store written by a newer
 // build is refused rather than risk misreading it; an older one is upgraded
 // in place by the migrations in migrate.go.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Bucket names: the one registry of every bucket in the file.
 var (
-	bucketMeta         = []byte("meta")
-	bucketOrders       = []byte("orders")
-	bucketParcels      = []byte("parcels")
-	bucketEvents       = []byte("events")
-	bucketExceptions   = []byte("exceptions")
-	bucketArchive      = []byte("archive")
-	bucketIdxOrder     = []byte("idx_order")
-	bucketIdxTracking  = []byte("idx_tracking")
-	bucketIdxSearch    = []byte("idx_search")
-	bucketIdxPlaced    = []byte("idx_placed")
-	bucketIdxDue       = []byte("idx_due")
-	bucketIdxLastScan  = []byte("idx_last_scan")
-	bucketIdxExc       = []byte("idx_exc")
-	bucketIdxParcelExc = []byte("idx_parcel_exc")
-	bucketIdxArchived  = []byte("idx_archived")
-	bucketStats        = []byte("stats")
+	bucketMeta          = []byte("meta")
+	bucketOrders        = []byte("orders")
+	bucketParcels       = []byte("parcels")
+	bucketEvents        = []byte("events")
+	bucketExceptions    = []byte("exceptions")
+	bucketArchive       = []byte("archive")
+	bucketIdxOrder      = []byte("idx_order")
+	bucketIdxTracking   = []byte("idx_tracking")
+	bucketIdxSearch     = []byte("idx_search")
+	bucketIdxPlaced     = []byte("idx_placed")
+	bucketIdxDue        = []byte("idx_due")
+	bucketIdxLastScan   = []byte("idx_last_scan")
+	bucketIdxExc        = []byte("idx_exc")
+	bucketIdxParcelExc  = []byte("idx_parcel_exc")
+	bucketIdxArchived   = []byte("idx_archived")
+	bucketStats         = []byte("stats")
+	bucketDeliveries    = []byte("deliveries")
+	bucketIdxDeliveryAt = []byte("idx_delivery_at")
+	bucketQuarantine    = []byte("quarantine")
 )
 
 // allBuckets lists every bucket Open creates, in one transaction.
@@ -30,6 +33,7 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketOrders, bucketParcels, bucketEvents, bucketExceptions, bucketArchive,
 	bucketIdxOrder, bucketIdxTracking, bucketIdxSearch, bucketIdxPlaced, bucketIdxDue,
 	bucketIdxLastScan, bucketIdxExc, bucketIdxParcelExc, bucketIdxArchived, bucketStats,
+	bucketDeliveries, bucketIdxDeliveryAt, bucketQuarantine,
 }
 
 // Keys of the meta bucket: the schema version, and where the archive's

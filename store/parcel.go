@@ -24,14 +24,22 @@ const (
 
 // Parcel is one tracked shipment of an order.
 type Parcel struct {
-	ID             ParcelID        `json:"id"`
-	Carrier        string          `json:"carrier"`
-	TrackingNumber string          `json:"tracking_number"`
-	Order          string          `json:"order"`
-	Service        string          `json:"service,omitempty"`
-	Direction      Direction       `json:"direction"`
-	Status         carriers.Status `json:"status"`
-	Reason         carriers.Reason `json:"reason,omitempty"`
+	ID             ParcelID `json:"id"`
+	Carrier        string   `json:"carrier"`
+	TrackingNumber string   `json:"tracking_number"`
+	// Feed names the integration that tracks the parcel when it is not the
+	// carrier's own API: an aggregator such as "easypost" or "aftership".
+	// Empty means the carrier's feed.
+	Feed string `json:"feed,omitempty"`
+	// CarrierRef is the carrier's own id of the shipment this parcel
+	// follows, once known, for tracking numbers that name several
+	// shipments (a recycled number, a FedEx duplicate).
+	CarrierRef string          `json:"carrier_ref,omitempty"`
+	Order      string          `json:"order"`
+	Service    string          `json:"service,omitempty"`
+	Direction  Direction       `json:"direction"`
+	Status     carriers.Status `json:"status"`
+	Reason     carriers.Reason `json:"reason,omitempty"`
 	// StatusText is the carrier's text for the event that set Status.
 	StatusText string `json:"status_text,omitempty"`
 	// StatusAt is when the event that set Status happened; later events
@@ -201,4 +209,12 @@ func (t *Tx) parcelsBefore(bucket []byte, at time.Time, limit int) []ParcelID {
 		ids = append(ids, ParcelID(binary.BigEndian.Uint64(k[8:])))
 	}
 	return ids
+}
+
+// FeedName is the feed that tracks the parcel: its Feed, else its carrier's.
+func (p Parcel) FeedName() string {
+	if p.Feed != "" {
+		return p.Feed
+	}
+	return p.Carrier
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -62,18 +63,22 @@ func openStore(t *testing.T) *store.Store {
 }
 
 // newTracker returns a tracker over st with the given feeds, reading time
-// from clk and logging into the returned buffer.
+// from clk and logging into the returned buffer. Each request is tried once
+// and the breaker never opens, so a test sees every failure on its parcel;
+// feed_test.go tests retries and the breaker.
 func newTracker(st *store.Store, clk *clock, feeds ...carriers.Tracker) (*Tracker, *bytes.Buffer) {
 	var buf bytes.Buffer
 	cfg := DefaultConfig()
-	cfg.Workers = 4
+	cfg.Feed.Workers = 4
+	cfg.Feed.Tries = 1
+	cfg.Feed.BreakAfter = math.MaxInt32
 	return New(st, feeds, clk.Now, cfg, slog.New(slog.NewTextHandler(&buf, nil))), &buf
 }
 
 // polling is the usual rig: a tracker over st asking a scripted DHL feed,
 // its clock set to at, logging into the returned buffer.
-func polling(t *testing.T, st *store.Store, at time.Time) (*feed, *clock, *Tracker, *bytes.Buffer) {
-	f := newFeed(t)
+func polling(t *testing.T, st *store.Store, at time.Time) (*dhlFeed, *clock, *Tracker, *bytes.Buffer) {
+	f := newDHLFeed(t)
 	clk := newClock(at)
 	tr, logs := newTracker(st, clk, f.client())
 	return f, clk, tr, logs
@@ -175,9 +180,9 @@ func allExceptions(t *testing.T, st *store.Store) []store.Exception {
 	return out
 }
 
-// feed is a DHL endpoint whose answer per tracking number the test sets;
+// dhlFeed is a DHL endpoint whose answer per tracking number the test sets;
 // numbers without one get DHL's 404.
-type feed struct {
+type dhlFeed struct {
 	mu      sync.Mutex
 	answers map[string]answer
 	srv     *httptest.Server
@@ -188,20 +193,20 @@ type answer struct {
 	body string
 }
 
-func newFeed(t *testing.T) *feed {
-	f := &feed{answers: map[string]answer{}}
+func newDHLFeed(t *testing.T) *dhlFeed {
+	f := &dhlFeed{answers: map[string]answer{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
 }
 
-func (f *feed) set(tracking string, code int, body string) {
+func (f *dhlFeed) set(tracking string, code int, body string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.answers[tracking] = answer{code, body}
 }
 
-func (f *feed) serve(w http.ResponseWriter, r *http.Request) {
+func (f *dhlFeed) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	a, ok := f.answers[r.URL.Query().Get("trackingNumber")]
 	f.mu.Unlock()
@@ -213,7 +218,7 @@ func (f *feed) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // client is a real DHL client for the feed.
-func (f *feed) client() *dhl.Client { return dhl.New(f.srv.URL, apiKey, f.srv.Client()) }
+func (f *dhlFeed) client() *dhl.Client { return dhl.New(f.srv.URL, apiKey, f.srv.Client()) }
 
 // commits reads the id of the store file's last committed transaction from
 // its two bbolt meta pages, so a test can count commits exactly rather than

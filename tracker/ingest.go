@@ -10,31 +10,48 @@ import (
 
 // apply records one poll result on its parcel: new events, the status they
 // imply, exceptions, and when to ask again. A failed poll changes nothing
-// the parcel already knew; it is counted and retried later.
+// the parcel already knew; it is counted and retried later. A poll that
+// never went out, its feed paused, is not the parcel's failure: it waits
+// Defer and is asked again.
 func (t *Tracker) apply(tx *store.Tx, r pollResult, now time.Time) error {
 	p, err := tx.Parcel(r.parcel)
 	if err != nil {
 		return err
 	}
-	p.LastPolledAt = now
-	if r.err != nil && !errors.Is(r.err, carriers.ErrNotFound) {
+	switch {
+	case r.deferred:
+		p.LastError = r.err.Error()
+		p.NextPollAt = now.Add(t.cfg.Defer)
+		return tx.PutParcel(p)
+	case r.err != nil && !errors.Is(r.err, carriers.ErrNotFound):
+		p.LastPolledAt = now
 		p.PollFailures++
 		p.LastError = r.err.Error()
-		p.NextPollAt = now.Add(backoff(p.PollFailures))
+		p.NextPollAt = now.Add(retryWait(p.PollFailures))
 		return tx.PutParcel(p)
 	}
+	p.LastPolledAt = now
 	p.PollFailures, p.LastError = 0, ""
-	if r.shipment.Service != "" {
-		p.Service = r.shipment.Service
+	return t.record(tx, p, r.shipment, store.SourcePoll, now)
+}
+
+// record applies what a carrier said about a parcel, polled or pushed, and
+// writes the parcel.
+func (t *Tracker) record(tx *store.Tx, p store.Parcel, s carriers.Shipment, src store.Source, now time.Time) error {
+	if p.CarrierRef == "" {
+		p.CarrierRef = s.Ref
 	}
-	if !r.shipment.EstimatedDelivery.IsZero() {
-		p.EstimatedDelivery = r.shipment.EstimatedDelivery
+	if s.Service != "" {
+		p.Service = s.Service
 	}
-	changed, err := merge(tx, &p, r.shipment.Events, store.SourcePoll)
+	if !s.EstimatedDelivery.IsZero() {
+		p.EstimatedDelivery = s.EstimatedDelivery
+	}
+	changed, err := merge(tx, &p, s.Events, src)
 	if err != nil {
 		return err
 	}
-	p.NextPollAt = nextPoll(p.Status, now)
+	p.NextPollAt = t.nextPoll(p, now)
 	if err := tx.PutParcel(p); err != nil {
 		return err
 	}
@@ -67,6 +84,9 @@ func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, src store.Sou
 	before := *p
 	added, err := tx.AddEvents(p.ID, src, events)
 	if err != nil || len(added) == 0 {
+		return nil, err
+	}
+	if err := countUnmapped(tx, p.FeedName(), added); err != nil {
 		return nil, err
 	}
 	var ev *store.Event
@@ -137,28 +157,46 @@ var progress = map[carriers.Status]int{
 	carriers.StatusExpired:            7,
 }
 
-// nextPoll is when to ask about a parcel again: often when something is
-// about to happen, rarely when nothing will, never once it is over.
-func nextPoll(s carriers.Status, now time.Time) time.Time {
-	var every time.Duration
-	switch s {
-	case carriers.StatusDelivered, carriers.StatusReturned, carriers.StatusExpired:
+// countUnmapped counts the codes of new events that no mapping table knew,
+// under the feed whose code they are.
+func countUnmapped(tx *store.Tx, feed string, added []store.Event) error {
+	for _, e := range added {
+		if e.Unmapped {
+			if err := tx.CountUnmapped(feed, e.RawCode); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// nextPoll is when to ask about a parcel again: by the cadence of its
+// status, never once it is over, and never when its feed only pushes.
+func (t *Tracker) nextPoll(p store.Parcel, now time.Time) time.Time {
+	if p.Status.Terminal() || t.pushOnly(p.FeedName()) {
 		return time.Time{}
-	case carriers.StatusOutForDelivery:
-		every = 30 * time.Minute
-	case carriers.StatusAttemptFailed, carriers.StatusException, carriers.StatusInTransit:
-		every = time.Hour
-	case carriers.StatusAvailableForPickup, carriers.StatusReturning:
-		every = 4 * time.Hour
-	default: // pending, info_received: the carrier has nothing to say yet
-		every = 2 * time.Hour
+	}
+	every, ok := t.cfg.Cadence[p.Status]
+	if !ok {
+		every = t.cfg.Cadence[carriers.StatusPending]
 	}
 	return now.Add(every)
 }
 
-// backoff is the wait after the nth consecutive failed poll: 15 minutes,
+// pushOnly reports whether a feed reaches the desk by webhook alone.
+func (t *Tracker) pushOnly(name string) bool {
+	if _, polled := t.feeds[name]; polled {
+		return false
+	}
+	t.pushMu.Lock()
+	defer t.pushMu.Unlock()
+	_, pushed := t.push[name]
+	return pushed
+}
+
+// retryWait is the wait after the nth consecutive failed poll: 15 minutes,
 // doubling, at most 6 hours.
-func backoff(n int) time.Duration {
+func retryWait(n int) time.Duration {
 	d := 15 * time.Minute << min(n-1, 5)
 	return min(d, 6*time.Hour)
 }

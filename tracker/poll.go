@@ -1,9 +1,13 @@
 package tracker
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -17,13 +21,16 @@ type pollResult struct {
 	parcel   store.ParcelID
 	shipment carriers.Shipment
 	err      error
+	// deferred means no request went out: the feed's breaker is open.
+	deferred bool
 }
 
 // PollDue runs one poll round: it takes up to Batch parcels whose next poll
-// is due and asks their carriers, Workers at a time. Each answer goes to the
-// store's writer as soon as it arrives, so answers from many parcels share a
-// commit while slower requests are still out. It returns how many parcels
-// it polled.
+// is due and asks their carriers, each feed in batches of as many numbers as
+// its API takes, its own Workers at a time. Each answer goes to the store's
+// writer as soon as it arrives, so answers from many parcels share a commit
+// while slower requests are still out. It returns how many parcels it
+// polled.
 func (t *Tracker) PollDue(ctx context.Context) (int, error) {
 	now := t.now()
 	due, err := t.due(now)
@@ -31,21 +38,19 @@ func (t *Tracker) PollDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer t.release(due)
+	slices.SortStableFunc(due, func(a, b store.Parcel) int { return strings.Compare(a.FeedName(), b.FeedName()) })
 	written := make([]<-chan error, len(due))
-	var g errgroup.Group
-	g.SetLimit(t.cfg.Workers)
-	for i, p := range due {
-		g.Go(func() error {
-			r := t.fetchOne(ctx, p)
-			if ctx.Err() != nil {
-				return nil // shutting down: a cancelled request says nothing about the feed
-			}
-			t.logFailure(p, r)
-			written[i] = t.store.Submit(func(tx *store.Tx) error { return t.apply(tx, r, now) })
-			return nil
-		})
+	var wg sync.WaitGroup
+	for start := 0; start < len(due); {
+		end := start + 1
+		for end < len(due) && due[end].FeedName() == due[start].FeedName() {
+			end++
+		}
+		parcels, answers := due[start:end], written[start:end]
+		wg.Go(func() { t.pollFeed(ctx, parcels, answers, now) })
+		start = end
 	}
-	g.Wait()
+	wg.Wait()
 	var errs []error
 	for i, done := range written {
 		if done == nil {
@@ -59,6 +64,92 @@ func (t *Tracker) PollDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return len(due), errors.Join(errs...)
+}
+
+// pollFeed asks one feed about its due parcels and hands each answer to the
+// writer, setting written[i] for parcels[i].
+func (t *Tracker) pollFeed(ctx context.Context, parcels []store.Parcel, written []<-chan error, now time.Time) {
+	name := parcels[0].FeedName()
+	f, ok := t.feeds[name]
+	if !ok {
+		for i, p := range parcels {
+			r := pollResult{parcel: p.ID, err: fmt.Errorf("no feed configured for %q", name)}
+			written[i] = t.store.Submit(func(tx *store.Tx) error { return t.apply(tx, r, now) })
+		}
+		return
+	}
+	oldest := slices.MinFunc(parcels, func(a, b store.Parcel) int { return a.NextPollAt.Compare(b.NextPollAt) })
+	f.noteLag(now.Sub(oldest.NextPollAt))
+	var g errgroup.Group
+	g.SetLimit(f.cfg.Workers)
+	size := max(f.carrier.MaxBatch(), 1)
+	for i := 0; i < len(parcels); i += size {
+		batch := parcels[i:min(i+size, len(parcels))]
+		g.Go(func() error {
+			results := t.fetch(ctx, f, batch)
+			if ctx.Err() != nil {
+				return nil // shutting down: a cancelled request says nothing about the feed
+			}
+			for k, r := range results {
+				t.logFailure(batch[k], r)
+				written[i+k] = t.store.Submit(func(tx *store.Tx) error { return t.apply(tx, r, now) })
+			}
+			return nil
+		})
+	}
+	g.Wait()
+}
+
+// fetch asks the feed about one batch and sorts the answer out per parcel.
+func (t *Tracker) fetch(ctx context.Context, f *feed, batch []store.Parcel) []pollResult {
+	numbers := make([]string, len(batch))
+	for i, p := range batch {
+		numbers[i] = p.TrackingNumber
+	}
+	res, err := f.track(ctx, numbers)
+	byNumber := make(map[string]carriers.Result, len(res))
+	for _, r := range res {
+		byNumber[r.TrackingNumber] = r
+	}
+	out := make([]pollResult, len(batch))
+	for i, p := range batch {
+		out[i] = pollResult{parcel: p.ID, err: err, deferred: errors.Is(err, errPaused)}
+		if err != nil {
+			continue
+		}
+		r, ok := byNumber[p.TrackingNumber]
+		switch {
+		case !ok:
+			out[i].err = fmt.Errorf("%s: the answer says nothing about %q", f.carrier.Carrier(), p.TrackingNumber)
+		case r.Err != nil:
+			out[i].err = r.Err
+		default:
+			out[i].shipment, out[i].err = choose(p, r.Shipments)
+		}
+	}
+	return out
+}
+
+// choose picks the parcel's shipment among those a carrier reports under its
+// tracking number. Once a parcel is bound to a shipment (its CarrierRef) it
+// follows that one only: a recycled number's new shipment is someone else's
+// parcel. Until then the newest shipment is the best guess.
+func choose(p store.Parcel, shipments []carriers.Shipment) (carriers.Shipment, error) {
+	if len(shipments) == 0 {
+		return carriers.Shipment{}, carriers.ErrNotFound
+	}
+	if p.CarrierRef == "" {
+		return slices.MaxFunc(shipments, func(a, b carriers.Shipment) int {
+			return cmp.Or(a.LastEventTime().Compare(b.LastEventTime()), strings.Compare(a.Ref, b.Ref))
+		}), nil
+	}
+	for _, s := range shipments {
+		if s.Ref == p.CarrierRef {
+			return s, nil
+		}
+	}
+	return carriers.Shipment{}, fmt.Errorf("shipment %s is no longer reported under %q: %w",
+		p.CarrierRef, p.TrackingNumber, carriers.ErrNotFound)
 }
 
 // markUnwritten records on a parcel that its poll result could not be
@@ -112,21 +203,11 @@ func (t *Tracker) release(due []store.Parcel) {
 	}
 }
 
-// logFailure records a failed poll; not-found is no failure.
+// logFailure records a failed poll; not-found is no failure, and a parcel
+// whose feed is paused was not asked at all.
 func (t *Tracker) logFailure(p store.Parcel, r pollResult) {
-	if r.err != nil && !errors.Is(r.err, carriers.ErrNotFound) {
+	if r.err != nil && !r.deferred && !errors.Is(r.err, carriers.ErrNotFound) {
 		t.log.Warn("poll failed", "carrier", p.Carrier, "tracking", p.TrackingNumber,
 			"failures", p.PollFailures+1, "err", r.err)
 	}
-}
-
-func (t *Tracker) fetchOne(ctx context.Context, p store.Parcel) pollResult {
-	r := pollResult{parcel: p.ID}
-	c, ok := t.carriers[p.Carrier]
-	if !ok {
-		r.err = fmt.Errorf("no feed configured for carrier %q", p.Carrier)
-		return r
-	}
-	r.shipment, r.err = c.Track(ctx, p.TrackingNumber)
-	return r
 }

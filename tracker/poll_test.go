@@ -53,7 +53,7 @@ func TestBadCarrierResponsesLoseNothing(t *testing.T) {
 	}{
 		{"truncated JSON", `{"shipments": [{"id": "JJD1", "events": [{"timest`, "malformed response", http.StatusOK},
 		{"server error", `{"title": "Internal", "detail": "backend timeout"}`, "HTTP 500", http.StatusInternalServerError},
-		{"key refused", `{"title": "Unauthorized", "detail": "Invalid key ` + apiKey + `"}`, "API key refused", http.StatusUnauthorized},
+		{"key refused", `{"title": "Unauthorized", "detail": "Invalid key ` + apiKey + `"}`, "credentials refused", http.StatusUnauthorized},
 	}
 	var lastWait time.Duration
 	for i, b := range bad {
@@ -93,12 +93,12 @@ func TestBadCarrierResponsesLoseNothing(t *testing.T) {
 func TestBackoffGrowsToACap(t *testing.T) {
 	want := []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour, 6 * time.Hour, 6 * time.Hour}
 	for i, w := range want {
-		if got := backoff(i + 1); got != w {
-			t.Errorf("backoff(%d) = %v, want %v", i+1, got, w)
+		if got := retryWait(i + 1); got != w {
+			t.Errorf("retryWait(%d) = %v, want %v", i+1, got, w)
 		}
 	}
-	if got := backoff(1000); got != 6*time.Hour {
-		t.Errorf("backoff(1000) = %v, want the 6 h cap", got)
+	if got := retryWait(1000); got != 6*time.Hour {
+		t.Errorf("retryWait(1000) = %v, want the 6 h cap", got)
 	}
 }
 

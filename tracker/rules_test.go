@@ -140,7 +140,7 @@ func TestCustomsExceptionCarriesTheEvent(t *testing.T) {
 
 // stallSetup is one parcel moving (in transit since t0) and one delivered
 // at t0+2h, both polled from a real DHL endpoint at t0+3h.
-func stallSetup(t *testing.T) (*Tracker, *store.Store, *clock, *feed, [2]store.ParcelID) {
+func stallSetup(t *testing.T) (*Tracker, *store.Store, *clock, *dhlFeed, [2]store.ParcelID) {
 	t.Helper()
 	st := openStore(t)
 	f, clk, tr, _ := polling(t, st, t0.Add(3*time.Hour))

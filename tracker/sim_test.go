@@ -91,7 +91,7 @@ func (r *simRun) checkEndings(t *testing.T) {
 			troubles[sp.Trouble] = true
 			p := r.parcel(t, sp.TrackingNumber)
 			d := detail(t, r.st, p.ID)
-			want, err := r.client.Track(context.Background(), sp.TrackingNumber)
+			want, err := carriers.TrackOne(context.Background(), r.client, sp.TrackingNumber)
 			if err != nil {
 				t.Fatal(err)
 			}

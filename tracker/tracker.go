@@ -14,8 +14,6 @@ import (
 // tracker's clock (simulated time in the demo); Tick and SweepEvery are
 // wall-clock. A field left zero takes its DefaultConfig value.
 type Config struct {
-	// Workers is how many carrier requests run at once.
-	Workers int
 	// Batch is how many due parcels one poll round takes.
 	Batch int
 	// Tick is how often the scheduler looks for due parcels when idle.
@@ -29,69 +27,101 @@ type Config struct {
 	// returned or expired, every exception resolved) stays in the hot
 	// store after its last activity before it moves to the archive.
 	RetainFor time.Duration
+	// Cadence is how long to wait before asking again about a parcel in
+	// each status; a status left out keeps its default, and a terminal
+	// status is never asked about again.
+	Cadence map[carriers.Status]time.Duration
+	// Defer is how long parcels wait when their feed's breaker is open.
+	Defer time.Duration
+	// Feeds tunes each feed by name; a feed not listed gets Feed.
+	Feeds map[string]FeedConfig
+	Feed  FeedConfig
 }
 
 // DefaultConfig is a sensible production configuration.
 func DefaultConfig() Config {
 	return Config{
-		Workers:    8,
 		Batch:      1024,
 		Tick:       250 * time.Millisecond,
 		SweepEvery: time.Second,
 		StallAfter: 48 * time.Hour,
 		RetainFor:  90 * 24 * time.Hour,
+		Cadence:    defaultCadence(),
+		Defer:      5 * time.Minute,
+		Feed:       DefaultFeedConfig(),
+	}
+}
+
+// defaultCadence asks often when something is about to happen, rarely when
+// nothing will.
+func defaultCadence() map[carriers.Status]time.Duration {
+	return map[carriers.Status]time.Duration{
+		carriers.StatusPending:            2 * time.Hour,
+		carriers.StatusInfoReceived:       2 * time.Hour,
+		carriers.StatusUnknown:            2 * time.Hour,
+		carriers.StatusInTransit:          time.Hour,
+		carriers.StatusOutForDelivery:     30 * time.Minute,
+		carriers.StatusAttemptFailed:      time.Hour,
+		carriers.StatusException:          time.Hour,
+		carriers.StatusAvailableForPickup: 4 * time.Hour,
+		carriers.StatusReturning:          4 * time.Hour,
 	}
 }
 
 // Tracker keeps the store in step with the carriers.
 type Tracker struct {
-	store    *store.Store
-	carriers map[string]carriers.Tracker
-	now      func() time.Time
-	cfg      Config
-	log      *slog.Logger
+	store *store.Store
+	feeds map[string]*feed
+	now   func() time.Time
+	cfg   Config
+	log   *slog.Logger
 
 	mu     sync.Mutex
 	inHand map[store.ParcelID]struct{} // parcels a poll round is working on
+
+	// pushMu guards push apart from mu: the writer reads push while a poll
+	// round may hold mu across a read transaction.
+	pushMu sync.Mutex
+	push   map[string]*FeedHealth // webhook providers, by name
 }
 
 // New returns a tracker over st that asks the given carriers, reading time
 // from now. A nil log discards.
 func New(st *store.Store, trackers []carriers.Tracker, now func() time.Time, cfg Config, log *slog.Logger) *Tracker {
-	byName := make(map[string]carriers.Tracker, len(trackers))
+	cfg = cfg.withDefaults()
+	feeds := make(map[string]*feed, len(trackers))
 	for _, c := range trackers {
-		byName[c.Carrier()] = c
+		fc, ok := cfg.Feeds[c.Carrier()]
+		if !ok {
+			fc = cfg.Feed
+		}
+		feeds[c.Carrier()] = newFeed(c, fc)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Tracker{store: st, carriers: byName, now: now, cfg: cfg.withDefaults(), log: log,
-		inHand: map[store.ParcelID]struct{}{}}
+	return &Tracker{store: st, feeds: feeds, now: now, cfg: cfg, log: log,
+		inHand: map[store.ParcelID]struct{}{}, push: map[string]*FeedHealth{}}
 }
 
-// withDefaults fills zero fields from DefaultConfig: zero Workers would
-// block every poll round, zero Batch poll nothing, and a zero Tick or
-// SweepEvery make Run panic.
+// withDefaults fills zero fields from DefaultConfig: zero Batch would poll
+// nothing, and a zero Tick or SweepEvery make Run panic.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.Workers <= 0 {
-		c.Workers = d.Workers
+	c.Batch = positive(c.Batch, d.Batch)
+	c.Tick = positive(c.Tick, d.Tick)
+	c.SweepEvery = positive(c.SweepEvery, d.SweepEvery)
+	c.StallAfter = positive(c.StallAfter, d.StallAfter)
+	c.RetainFor = positive(c.RetainFor, d.RetainFor)
+	c.Defer = positive(c.Defer, d.Defer)
+	cadence := d.Cadence
+	for s, every := range c.Cadence {
+		if every > 0 {
+			cadence[s] = every
+		}
 	}
-	if c.Batch <= 0 {
-		c.Batch = d.Batch
-	}
-	if c.Tick <= 0 {
-		c.Tick = d.Tick
-	}
-	if c.SweepEvery <= 0 {
-		c.SweepEvery = d.SweepEvery
-	}
-	if c.StallAfter <= 0 {
-		c.StallAfter = d.StallAfter
-	}
-	if c.RetainFor <= 0 {
-		c.RetainFor = d.RetainFor
-	}
+	c.Cadence = cadence
+	c.Feed = c.Feed.withDefaults()
 	return c
 }
 

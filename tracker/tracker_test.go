@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
@@ -41,12 +42,12 @@ func TestRunStopsWhenCancelled(t *testing.T) {
 // would block every poll round and a zero tick would panic in Run.
 func TestZeroConfigFieldsTakeDefaults(t *testing.T) {
 	st := openStore(t)
-	f := newFeed(t)
+	f := newDHLFeed(t)
 	clk := newClock(t0.Add(2 * time.Hour))
 	tr := New(st, []carriers.Tracker{f.client()}, clk.Now, Config{StallAfter: time.Hour}, nil)
 	want := DefaultConfig()
 	want.StallAfter = time.Hour
-	if tr.cfg != want {
+	if !reflect.DeepEqual(tr.cfg, want) {
 		t.Errorf("cfg = %+v, want %+v", tr.cfg, want)
 	}
 	addParcel(t, st, "JJD1", t0)

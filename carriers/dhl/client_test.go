@@ -48,7 +48,7 @@ func TestTrackSendsKeyAndEscapedQuery(t *testing.T) {
 		got = r
 		reply(http.StatusOK, "application/json", oneShipment(t, number))(w, r)
 	})
-	s, err := c.Track(context.Background(), number)
+	s, err := carriers.TrackOne(context.Background(), c, number)
 	if err != nil {
 		t.Fatalf("Track: %v", err)
 	}
@@ -65,7 +65,7 @@ func TestTrackSendsKeyAndEscapedQuery(t *testing.T) {
 
 func TestTrackPicksMatchingShipment(t *testing.T) {
 	c := serve(t, reply(http.StatusOK, "application/json", oneShipment(t, "OTHER-BU-1", "abc123")))
-	s, err := c.Track(context.Background(), "ABC123")
+	s, err := carriers.TrackOne(context.Background(), c, "ABC123")
 	if err != nil || s.TrackingNumber != "abc123" {
 		t.Errorf("Track = %q, %v; want the shipment with id abc123", s.TrackingNumber, err)
 	}
@@ -73,7 +73,7 @@ func TestTrackPicksMatchingShipment(t *testing.T) {
 
 func TestTrackNoMatchingShipment(t *testing.T) {
 	c := serve(t, reply(http.StatusOK, "application/json", oneShipment(t, "OTHER-BU-1")))
-	_, err := c.Track(context.Background(), "ABC123")
+	_, err := carriers.TrackOne(context.Background(), c, "ABC123")
 	if err == nil || errors.Is(err, carriers.ErrNotFound) || !strings.Contains(err.Error(), "none with this id") {
 		t.Errorf("err = %v, want a non-NotFound error about the id", err)
 	}
@@ -87,7 +87,7 @@ func TestTrackNotFound(t *testing.T) {
 	}
 	for name, handler := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := serve(t, handler).Track(context.Background(), "00340434161234567890")
+			_, err := carriers.TrackOne(context.Background(), serve(t, handler), "00340434161234567890")
 			if !errors.Is(err, carriers.ErrNotFound) {
 				t.Fatalf("err = %v, want ErrNotFound", err)
 			}
@@ -102,9 +102,9 @@ func TestTrackKeyRefused(t *testing.T) {
 	// The body echoes the key, as a careless gateway might.
 	body := `{"title": "Unauthorized", "detail": "Invalid key ` + testKey + `"}`
 	for _, code := range []int{http.StatusUnauthorized, http.StatusForbidden} {
-		_, err := serve(t, reply(code, "application/problem+json", body)).Track(context.Background(), "N1")
-		if err == nil || !strings.Contains(err.Error(), "API key refused") {
-			t.Fatalf("HTTP %d: err = %v, want API key refused", code, err)
+		_, err := carriers.TrackOne(context.Background(), serve(t, reply(code, "application/problem+json", body)), "N1")
+		if err == nil || !strings.Contains(err.Error(), "credentials refused") {
+			t.Fatalf("HTTP %d: err = %v, want credentials refused", code, err)
 		}
 		if strings.Contains(err.Error(), testKey) {
 			t.Errorf("HTTP %d: error leaks the key: %v", code, err)
@@ -130,7 +130,7 @@ func TestTrackServerErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := serve(t, tt.handler).Track(context.Background(), "N1")
+			_, err := carriers.TrackOne(context.Background(), serve(t, tt.handler), "N1")
 			if err == nil || errors.Is(err, carriers.ErrNotFound) {
 				t.Fatalf("err = %v, want a feed error", err)
 			}
@@ -148,12 +148,12 @@ func TestTrackServerErrors(t *testing.T) {
 
 func TestTrackBodyLimit(t *testing.T) {
 	// Exactly 1 MiB is still read; one byte more is refused.
-	exact := `{"shipments": []}` + strings.Repeat(" ", maxBody-len(`{"shipments": []}`))
-	_, err := serve(t, reply(http.StatusOK, "application/json", exact)).Track(context.Background(), "N1")
+	exact := `{"shipments": []}` + strings.Repeat(" ", carriers.MaxBody-len(`{"shipments": []}`))
+	_, err := carriers.TrackOne(context.Background(), serve(t, reply(http.StatusOK, "application/json", exact)), "N1")
 	if !errors.Is(err, carriers.ErrNotFound) {
 		t.Errorf("1 MiB body: err = %v, want ErrNotFound", err)
 	}
-	_, err = serve(t, reply(http.StatusOK, "application/json", exact+" ")).Track(context.Background(), "N1")
+	_, err = carriers.TrackOne(context.Background(), serve(t, reply(http.StatusOK, "application/json", exact+" ")), "N1")
 	if err == nil || !strings.Contains(err.Error(), "response larger than 1 MiB") {
 		t.Errorf("oversized body: err = %v, want response larger than 1 MiB", err)
 	}
@@ -172,7 +172,7 @@ func TestTrackHonoursContext(t *testing.T) {
 	}()
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.Track(ctx, "N1")
+		_, err := carriers.TrackOne(ctx, c, "N1")
 		done <- err
 	}()
 	select {
@@ -182,6 +182,28 @@ func TestTrackHonoursContext(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Track did not return after cancel")
+	}
+}
+
+func TestTrackOneNumberPerRequest(t *testing.T) {
+	c := New("http://127.0.0.1:1", testKey, nil)
+	if c.MaxBatch() != 1 {
+		t.Errorf("MaxBatch = %d, want 1", c.MaxBatch())
+	}
+	if _, err := c.Track(context.Background(), []string{"A", "B"}); err == nil {
+		t.Error("two numbers in one request: want an error")
+	}
+}
+
+func TestTrackRetryAfter(t *testing.T) {
+	c := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "7")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	_, err := carriers.TrackOne(context.Background(), c, "N1")
+	var he *carriers.HTTPError
+	if !errors.As(err, &he) || !he.Temporary() || he.RetryAfter != 7*time.Second {
+		t.Errorf("err = %#v, want a temporary HTTPError asking for 7s", err)
 	}
 }
 

@@ -57,6 +57,7 @@ func normalizeShipment(s Shipment) (carriers.Shipment, error) {
 	return carriers.Shipment{
 		Carrier:           Carrier,
 		TrackingNumber:    string(s.ID),
+		Ref:               s.Service,
 		Service:           s.Service,
 		Events:            events,
 		EstimatedDelivery: parseETA(s.EstimatedTimeOfDelivery, zone),
@@ -123,7 +124,7 @@ func location(a Address) carriers.Location {
 		City:       a.AddressLocality,
 		Region:     a.AddressRegion,
 		PostalCode: a.PostalCode,
-		Country:    normCountry(a.CountryCode),
+		Country:    carriers.NormCountry(a.CountryCode),
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 )
 
 func TestParseTimeLayouts(t *testing.T) {
-	berlin, _ := CountryZone("DE")
+	berlin, _ := countryZone("DE")
 	tests := []struct {
 		in, want string
 		known    bool
@@ -31,20 +31,6 @@ func TestParseTimeLayouts(t *testing.T) {
 		if err == nil && (got.Format(time.RFC3339Nano) != tt.want || known != tt.known || got.Location() != time.UTC) {
 			t.Errorf("parseTime(%q) = %s known=%v, want %s known=%v in UTC",
 				tt.in, got.Format(time.RFC3339Nano), known, tt.want, tt.known)
-		}
-	}
-}
-
-func TestCountryZone(t *testing.T) {
-	tests := map[string]string{"DE": "Europe/Berlin", "uk": "Europe/London", " GB ": "Europe/London", "PT": "Europe/Lisbon"}
-	for code, want := range tests {
-		if loc, ok := CountryZone(code); !ok || loc.String() != want {
-			t.Errorf("CountryZone(%q) = %v, %v; want %s", code, loc, ok, want)
-		}
-	}
-	for _, code := range []string{"US", "CA", "AU", "RU", "BR", "MX", "", "XX"} {
-		if loc, ok := CountryZone(code); ok {
-			t.Errorf("CountryZone(%q) = %v; want none for multi-zone or unknown countries", code, loc)
 		}
 	}
 }

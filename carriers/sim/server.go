@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/carriers/dhl"
 )
 
@@ -163,7 +164,7 @@ func address(pl place) dhl.Address {
 // localTime writes t as DHL does: wall time where the scan happened, with
 // no zone.
 func localTime(t time.Time, country string) string {
-	if loc, ok := dhl.CountryZone(country); ok {
+	if loc, ok := carriers.Zone(country, ""); ok {
 		t = t.In(loc)
 	}
 	return t.Format("2006-01-02T15:04:05")

@@ -58,7 +58,7 @@ func TestJourneysEndAsPlanned(t *testing.T) {
 		w := &World{parcels: map[string]*Parcel{p.TrackingNumber: p}}
 		end := p.Steps[len(p.Steps)-1].At
 		_, c := serve(t, w, &end)
-		s, err := c.Track(context.Background(), p.TrackingNumber)
+		s, err := carriers.TrackOne(context.Background(), c, p.TrackingNumber)
 		if err != nil {
 			t.Fatalf("%s: %v", tr, err)
 		}
@@ -91,22 +91,22 @@ func TestServerRevealsStepsWithTheClock(t *testing.T) {
 	p := w.Orders[0].Parcels[0]
 	now := p.Steps[0].At.Add(-time.Minute)
 	url, c := serve(t, w, &now)
-	if _, err := c.Track(context.Background(), p.TrackingNumber); !errors.Is(err, carriers.ErrNotFound) {
+	if _, err := carriers.TrackOne(context.Background(), c, p.TrackingNumber); !errors.Is(err, carriers.ErrNotFound) {
 		t.Fatalf("before the label: %v, want not found", err)
 	}
 	now = p.Steps[2].At
-	s, err := c.Track(context.Background(), p.TrackingNumber)
+	s, err := carriers.TrackOne(context.Background(), c, p.TrackingNumber)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(s.Events) != 3 {
 		t.Errorf("%d events visible, want 3", len(s.Events))
 	}
-	if _, err := c.Track(context.Background(), "NOPE"); !errors.Is(err, carriers.ErrNotFound) {
+	if _, err := carriers.TrackOne(context.Background(), c, "NOPE"); !errors.Is(err, carriers.ErrNotFound) {
 		t.Errorf("unknown number: %v", err)
 	}
 	bad := dhl.New(url, "wrong", nil)
-	if _, err := bad.Track(context.Background(), p.TrackingNumber); err == nil || errors.Is(err, carriers.ErrNotFound) {
+	if _, err := carriers.TrackOne(context.Background(), bad, p.TrackingNumber); err == nil || errors.Is(err, carriers.ErrNotFound) {
 		t.Errorf("wrong key: %v", err)
 	}
 }

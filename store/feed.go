@@ -1,0 +1,142 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Webhook deliveries: each provider's delivery id is kept for a while after
+// it was applied, so a retried or replayed delivery is recognised and not
+// applied twice. deliveries maps provider\0id to the time it was applied;
+// idx_delivery_at orders the same entries by that time so old ones can be
+// dropped without a scan.
+
+// SeenDelivery reports whether a webhook delivery was already applied.
+func (t *Tx) SeenDelivery(provider, id string) bool {
+	return t.bucket(bucketDeliveries).Get(deliveryKey(provider, id)) != nil
+}
+
+// MarkDelivery records that a webhook delivery was applied at at.
+func (t *Tx) MarkDelivery(provider, id string, at time.Time) error {
+	if provider == "" || id == "" || strings.ContainsRune(provider, 0) {
+		return fmt.Errorf("delivery needs a provider and an id")
+	}
+	key := deliveryKey(provider, id)
+	if err := t.bucket(bucketDeliveries).Put(key, timeKey(at)); err != nil {
+		return err
+	}
+	return t.bucket(bucketIdxDeliveryAt).Put(join(timeKey(at), key), nil)
+}
+
+func deliveryKey(provider, id string) []byte {
+	return join([]byte(provider), []byte{0}, []byte(id))
+}
+
+// ForgetDeliveries drops up to max delivery ids applied before cutoff and
+// returns how many it dropped. Providers retry for hours or days, not
+// weeks, so an id older than that will not come back.
+func (t *Tx) ForgetDeliveries(cutoff time.Time, max int) (int, error) {
+	idx := t.bucket(bucketIdxDeliveryAt)
+	end := timeKey(cutoff)
+	var old [][]byte
+	c := idx.Cursor()
+	for k, _ := c.First(); k != nil && bytes.Compare(k[:8], end) < 0 && len(old) < max; k, _ = c.Next() {
+		old = append(old, bytes.Clone(k))
+	}
+	for _, k := range old {
+		if err := idx.Delete(k); err != nil {
+			return 0, err
+		}
+		if err := t.bucket(bucketDeliveries).Delete(k[8:]); err != nil {
+			return 0, err
+		}
+	}
+	return len(old), nil
+}
+
+// Quarantined is a webhook body the desk refused as unreadable, kept so
+// someone can see what the provider sent.
+type Quarantined struct {
+	Provider string    `json:"provider"`
+	At       time.Time `json:"at"`
+	// Reason is why it was refused: the parse error.
+	Reason string `json:"reason"`
+	Body   []byte `json:"body"`
+}
+
+// quarantineKeep is how many refused bodies are kept; older ones go first.
+// At the 1 MiB body cap that bounds the bucket at 256 MiB.
+const quarantineKeep = 256
+
+// Quarantine keeps a refused webhook body, dropping the oldest beyond
+// quarantineKeep.
+func (t *Tx) Quarantine(q Quarantined) error {
+	b := t.bucket(bucketQuarantine)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	if err := t.put(bucketQuarantine, join(timeKey(q.At), u64(seq)), q); err != nil {
+		return err
+	}
+	for n := b.Stats().KeyN + 1 - quarantineKeep; n > 0; n-- {
+		k, _ := b.Cursor().First()
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Quarantined returns up to n refused webhook bodies, newest first.
+func (s *Store) Quarantined(n int) ([]Quarantined, error) {
+	var out []Quarantined
+	err := s.View(func(tx *Tx) error {
+		c := tx.bucket(bucketQuarantine).Cursor()
+		for k, v := c.Last(); k != nil && len(out) < n; k, v = c.Prev() {
+			var q Quarantined
+			if err := decode(v, &q); err != nil {
+				return fmt.Errorf("quarantined %x: %w", k, err)
+			}
+			out = append(out, q)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// unmappedPrefix starts the stats keys counting events whose code no
+// mapping table knows: unmapped:carrier\0code.
+const unmappedPrefix = "unmapped:"
+
+// CountUnmapped adds one to the count of a carrier's unmapped code.
+func (t *Tx) CountUnmapped(carrier, code string) error {
+	return t.addCount([]byte(unmappedPrefix+carrier+"\x00"+code), 1)
+}
+
+// CodeCount is how many events a carrier sent with one unmapped code.
+type CodeCount struct {
+	Carrier, Code string
+	Events        int
+}
+
+// UnmappedCodes lists the codes carriers sent that no mapping table knows,
+// most frequent first: the desk kept those events, with status unknown,
+// and someone should teach wismo what they mean.
+func (s *Store) UnmappedCodes() ([]CodeCount, error) {
+	var out []CodeCount
+	err := s.View(func(tx *Tx) error {
+		c := tx.bucket(bucketStats).Cursor()
+		prefix := []byte(unmappedPrefix)
+		for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			carrier, code, _ := strings.Cut(string(k[len(prefix):]), "\x00")
+			out = append(out, CodeCount{Carrier: carrier, Code: code, Events: counter(v)})
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Events > out[j].Events })
+	return out, err
+}
