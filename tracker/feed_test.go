@@ -1,0 +1,192 @@
+package tracker
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/wismo/wismo/carriers"
+)
+
+// scripted is a carrier whose answers a test lays out in advance: the nth
+// request gets errs[n] (nil for a good answer; past the end, good answers).
+// It records when each request came, on the test's clock.
+type scripted struct {
+	name string
+	mu   sync.Mutex
+	errs []error
+	at   []time.Time
+}
+
+func (s *scripted) Carrier() string { return s.name }
+func (s *scripted) MaxBatch() int   { return 30 }
+
+func (s *scripted) Track(_ context.Context, numbers []string) ([]carriers.Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.at)
+	s.at = append(s.at, time.Now())
+	if n < len(s.errs) && s.errs[n] != nil {
+		return nil, s.errs[n]
+	}
+	out := make([]carriers.Result, len(numbers))
+	for i, tn := range numbers {
+		out[i] = carriers.Result{TrackingNumber: tn, Shipments: []carriers.Shipment{{Carrier: s.name, TrackingNumber: tn}}}
+	}
+	return out, nil
+}
+
+func (s *scripted) requests() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.at...)
+}
+
+func httpErr(code int, retryAfter time.Duration) error {
+	return &carriers.HTTPError{Code: code, RetryAfter: retryAfter}
+}
+
+// Each test runs in a synctest bubble: time there is a fake clock that
+// jumps ahead whenever every goroutine waits, so backoffs, Retry-After and
+// the breaker's timeout are checked to the nanosecond and take no real time.
+
+func TestFeedRetriesTemporaryFailuresWithBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := &scripted{name: "ups", errs: []error{httpErr(503, 0), errors.New("connection reset"), nil}}
+		f := newFeed(c, FeedConfig{Tries: 3})
+		res, err := f.track(context.Background(), []string{"1Z1"})
+		if err != nil || len(res) != 1 {
+			t.Fatalf("track = %v, %v; want the third try's answer", res, err)
+		}
+		at := c.requests()
+		if len(at) != 3 {
+			t.Fatalf("%d requests, want 3", len(at))
+		}
+		// The default backoff starts near 500 ms with ±50% jitter, then
+		// grows by 1.5.
+		if d := at[1].Sub(at[0]); d < 250*time.Millisecond || d > 750*time.Millisecond {
+			t.Errorf("first backoff %v, want 500ms ± 50%%", d)
+		}
+		h := f.snapshot()
+		if h.Requests != 3 || h.Failures != 2 || h.ConsecutiveFailures != 0 || h.LastSuccess.IsZero() {
+			t.Errorf("health = %+v, want 3 requests, 2 failures, and a success last", h)
+		}
+	})
+}
+
+func TestFeedWaitsWhatRetryAfterAsks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := &scripted{name: "usps", errs: []error{httpErr(http.StatusTooManyRequests, 7*time.Second)}}
+		f := newFeed(c, FeedConfig{Tries: 2})
+		if _, err := f.track(context.Background(), []string{"94001"}); err != nil {
+			t.Fatal(err)
+		}
+		at := c.requests()
+		if len(at) != 2 || at[1].Sub(at[0]) != 7*time.Second {
+			t.Errorf("requests at %v, want the second exactly 7s after the first", at)
+		}
+		// Other workers of the feed wait out the same pause.
+		c.errs = append(c.errs, nil, httpErr(http.StatusTooManyRequests, 3*time.Second))
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() { f.track(context.Background(), []string{"94002"}) })
+		}
+		wg.Wait()
+		if d := time.Since(start); d < 3*time.Second {
+			t.Errorf("a 429 with Retry-After 3 held the feed %v", d)
+		}
+	})
+}
+
+func TestFeedDoesNotRetryPermanentErrors(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := &scripted{name: "fedex", errs: []error{httpErr(http.StatusBadRequest, 0)}}
+		f := newFeed(c, FeedConfig{Tries: 5})
+		_, err := f.track(context.Background(), []string{"7777"})
+		var he *carriers.HTTPError
+		if !errors.As(err, &he) || he.Code != 400 || len(c.requests()) != 1 {
+			t.Errorf("err = %v after %d requests; want the 400 after one", err, len(c.requests()))
+		}
+		if h := f.snapshot(); h.ConsecutiveFailures != 1 || !strings.Contains(h.LastError, "400") {
+			t.Errorf("health = %+v, want the 400 recorded", h)
+		}
+	})
+}
+
+func TestBreakerOpensThenLetsOneTrialThrough(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		down := httpErr(http.StatusBadGateway, 0)
+		c := &scripted{name: "dhl", errs: []error{down, down, down}}
+		f := newFeed(c, FeedConfig{Tries: 1, BreakAfter: 3, BreakFor: time.Minute})
+		for range 3 {
+			f.track(context.Background(), []string{"JJD1"})
+		}
+		if _, err := f.track(context.Background(), []string{"JJD1"}); !errors.Is(err, errPaused) {
+			t.Fatalf("fourth track: err = %v, want errPaused", err)
+		}
+		if n := len(c.requests()); n != 3 {
+			t.Errorf("%d requests reached the carrier, want 3: an open breaker sends none", n)
+		}
+		if h := f.snapshot(); h.Breaker != "open" || h.ConsecutiveFailures != 4 {
+			t.Errorf("health = %+v, want the breaker open after 4 failed tries", h)
+		}
+		time.Sleep(time.Minute + time.Second)
+		if _, err := f.track(context.Background(), []string{"JJD1"}); err != nil {
+			t.Fatalf("trial after BreakFor: %v", err)
+		}
+		if h := f.snapshot(); h.Breaker != "closed" || h.ConsecutiveFailures != 0 {
+			t.Errorf("health = %+v, want the breaker closed by the good trial", h)
+		}
+	})
+}
+
+func TestFeedKeepsItsRateLimit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := &scripted{name: "dhl"}
+		f := newFeed(c, FeedConfig{Rate: 2, Burst: 1, Workers: 4})
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range 5 {
+			wg.Go(func() { f.track(context.Background(), []string{"JJD1"}) })
+		}
+		wg.Wait()
+		// One at once, then one every 500 ms.
+		if d := time.Since(start); d != 2*time.Second {
+			t.Errorf("5 requests at 2/s took %v, want 2s", d)
+		}
+	})
+}
+
+func TestPausedFeedDefersParcelsWithoutCountingFailures(t *testing.T) {
+	st := openStore(t)
+	id := addParcel(t, st, "JJD1", t0)
+	down := httpErr(http.StatusServiceUnavailable, 0)
+	c := &scripted{name: "dhl", errs: []error{down}}
+	clk := newClock(t0.Add(time.Hour))
+	cfg := DefaultConfig()
+	cfg.Feed = FeedConfig{Tries: 1, BreakAfter: 1, BreakFor: time.Hour}
+	tr := New(st, []carriers.Tracker{c}, clk.Now, cfg, nil)
+	tr.PollDue(context.Background()) // fails and opens the breaker
+	p := detail(t, st, id).Parcel
+	if p.PollFailures != 1 {
+		t.Fatalf("after a failed poll: %d failures, want 1", p.PollFailures)
+	}
+	clk.Set(p.NextPollAt)
+	if n, err := tr.PollDue(context.Background()); n != 1 || err != nil {
+		t.Fatalf("PollDue = %d, %v", n, err)
+	}
+	p = detail(t, st, id).Parcel
+	if p.PollFailures != 1 || !strings.Contains(p.LastError, "paused") || !p.NextPollAt.Equal(clk.Now().Add(cfg.Defer)) {
+		t.Errorf("parcel = failures %d, error %q, next %v; want the failure count kept, the pause named, next poll after Defer",
+			p.PollFailures, p.LastError, p.NextPollAt)
+	}
+	if n := len(c.requests()); n != 1 {
+		t.Errorf("%d requests, want 1: the paused round sends none", n)
+	}
+}
