@@ -91,16 +91,31 @@ func (t *Tx) remember(p Parcel) {
 
 // ParcelByTracking finds a carrier's parcel by tracking number.
 func (t *Tx) ParcelByTracking(carrier, trackingNumber string) (Parcel, error) {
-	for _, id := range t.parcelsByTracking(foldTracking(trackingNumber), true, 0) {
-		p, err := t.Parcel(id)
-		if err != nil {
-			return Parcel{}, err
-		}
+	ps, err := t.ParcelsByTracking(trackingNumber)
+	if err != nil {
+		return Parcel{}, err
+	}
+	for _, p := range ps {
 		if p.Carrier == carrier {
 			return p, nil
 		}
 	}
 	return Parcel{}, ErrNotFound
+}
+
+// ParcelsByTracking returns every parcel with a tracking number, whatever
+// its carrier: a webhook from an aggregator names the number but may spell
+// the carrier its own way.
+func (t *Tx) ParcelsByTracking(trackingNumber string) ([]Parcel, error) {
+	var out []Parcel
+	for _, id := range t.parcelsByTracking(foldTracking(trackingNumber), true, 0) {
+		p, err := t.Parcel(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // CreateParcel stores a new parcel, assigning p.ID. A carrier's tracking

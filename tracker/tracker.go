@@ -137,6 +137,9 @@ func (t *Tracker) Run(ctx context.Context) {
 			if err := t.Retire(); err != nil {
 				t.log.Error("archive", "err", err)
 			}
+			if err := t.forgetDeliveries(); err != nil {
+				t.log.Error("forget webhook deliveries", "err", err)
+			}
 		})
 	})
 	// Two poll loops: while one round's answers wait for their commit, the
