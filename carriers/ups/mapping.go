@@ -125,9 +125,9 @@ func span(from, to int) []string {
 // rule did.
 func classify(a Activity) (r rule, unmapped bool) {
 	k := keyOf(a)
-	for _, r := range rules {
-		if r.matches(k) {
-			return r, false
+	for _, candidate := range rules {
+		if candidate.matches(k) {
+			return candidate, false
 		}
 	}
 	return unrecognized, true
