@@ -113,8 +113,9 @@ func (c *Client) track(ctx context.Context, number string) ([]carriers.Shipment,
 	return pick(inquiries, number)
 }
 
-// newRequest builds the details GET. transId must be unique per request;
-// 26 random base32 characters are, and fit UPS's 32-character limit.
+// newRequest builds the details GET. transId must be unique per request,
+// which 128 random bits (26 base32 characters) are; UPS logs it, so it is
+// what to quote when asking UPS about one answer.
 func (c *Client) newRequest(ctx context.Context, number string) (*http.Request, error) {
 	u := c.cfg.BaseURL + "/api/track/v1/details/" + url.PathEscape(number) + "?locale=en_US&returnMilestones=false"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
