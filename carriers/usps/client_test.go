@@ -1,0 +1,371 @@
+package usps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wismo/wismo/carriers"
+)
+
+const (
+	testID     = "wismo-test-id"
+	testSecret = "s3cret-test-secret"
+	number     = "9400100000000000123456"
+)
+
+// fakeUSPS is an httptest USPS: an OAuth token endpoint handing out
+// "tok-1", "tok-2", … and a tracking endpoint answering with track.
+type fakeUSPS struct {
+	tokenHits atomic.Int32
+	// expiresIn is the lifetime of each token, in seconds. The oauth2
+	// package treats a token as expired 10 s early, so 1 makes every
+	// token stale at once: deterministic, no clock involved.
+	expiresIn int
+	// token, when set, answers token requests instead.
+	token http.HandlerFunc
+	track http.HandlerFunc
+}
+
+func (f *fakeUSPS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/oauth2/v3/token" {
+		f.serveToken(w, r)
+		return
+	}
+	f.track(w, r)
+}
+
+func (f *fakeUSPS) serveToken(w http.ResponseWriter, r *http.Request) {
+	n := f.tokenHits.Add(1)
+	if f.token != nil {
+		f.token(w, r)
+		return
+	}
+	if r.PostFormValue("client_secret") != testSecret || r.PostFormValue("grant_type") != "client_credentials" {
+		reply(http.StatusUnauthorized, `{"error": "invalid_client"}`)(w, r)
+		return
+	}
+	reply(http.StatusOK, fmt.Sprintf(`{"access_token": "tok-%d", "token_type": "Bearer", "expires_in": %d}`,
+		n, f.expiresIn))(w, r)
+}
+
+// serve starts fake on a real HTTP server and returns a Client for it.
+func serve(t *testing.T, fake *fakeUSPS) *Client {
+	t.Helper()
+	if fake.expiresIn == 0 {
+		fake.expiresIn = 3600
+	}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	return New(Config{BaseURL: srv.URL + "/", ClientID: testID, ClientSecret: testSecret}, srv.Client())
+}
+
+// reply answers with a fixed status and JSON body.
+func reply(code int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// tracking answers every tracking request with the delivered fixture.
+func tracking(t *testing.T) http.HandlerFunc {
+	return reply(http.StatusOK, string(fixture(t, "delivered")))
+}
+
+func TestTrackRequest(t *testing.T) {
+	var got *http.Request
+	var form map[string][]string
+	fake := &fakeUSPS{}
+	fake.token = func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		form = r.PostForm
+		if _, _, basic := r.BasicAuth(); basic {
+			t.Error("credentials sent as Basic auth; USPS wants them in the form")
+		}
+		reply(http.StatusOK, `{"access_token": "tok-1", "token_type": "Bearer", "expires_in": 3600}`)(w, r)
+	}
+	fake.track = func(w http.ResponseWriter, r *http.Request) {
+		got = r
+		tracking(t)(w, r)
+	}
+	s, err := carriers.TrackOne(context.Background(), serve(t, fake), number)
+	if err != nil {
+		t.Fatalf("Track: %v", err)
+	}
+	if s.TrackingNumber != number || s.Carrier != "usps" || len(s.Events) != 12 {
+		t.Errorf("shipment = %s %s with %d events", s.Carrier, s.TrackingNumber, len(s.Events))
+	}
+	if got.URL.Path != "/tracking/v3/tracking/"+number || got.URL.RawQuery != "expand=DETAIL" {
+		t.Errorf("request = %s?%s", got.URL.Path, got.URL.RawQuery)
+	}
+	if got.Header.Get("Authorization") != "Bearer tok-1" || got.Header.Get("Accept") != "application/json" {
+		t.Errorf("headers = %v", got.Header)
+	}
+	want := map[string]string{"grant_type": "client_credentials", "client_id": testID,
+		"client_secret": testSecret, "scope": "tracking"}
+	for k, v := range want {
+		if len(form[k]) != 1 || form[k][0] != v {
+			t.Errorf("token form %s = %v, want %q", k, form[k], v)
+		}
+	}
+}
+
+func TestTrackEscapesNumber(t *testing.T) {
+	var raw string
+	fake := &fakeUSPS{track: func(w http.ResponseWriter, r *http.Request) {
+		raw = r.URL.EscapedPath()
+		reply(http.StatusOK, `{"trackingNumber": "9400100000000000123456"}`)(w, r)
+	}}
+	if _, err := carriers.TrackOne(context.Background(), serve(t, fake), "9400 1000/0000?0000123456"); err == nil {
+		t.Error("a different number in the answer was accepted")
+	}
+	if raw != "/tracking/v3/tracking/9400%201000%2F0000%3F0000123456" {
+		t.Errorf("path = %s, want the number escaped as one segment", raw)
+	}
+	s, err := carriers.TrackOne(context.Background(), serve(t, fake), "9400 1000 0000 0000 1234 56")
+	if err != nil || s.TrackingNumber != number {
+		t.Errorf("spaced number: %q, %v; want USPS's spelling accepted", s.TrackingNumber, err)
+	}
+}
+
+func TestTokenSharedByConcurrentRequests(t *testing.T) {
+	const n = 20
+	var started sync.WaitGroup
+	started.Add(n)
+	fake := &fakeUSPS{track: tracking(t)}
+	c := serve(t, fake)
+	// The first token request waits until every Track call has begun, so
+	// the others are queued behind it rather than done already.
+	fake.token = func(w http.ResponseWriter, r *http.Request) {
+		started.Wait()
+		reply(http.StatusOK, `{"access_token": "tok", "token_type": "Bearer", "expires_in": 3600}`)(w, r)
+	}
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			started.Done()
+			_, err := carriers.TrackOne(context.Background(), c, number)
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatalf("Track: %v", err)
+		}
+	}
+	if hits := fake.tokenHits.Load(); hits != 1 {
+		t.Errorf("token endpoint hit %d times for %d requests, want 1", hits, n)
+	}
+}
+
+func TestTokenFetchedAgainWhenExpired(t *testing.T) {
+	for _, tt := range []struct {
+		expiresIn int
+		wantHits  int32
+		wantLast  string
+	}{{3600, 1, "Bearer tok-1"}, {1, 2, "Bearer tok-2"}} {
+		var last string
+		fake := &fakeUSPS{expiresIn: tt.expiresIn, track: func(w http.ResponseWriter, r *http.Request) {
+			last = r.Header.Get("Authorization")
+			tracking(t)(w, r)
+		}}
+		c := serve(t, fake)
+		for range 2 {
+			if _, err := carriers.TrackOne(context.Background(), c, number); err != nil {
+				t.Fatalf("Track: %v", err)
+			}
+		}
+		if hits := fake.tokenHits.Load(); hits != tt.wantHits || last != tt.wantLast {
+			t.Errorf("expires_in %d: %d token hits, last %q; want %d, %q", tt.expiresIn, hits, last, tt.wantHits, tt.wantLast)
+		}
+	}
+}
+
+// trackErr asks about number and returns the request's error, failing
+// the test if there is none.
+func trackErr(t *testing.T, fake *fakeUSPS) error {
+	t.Helper()
+	_, err := serve(t, fake).Track(context.Background(), []string{number})
+	if err == nil {
+		t.Fatal("Track succeeded; want an error")
+	}
+	if !strings.HasPrefix(err.Error(), `usps: track "`+number+`": `) {
+		t.Errorf("err = %q, want the usps: prefix naming the number", err)
+	}
+	if strings.Contains(err.Error(), testSecret) {
+		t.Errorf("error leaks the secret: %v", err)
+	}
+	return err
+}
+
+func TestTokenRefused(t *testing.T) {
+	tests := []struct {
+		name     string
+		token    http.HandlerFunc
+		code     int
+		contains string
+	}{
+		{"401 invalid_client", reply(http.StatusUnauthorized, `{"error": "invalid_client",
+			"error_description": "Client authentication failed."}`), 401, "token request: HTTP 401 Unauthorized: credentials refused"},
+		// carriers.Do flattens an error it redacts, so this one is text only.
+		{"description echoing the secret", reply(http.StatusUnauthorized, `{"error": "invalid_client",
+			"error_description": "Unknown secret `+testSecret+`"}`), 0, "[redacted]"},
+		{"400 invalid_client", reply(http.StatusBadRequest, `{"error": "invalid_client",
+			"error_description": "Client authentication failed."}`), 400, "invalid_client: Client authentication failed."},
+		{"plain body echoing the secret", reply(http.StatusBadGateway, `bad gateway `+testSecret), 0, "[redacted]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := trackErr(t, &fakeUSPS{token: tt.token, track: tracking(t)})
+			if !strings.Contains(err.Error(), tt.contains) {
+				t.Errorf("err = %q, want %q", err, tt.contains)
+			}
+			var he *carriers.HTTPError
+			if tt.code != 0 && (!errors.As(err, &he) || he.Code != tt.code) {
+				t.Errorf("err = %#v, want an HTTPError %d", err, tt.code)
+			}
+		})
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	busy := func(code int, wait string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", wait)
+			reply(code, `{"apiVersion": "v3", "error": {"code": "`+fmt.Sprint(code)+`", "message": "Slow down"}}`)(w, r)
+		}
+	}
+	tests := []struct {
+		name  string
+		fake  *fakeUSPS
+		code  int
+		after time.Duration
+	}{
+		{"tracking 429", &fakeUSPS{track: busy(http.StatusTooManyRequests, "7")}, 429, 7 * time.Second},
+		{"tracking 503", &fakeUSPS{track: busy(http.StatusServiceUnavailable, "30")}, 503, 30 * time.Second},
+		{"token 503", &fakeUSPS{token: busy(http.StatusServiceUnavailable, "12"), track: tracking(t)}, 503, 12 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := trackErr(t, tt.fake)
+			var he *carriers.HTTPError
+			if !errors.As(err, &he) || he.Code != tt.code || he.RetryAfter != tt.after || !he.Temporary() {
+				t.Errorf("err = %#v, want a temporary HTTPError %d asking for %v", err, tt.code, tt.after)
+			}
+		})
+	}
+}
+
+func TestTrackErrorBodies(t *testing.T) {
+	tests := []struct {
+		name     string
+		track    http.HandlerFunc
+		contains string
+	}{
+		{"400 with details", reply(http.StatusBadRequest, `{"apiVersion": "v3", "error": {"code": "400",
+			"message": "Invalid request", "errors": [{"status": "400", "code": "0042", "title": "Bad number",
+			"detail": "trackingNumber must be 10 to 34 characters", "source": {"parameter": "trackingNumber"}}]}}`),
+			"HTTP 400 Bad Request: Invalid request; trackingNumber must be 10 to 34 characters"},
+		{"500 echoing the secret", reply(http.StatusInternalServerError, `{"error": {"message": "upstream failed for `+testSecret+`"}}`),
+			"HTTP 500 Internal Server Error: upstream failed for [redacted]"},
+		{"502 html", func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = w.Write([]byte("<html>bad gateway</html>"))
+		}, "HTTP 502 Bad Gateway"},
+		{"401 on tracking", reply(http.StatusUnauthorized, `{"error": {"message": "token `+testSecret+`"}}`), "credentials refused"},
+		{"200 malformed", reply(http.StatusOK, `{"trackingNumber": `), "malformed response"},
+		{"200 other number", reply(http.StatusOK, `{"trackingNumber": "9400100000000000999999"}`), `response is about "9400100000000000999999"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := trackErr(t, &fakeUSPS{track: tt.track})
+			if errors.Is(err, carriers.ErrNotFound) || !strings.Contains(err.Error(), tt.contains) {
+				t.Errorf("err = %q, want a feed error containing %q", err, tt.contains)
+			}
+		})
+	}
+}
+
+func TestTrackNotFound(t *testing.T) {
+	tests := map[string]http.HandlerFunc{
+		"404":         reply(http.StatusNotFound, `{"apiVersion": "v3", "error": {"code": "404", "message": "Tracking number not found"}}`),
+		"404 no body": reply(http.StatusNotFound, ``),
+		"400 not-found code": reply(http.StatusBadRequest, `{"error": {"code": "400",
+			"errors": [{"code": "TRACKING_NOT_FOUND", "detail": "No record of that item"}]}}`),
+	}
+	for name, track := range tests {
+		t.Run(name, func(t *testing.T) {
+			res, err := serve(t, &fakeUSPS{track: track}).Track(context.Background(), []string{number})
+			if err != nil || len(res) != 1 || res[0].TrackingNumber != number {
+				t.Fatalf("Track = %+v, %v; want one result and no request error", res, err)
+			}
+			if !errors.Is(res[0].Err, carriers.ErrNotFound) || !strings.HasPrefix(res[0].Err.Error(), `usps: track "`+number+`": `) {
+				t.Errorf("result error = %v, want ErrNotFound with the usps: prefix", res[0].Err)
+			}
+		})
+	}
+}
+
+func TestTrackHonoursContext(t *testing.T) {
+	arrived := make(chan struct{})
+	c := serve(t, &fakeUSPS{track: func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done()
+	}})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, err := carriers.TrackOne(ctx, c, number)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Track did not return after cancel")
+	}
+}
+
+func TestTrackOneNumberPerRequest(t *testing.T) {
+	c := New(Config{BaseURL: "http://127.0.0.1:1"}, nil)
+	if c.MaxBatch() != 1 || c.Carrier() != "usps" {
+		t.Errorf("MaxBatch, Carrier = %d, %q", c.MaxBatch(), c.Carrier())
+	}
+	for _, numbers := range [][]string{nil, {"A", "B"}} {
+		if _, err := c.Track(context.Background(), numbers); err == nil {
+			t.Errorf("Track(%q): want an error", numbers)
+		}
+	}
+}
+
+func TestTokenURL(t *testing.T) {
+	var tokenPath string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			tokenPath = r.URL.Path
+			reply(http.StatusOK, `{"access_token": "t", "token_type": "Bearer"}`)(w, r)
+			return
+		}
+		tracking(t)(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c := New(Config{BaseURL: srv.URL, TokenURL: srv.URL + "/auth/token", ClientSecret: testSecret}, srv.Client())
+	if _, err := carriers.TrackOne(context.Background(), c, number); err != nil || tokenPath != "/auth/token" {
+		t.Errorf("Track: %v; token fetched from %q, want /auth/token", err, tokenPath)
+	}
+}
