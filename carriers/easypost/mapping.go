@@ -39,7 +39,7 @@ var rules = []rule{
 	{status: "delivered", result: carriers.StatusDelivered, id: "easypost/delivered"},
 	// Only the tracker's finalized flag says the return arrived; see
 	// markReturned.
-	{status: "return_to_sender", result: carriers.StatusReturning, id: "easypost/return_to_sender"},
+	{status: "return_to_sender", result: carriers.StatusReturning, id: returnToSenderID},
 
 	{status: "failure", details: []string{"delivery_exception"}, result: carriers.StatusAttemptFailed, reason: carriers.ReasonOther, id: "easypost/failure+delivery_exception"},
 	{status: "failure", details: []string{"address_correction"}, result: carriers.StatusException, reason: carriers.ReasonAddressIssue, id: "easypost/failure+address_correction"},
@@ -61,6 +61,9 @@ var rules = []rule{
 	{status: "error", result: carriers.StatusUnknown, id: "easypost/error"},
 	{status: "unknown", result: carriers.StatusUnknown, id: "easypost/unknown"},
 }
+
+// returnToSenderID is the rule id markReturned looks for.
+const returnToSenderID = "easypost/return_to_sender"
 
 // unrecognized is the result for a status outside EasyPost's documented
 // set: kept on the timeline, counted so the table gets extended.
@@ -98,7 +101,7 @@ func markReturned(events []carriers.Event) {
 		return
 	}
 	last := &events[len(events)-1]
-	if last.Rule == "easypost/return_to_sender" {
+	if last.Rule == returnToSenderID {
 		last.Status, last.Rule = returned.result, returned.id
 	}
 }
