@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
-	"github.com/wismo/wismo/carriers/dhl"
 	"github.com/wismo/wismo/carriers/sim"
 	"github.com/wismo/wismo/store"
 )
@@ -37,7 +36,7 @@ func seedOrder(tx *store.Tx, so sim.Order, now time.Time) error {
 		PlacedAt: so.PlacedAt,
 		Customer: store.Customer(so.Customer),
 		ShipTo: store.Address{
-			Name: so.ShipTo.Name, Line1: so.ShipTo.Line1, City: so.ShipTo.City,
+			Name: so.ShipTo.Name, Line1: so.ShipTo.Line1, City: so.ShipTo.City, Region: so.ShipTo.Region,
 			PostalCode: so.ShipTo.PostalCode, Country: so.ShipTo.Country,
 		},
 	}
@@ -46,7 +45,8 @@ func seedOrder(tx *store.Tx, so sim.Order, now time.Time) error {
 	}
 	for _, sp := range so.Parcels {
 		p := store.Parcel{
-			Carrier:        dhl.Carrier,
+			Carrier:        sp.Carrier,
+			Feed:           sp.Feed,
 			TrackingNumber: sp.TrackingNumber,
 			Order:          so.Number,
 			Service:        sp.Service,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/store"
 )
 
 // scripted is a carrier whose answers a test lays out in advance: the nth
@@ -188,5 +189,31 @@ func TestPausedFeedDefersParcelsWithoutCountingFailures(t *testing.T) {
 	}
 	if n := len(c.requests()); n != 1 {
 		t.Errorf("%d requests, want 1: the paused round sends none", n)
+	}
+}
+
+func TestChooseFollowsTheParcelsShipment(t *testing.T) {
+	at := func(h int) []carriers.Event { return []carriers.Event{{Time: t0.Add(time.Duration(h) * time.Hour)}} }
+	old := carriers.Shipment{TrackingNumber: "7001", Ref: "2024~7001", Events: at(1)}
+	recent := carriers.Shipment{TrackingNumber: "7001", Ref: "2026~7001", Events: at(5)}
+	piece := carriers.Shipment{TrackingNumber: "1ZPIECE2", Ref: "1ZPIECE2", Events: at(9)}
+	tests := []struct {
+		name      string
+		p         store.Parcel
+		shipments []carriers.Shipment
+		want      string
+		notFound  bool
+	}{
+		{"unbound takes the newest", store.Parcel{TrackingNumber: "7001"}, []carriers.Shipment{old, recent}, "2026~7001", false},
+		{"bound keeps its own", store.Parcel{TrackingNumber: "7001", CarrierRef: "2024~7001"}, []carriers.Shipment{old, recent}, "2024~7001", false},
+		{"bound shipment gone", store.Parcel{TrackingNumber: "7001", CarrierRef: "2020~7001"}, []carriers.Shipment{old, recent}, "", true},
+		{"multi-piece takes its own number", store.Parcel{TrackingNumber: "7001"}, []carriers.Shipment{piece, old}, "2024~7001", false},
+		{"nothing reported", store.Parcel{TrackingNumber: "7001"}, nil, "", true},
+	}
+	for _, tt := range tests {
+		s, err := choose(tt.p, tt.shipments)
+		if tt.notFound != errors.Is(err, carriers.ErrNotFound) || s.Ref != tt.want {
+			t.Errorf("%s: %q, %v; want %q (not found %v)", tt.name, s.Ref, err, tt.want, tt.notFound)
+		}
 	}
 }

@@ -19,6 +19,9 @@ func (t *Tracker) apply(tx *store.Tx, r pollResult, now time.Time) error {
 		return err
 	}
 	switch {
+	case r.pushOnly:
+		p.NextPollAt = time.Time{}
+		return tx.PutParcel(p)
 	case r.deferred:
 		p.LastError = r.err.Error()
 		p.NextPollAt = now.Add(t.cfg.Defer)

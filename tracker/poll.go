@@ -23,6 +23,9 @@ type pollResult struct {
 	err      error
 	// deferred means no request went out: the feed's breaker is open.
 	deferred bool
+	// pushOnly means no request went out: the parcel's news comes by
+	// webhook alone, and it is not polled again.
+	pushOnly bool
 }
 
 // PollDue runs one poll round: it takes up to Batch parcels whose next poll
@@ -73,7 +76,7 @@ func (t *Tracker) pollFeed(ctx context.Context, parcels []store.Parcel, written 
 	f, ok := t.feeds[name]
 	if !ok {
 		for i, p := range parcels {
-			r := pollResult{parcel: p.ID, err: fmt.Errorf("no feed configured for %q", name)}
+			r := pollResult{parcel: p.ID, err: fmt.Errorf("no feed configured for %q", name), pushOnly: t.pushOnly(name)}
 			written[i] = t.store.Submit(func(tx *store.Tx) error { return t.apply(tx, r, now) })
 		}
 		return
@@ -131,10 +134,17 @@ func (t *Tracker) fetch(ctx context.Context, f *feed, batch []store.Parcel) []po
 }
 
 // choose picks the parcel's shipment among those a carrier reports under its
-// tracking number. Once a parcel is bound to a shipment (its CarrierRef) it
-// follows that one only: a recycled number's new shipment is someone else's
-// parcel. Until then the newest shipment is the best guess.
+// tracking number. A multi-piece answer lists every piece under its own
+// number, so the piece with the parcel's number is the one. Once a parcel
+// is bound to a shipment (its CarrierRef) it follows that one only: a
+// recycled number's new shipment is someone else's parcel. Until then the
+// newest shipment is the best guess.
 func choose(p store.Parcel, shipments []carriers.Shipment) (carriers.Shipment, error) {
+	if own := slices.DeleteFunc(slices.Clone(shipments), func(s carriers.Shipment) bool {
+		return !strings.EqualFold(s.TrackingNumber, p.TrackingNumber)
+	}); len(own) > 0 {
+		shipments = own
+	}
 	if len(shipments) == 0 {
 		return carriers.Shipment{}, carriers.ErrNotFound
 	}

@@ -205,3 +205,29 @@ func TestPushOnlyParcelsAreNotPolled(t *testing.T) {
 		t.Errorf("polled %d, want 0", n)
 	}
 }
+
+// A parcel due for a poll whose feed only pushes is taken off the poll
+// schedule without an error.
+func TestDuePushOnlyParcelLeavesTheSchedule(t *testing.T) {
+	st := openStore(t)
+	var id store.ParcelID
+	err := st.Update(func(tx *store.Tx) error {
+		p := store.Parcel{Carrier: "dpd", Feed: "pushco", TrackingNumber: "0150", Order: "#8", Status: carriers.StatusPending, NextPollAt: t0}
+		if err := tx.CreateParcel(&p); err != nil {
+			return err
+		}
+		id = p.ID
+		return tx.PutOrder(store.Order{Number: "#8", Parcels: []store.ParcelID{p.ID}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := newTracker(st, newClock(t0))
+	receiver(t, tr, "s")
+	if n, err := tr.PollDue(context.Background()); n != 1 || err != nil {
+		t.Fatalf("PollDue = %d, %v", n, err)
+	}
+	if p := detail(t, st, id).Parcel; !p.NextPollAt.IsZero() || p.PollFailures != 0 || p.LastError != "" {
+		t.Errorf("parcel next poll %v, %d failures %q; want off the schedule, no failure", p.NextPollAt, p.PollFailures, p.LastError)
+	}
+}

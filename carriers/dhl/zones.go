@@ -18,14 +18,20 @@ var serviceZones = carriers.LoadZones(map[string]string{
 	"parcel-uk": "Europe/London",
 })
 
-// countryZone is the zone for a DHL country code ("UK" counts as GB).
-func countryZone(code string) (*time.Location, bool) { return carriers.Zone(code, "") }
+// addressZone is the zone of an address: by state in the US (DHL sends
+// addressRegion there), by country elsewhere ("UK" counts as GB).
+func addressZone(a Address) (*time.Location, bool) {
+	return carriers.Zone(a.CountryCode, a.AddressRegion)
+}
 
 // shipmentZone is the best guess for an event that names no country:
 // destination, then origin, then the service's home, else UTC.
 func shipmentZone(s Shipment) *time.Location {
-	for _, c := range []string{s.Destination.Address.CountryCode, s.Origin.Address.CountryCode} {
-		if loc, ok := countryZone(c); ok {
+	for _, a := range []Address{s.Destination.Address, s.Origin.Address} {
+		if strings.TrimSpace(a.CountryCode) == "" {
+			continue
+		}
+		if loc, ok := addressZone(a); ok {
 			return loc
 		}
 	}
@@ -36,14 +42,15 @@ func shipmentZone(s Shipment) *time.Location {
 }
 
 // eventZone picks the zone for an event's naive timestamp. When the event
-// names a country that is not in the table (say US, as in DHL's own ecommerce
-// example), the shipment's zone would be a known-wrong guess, so it gets UTC.
+// names a place no single zone fits (a US address without its state, as in
+// DHL's own ecommerce example), the shipment's zone would be a known-wrong
+// guess, so it gets UTC.
 func eventZone(e Event, shipment *time.Location) *time.Location {
-	code := e.Location.Address.CountryCode
-	if strings.TrimSpace(code) == "" {
+	a := e.Location.Address
+	if strings.TrimSpace(a.CountryCode) == "" {
 		return shipment
 	}
-	if loc, ok := countryZone(code); ok {
+	if loc, ok := addressZone(a); ok {
 		return loc
 	}
 	return time.UTC

@@ -6,7 +6,7 @@ import (
 )
 
 func TestParseTimeLayouts(t *testing.T) {
-	berlin, _ := countryZone("DE")
+	berlin, _ := addressZone(Address{CountryCode: "DE"})
 	tests := []struct {
 		in, want string
 		known    bool
@@ -32,5 +32,16 @@ func TestParseTimeLayouts(t *testing.T) {
 			t.Errorf("parseTime(%q) = %s known=%v, want %s known=%v in UTC",
 				tt.in, got.Format(time.RFC3339Nano), known, tt.want, tt.known)
 		}
+	}
+}
+
+func TestEventZoneUsesTheUSState(t *testing.T) {
+	e := Event{Location: Place{Address: Address{CountryCode: "US", AddressRegion: "TX"}}}
+	if loc := eventZone(e, time.UTC); loc.String() != "America/Chicago" {
+		t.Errorf("Texas event read in %v, want America/Chicago", loc)
+	}
+	e.Location.Address.AddressRegion = ""
+	if loc := eventZone(e, time.UTC); loc != time.UTC {
+		t.Errorf("US event without a state read in %v, want UTC", loc)
 	}
 }

@@ -5,14 +5,40 @@ import (
 	"time"
 )
 
+// Kind is what happens at one step of a journey, in no carrier's words:
+// each carrier's format turns it into its own codes and text.
+type Kind int
+
+// The steps a journey can take.
+const (
+	LabelCreated   Kind = iota // the shop bought the label; the carrier has data only
+	PickedUp                   // the carrier collected the parcel
+	OriginHub                  // sorted at the origin parcel centre
+	Exported                   // left the country of origin
+	CustomsHeld                // held by customs, duties to pay
+	CustomsCleared             // released by customs
+	DestinationHub             // sorted at the destination parcel centre
+	OutForDelivery             // on the delivery vehicle
+	AddressProblem             // the recipient could not be found at the address
+	NotHome                    // a delivery attempt failed: nobody at home
+	Damaged                    // damaged in transit
+	Refused                    // the recipient refused the parcel
+	Returning                  // on its way back to the sender
+	ReadyForPickup             // waiting at a pickup point
+	NotCollected               // not collected from the pickup point in time
+	Collected                  // collected by the recipient from the pickup point
+	Delivered                  // delivered to the door
+	ETARevised                 // the carrier moved the delivery date: informational
+)
+
 // Step is one scan of a parcel's planned journey. The server reveals a step
 // once the simulated clock has passed its time.
 type Step struct {
-	At         time.Time
-	Code       string // DHL statusCode
-	Text       string
-	Place      place
-	ReturnFlag bool
+	At    time.Time
+	Kind  Kind
+	Place place
+	// ETA is the delivery date an ETARevised step announces.
+	ETA time.Time
 }
 
 // Trouble names what goes wrong on a journey, if anything.
@@ -54,14 +80,14 @@ func (j *journey) after(lo, hi time.Duration) *journey {
 	return j
 }
 
-func (j *journey) scan(code, text string, at place) *journey {
-	j.steps = append(j.steps, Step{At: j.t, Code: code, Text: text, Place: at})
+func (j *journey) scan(k Kind, at place) *journey {
+	j.steps = append(j.steps, Step{At: j.t, Kind: k, Place: at})
 	return j
 }
 
-// returned marks the last step as part of the way back to the sender.
-func (j *journey) returned() *journey {
-	j.steps[len(j.steps)-1].ReturnFlag = true
+// revise announces a new delivery date, as carriers do after a delay.
+func (j *journey) revise(eta time.Time) *journey {
+	j.steps = append(j.steps, Step{At: j.t, Kind: ETARevised, ETA: eta})
 	return j
 }
 
@@ -73,7 +99,7 @@ func (j *journey) nextMorning() *journey {
 }
 
 func pickTrouble(r *rand.Rand, dest place) Trouble {
-	if dest.country == "CH" || dest.country == "GB" {
+	if dest.country == "CH" || dest.country == "GB" || dest.country == "US" {
 		if r.IntN(100) < 35 {
 			return TroubleCustoms
 		}
@@ -93,65 +119,66 @@ func pickTrouble(r *rand.Rand, dest place) Trouble {
 func plan(r *rand.Rand, ship time.Time, dest place, trouble Trouble) ([]Step, time.Time) {
 	// Carriers report whole seconds.
 	j := &journey{r: r, t: ship.Truncate(time.Second), dest: dest}
-	j.scan("pre-transit", "The instruction data for this shipment have been provided by the sender to DHL electronically", place{})
-	j.after(2*time.Hour, 8*time.Hour).scan("transit", "The shipment has been picked up", origin)
-	j.after(2*time.Hour, 6*time.Hour).scan("transit", "The shipment has been processed in the parcel center of origin", place{city: origin.hub, country: origin.country})
+	j.scan(LabelCreated, place{})
+	j.after(2*time.Hour, 8*time.Hour).scan(PickedUp, origin)
+	j.after(2*time.Hour, 6*time.Hour).scan(OriginHub, place{city: origin.hub, country: origin.country})
 	if trouble == TroubleLost {
 		return j.steps, j.t.Add(36 * time.Hour)
 	}
+	eta := j.t.Add(48 * time.Hour).Truncate(24 * time.Hour).Add(18 * time.Hour)
 	if trouble == TroubleStall {
 		j.after(60*time.Hour, 110*time.Hour)
 	}
 	j.after(6*time.Hour, 14*time.Hour)
-	eta := j.t.Add(24 * time.Hour).Truncate(24 * time.Hour).Add(18 * time.Hour)
 	if dest.country != origin.country {
-		j.scan("transit", "The shipment has left the country of origin", place{city: origin.hub, country: origin.country})
+		j.scan(Exported, place{city: origin.hub, country: origin.country})
 		j.after(8*time.Hour, 20*time.Hour)
 		eta = eta.Add(48 * time.Hour)
 	}
 	if trouble == TroubleCustoms {
-		j.scan("failure", "The shipment is being held by customs. Import duties must be paid", dest)
-		j.after(30*time.Hour, 80*time.Hour).scan("transit", "Customs clearance completed", dest)
+		j.scan(CustomsHeld, dest)
+		j.revise(eta.Add(72 * time.Hour))
+		j.after(30*time.Hour, 80*time.Hour).scan(CustomsCleared, dest)
 		j.after(2*time.Hour, 6*time.Hour)
 	}
-	j.scan("transit", "The shipment has been processed in the destination parcel center", place{city: dest.hub, country: dest.country})
+	j.scan(DestinationHub, place{city: dest.hub, country: dest.country, state: dest.state})
 	j.lastMile(trouble)
 	return j.steps, eta
 }
 
 // lastMile plays the delivery round and whatever goes wrong on it.
 func (j *journey) lastMile(trouble Trouble) {
-	j.nextMorning().scan("transit", "The shipment has been loaded onto the delivery vehicle", j.dest)
+	j.nextMorning().scan(OutForDelivery, j.dest)
 	j.after(2*time.Hour, 6*time.Hour)
 	switch trouble {
 	case TroubleAddress:
-		j.scan("failure", "The recipient could not be found at the address given", j.dest)
+		j.scan(AddressProblem, j.dest)
 		if j.r.IntN(2) == 0 {
-			j.after(24*time.Hour, 48*time.Hour).scan("failure", "The shipment is being returned to the sender", j.dest).returned()
+			j.after(24*time.Hour, 48*time.Hour).scan(Returning, j.dest)
 			return
 		}
-		j.nextMorning().scan("transit", "Address corrected. The shipment has been loaded onto the delivery vehicle", j.dest)
+		j.nextMorning().scan(OutForDelivery, j.dest)
 		j.after(2*time.Hour, 5*time.Hour)
 	case TroubleNotHome:
-		j.scan("failure", "Delivery attempt failed: the recipient was not at home. A notification card was left", j.dest)
-		j.nextMorning().scan("transit", "The shipment has been loaded onto the delivery vehicle", j.dest)
+		j.scan(NotHome, j.dest)
+		j.nextMorning().scan(OutForDelivery, j.dest)
 		j.after(2*time.Hour, 5*time.Hour)
 	case TroubleDamaged:
-		j.scan("failure", "The shipment was damaged in transit and is being repacked", j.dest)
-		j.after(20*time.Hour, 40*time.Hour).scan("transit", "The shipment has been loaded onto the delivery vehicle", j.dest)
+		j.scan(Damaged, j.dest)
+		j.after(20*time.Hour, 40*time.Hour).scan(OutForDelivery, j.dest)
 		j.after(2*time.Hour, 5*time.Hour)
 	case TroubleRefused:
-		j.scan("failure", "The recipient refused to accept the shipment", j.dest)
-		j.after(10*time.Hour, 30*time.Hour).scan("failure", "The shipment is being returned to the sender", j.dest).returned()
+		j.scan(Refused, j.dest)
+		j.after(10*time.Hour, 30*time.Hour).scan(Returning, j.dest)
 		return
 	case TroublePickup, TroubleNoPickup:
-		j.scan("transit", "The shipment is ready for pick-up at the DHL Packstation", j.dest)
+		j.scan(ReadyForPickup, j.dest)
 		if trouble == TroubleNoPickup {
-			j.after(7*24*time.Hour, 8*24*time.Hour).scan("failure", "The shipment was not collected from the Packstation and has expired", j.dest)
+			j.after(7*24*time.Hour, 8*24*time.Hour).scan(NotCollected, j.dest)
 			return
 		}
-		j.after(10*time.Hour, 50*time.Hour).scan("delivered", "The shipment has been picked up by the recipient from the Packstation", j.dest)
+		j.after(10*time.Hour, 50*time.Hour).scan(Collected, j.dest)
 		return
 	}
-	j.scan("delivered", "The shipment has been successfully delivered", j.dest)
+	j.scan(Delivered, j.dest)
 }

@@ -28,22 +28,25 @@ var (
 )
 
 // place is a city with a postcode, its country and the parcel centre that
-// serves it.
+// serves it; state only in the US.
 type place struct {
-	city, postal, country, hub string
+	city, postal, country, hub, state string
 }
 
-// Destinations: mostly Germany, some neighbours (customs for CH and GB).
+// Destinations: mostly Germany, some neighbours (customs for CH and GB),
+// and a few US cities (customs, and US carriers).
 var destinations = []place{
-	{"Berlin", "10115", "DE", "Börnicke"}, {"Hamburg", "20095", "DE", "Hamburg"},
-	{"München", "80331", "DE", "Aschheim"}, {"Köln", "50667", "DE", "Köln"},
-	{"Frankfurt am Main", "60311", "DE", "Rodgau"}, {"Stuttgart", "70173", "DE", "Köngen"},
-	{"Düsseldorf", "40213", "DE", "Krefeld"}, {"Leipzig", "04109", "DE", "Radefeld"},
-	{"Dresden", "01067", "DE", "Ottendorf-Okrilla"}, {"Hannover", "30159", "DE", "Lehrte"},
-	{"Nürnberg", "90402", "DE", "Feucht"}, {"Bremen", "28195", "DE", "Bremen"},
-	{"Wien", "1010", "AT", "Wien"}, {"Amsterdam", "1012", "NL", "Amsterdam"},
-	{"Zürich", "8001", "CH", "Frauenfeld"}, {"London", "EC1A 1BB", "GB", "Coventry"},
+	{"Berlin", "10115", "DE", "Börnicke", ""}, {"Hamburg", "20095", "DE", "Hamburg", ""},
+	{"München", "80331", "DE", "Aschheim", ""}, {"Köln", "50667", "DE", "Köln", ""},
+	{"Frankfurt am Main", "60311", "DE", "Rodgau", ""}, {"Stuttgart", "70173", "DE", "Köngen", ""},
+	{"Düsseldorf", "40213", "DE", "Krefeld", ""}, {"Leipzig", "04109", "DE", "Radefeld", ""},
+	{"Dresden", "01067", "DE", "Ottendorf-Okrilla", ""}, {"Hannover", "30159", "DE", "Lehrte", ""},
+	{"Nürnberg", "90402", "DE", "Feucht", ""}, {"Bremen", "28195", "DE", "Bremen", ""},
+	{"Wien", "1010", "AT", "Wien", ""}, {"Amsterdam", "1012", "NL", "Amsterdam", ""},
+	{"Zürich", "8001", "CH", "Frauenfeld", ""}, {"London", "EC1A 1BB", "GB", "Coventry", ""},
+	{"New York", "10001", "US", "Secaucus", "NY"}, {"Chicago", "60601", "US", "Hodgkins", "IL"},
+	{"Los Angeles", "90012", "US", "Ontario", "CA"}, {"Austin", "78701", "US", "Austin", "TX"},
 }
 
 // origin is the shop's warehouse.
-var origin = place{"Bonn", "53113", "DE", "Bochum"}
+var origin = place{"Bonn", "53113", "DE", "Bochum", ""}

@@ -1,0 +1,105 @@
+package sim
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"net/http"
+	"time"
+)
+
+// pushFormat is one aggregator's tracking webhook.
+type pushFormat struct {
+	// body renders a parcel's visible steps as one delivery.
+	body func(p *Parcel, steps []Step) ([]byte, error)
+	// sign returns the signature header for a body signed with secret.
+	sign func(secret string, body []byte) (header, value string)
+}
+
+// pushFormats are the webhooks the pusher speaks, by provider.
+var pushFormats = map[string]pushFormat{}
+
+// delivery is one signed webhook call.
+type delivery struct {
+	provider, header, signature string
+	body                        []byte
+}
+
+// push posts each aggregator-fed parcel's news to the desk as its steps
+// come due, until ctx ends. A delivery the desk does not take (not 2xx, or
+// no answer) is sent again with the next news. Faults repeat a delivery, or
+// hold one back to arrive after the next tick's.
+func (s *Server) push(ctx context.Context) {
+	tick := time.NewTicker(cmp.Or(s.opts.PushEvery, 500*time.Millisecond))
+	defer tick.Stop()
+	sent := map[*Parcel]int{}
+	var late []delivery
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		held := late
+		late = nil
+		now := s.now()
+		for _, p := range s.world.pushed {
+			steps := p.Visible(now)
+			f, ok := pushFormats[p.Feed]
+			if !ok || len(steps) <= sent[p] {
+				continue
+			}
+			d, err := s.delivery(p, f, steps)
+			if err != nil {
+				s.log.Error("push not built", "tracking", p.TrackingNumber, "err", err)
+				continue
+			}
+			if s.chance(s.opts.Faults.Disordered) {
+				late, sent[p] = append(late, d), len(steps)
+				continue
+			}
+			if s.post(ctx, d) {
+				sent[p] = len(steps)
+				if s.chance(s.opts.Faults.Duplicated) {
+					s.post(ctx, d)
+				}
+			}
+		}
+		for _, d := range held {
+			s.post(ctx, d)
+		}
+	}
+}
+
+func (s *Server) delivery(p *Parcel, f pushFormat, steps []Step) (delivery, error) {
+	body, err := f.body(p, s.disorder(steps))
+	if err != nil {
+		return delivery{}, err
+	}
+	header, sig := f.sign(s.opts.PushSecrets[p.Feed], body)
+	return delivery{provider: p.Feed, header: header, signature: sig, body: body}, nil
+}
+
+// post delivers one webhook and reports whether the desk took it.
+func (s *Server) post(ctx context.Context, d delivery) bool {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.opts.PushURL+"/webhooks/"+d.provider, bytes.NewReader(d.body))
+	if err != nil {
+		s.log.Error("push", "provider", d.provider, "err", err)
+		return false
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(d.header, d.signature)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.log.Warn("push not delivered", "provider", d.provider, "err", err)
+		return false
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		s.log.Warn("push refused", "provider", d.provider, "status", resp.StatusCode)
+		return false
+	}
+	return true
+}

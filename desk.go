@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/store"
+	"github.com/wismo/wismo/tracker"
+	"github.com/wismo/wismo/ui"
+)
+
+// runDesk runs the desk on the carriers a configuration file names: the
+// store in its data directory, the tracker polling the carriers' APIs, the
+// webhook receiver, and the UI in this terminal.
+func runDesk(args []string, stderr io.Writer) error {
+	flags := flag.NewFlagSet("desk", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	path := flags.String("config", "", "the configuration `FILE` (TOML; see README.md)")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if *path == "" || flags.NArg() > 0 {
+		return errors.New("usage: wismo desk --config FILE")
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	polls, hooks, err := cfg.feeds(lookupEnv, nil)
+	if err != nil {
+		return fmt.Errorf("config %s: %w", *path, err)
+	}
+	hooksAt, err := listenWebhooks(cfg.Webhooks.Listen, len(hooks) > 0)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	log, closeLog, err := openLog(cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	st, err := openDesk(cfg.Data, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	defer serveControl(cfg.Data, st, log)()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	_, stopTracker := startTracker(ctx, st, time.Now, cfg.trackerConfig(), polls, hooks, hooksAt, log)
+	defer stopTracker()
+	changes, unsubscribe := st.Subscribe()
+	defer unsubscribe()
+	_, err = tea.NewProgram(ui.New(st, time.Now, changes), tea.WithContext(ctx)).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// listenWebhooks opens the receiver's address. A desk with a pushing
+// carrier and nowhere to receive its pushes is misconfigured.
+func listenWebhooks(addr string, needed bool) (net.Listener, error) {
+	if addr == "" {
+		if needed {
+			return nil, errors.New("webhooks.listen: a carrier pushes webhooks, so the receiver needs an address")
+		}
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("webhook receiver: %w", err)
+	}
+	return ln, nil
+}
+
+// startTracker runs the tracker over st and, when hooksAt is open, the
+// webhook receiver on it. The returned stop shuts the receiver down (calls
+// in progress finish) and then the tracker, and waits for both.
+func startTracker(ctx context.Context, st *store.Store, now func() time.Time, cfg tracker.Config,
+	polls []carriers.Tracker, hooks []tracker.Hook, hooksAt net.Listener, log *slog.Logger) (*tracker.Tracker, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	tr := tracker.New(st, polls, now, cfg, log)
+	var wg sync.WaitGroup
+	var srv *http.Server
+	if hooksAt != nil {
+		srv = &http.Server{
+			Handler:           tr.Webhooks(hooks...),
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       30 * time.Second,
+			WriteTimeout:      30 * time.Second,
+			MaxHeaderBytes:    64 << 10,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		}
+		wg.Go(func() {
+			if err := srv.Serve(hooksAt); !errors.Is(err, http.ErrServerClosed) {
+				log.Error("webhook receiver stopped", "err", err)
+			}
+		})
+	}
+	wg.Go(func() { tr.Run(ctx) })
+	return tr, func() {
+		if srv != nil {
+			shutdown, done := context.WithTimeout(context.Background(), 10*time.Second)
+			srv.Shutdown(shutdown)
+			done()
+		}
+		cancel()
+		wg.Wait()
+	}
+}
