@@ -89,17 +89,17 @@ type Shipment struct {
 	// Carrier is who carries the parcel, in wismo's short names ("dhl",
 	// "ups"). For an aggregator's feed it is the underlying carrier, not the
 	// aggregator.
-	Carrier        string
-	TrackingNumber string
+	Carrier        string `json:"carrier"`
+	TrackingNumber string `json:"tracking_number"`
 	// Ref is the carrier's own id for this shipment when one tracking number
 	// can name several (FedEx trackingNumberUniqueId, an EasyPost tracker
 	// id); empty when the carrier has no such id.
-	Ref     string
-	Service string
+	Ref     string `json:"ref"`
+	Service string `json:"service"`
 	// Events are sorted oldest first, whatever order the carrier sent.
-	Events []Event
+	Events []Event `json:"events"`
 	// EstimatedDelivery is the carrier's current ETA, zero when unknown.
-	EstimatedDelivery time.Time
+	EstimatedDelivery time.Time `json:"estimated_delivery,omitzero"`
 }
 
 // Result is a carrier's answer about one tracking number of a batch.
