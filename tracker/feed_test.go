@@ -217,3 +217,27 @@ func TestChooseFollowsTheParcelsShipment(t *testing.T) {
 		}
 	}
 }
+
+func TestCadenceFollowsTheParcelsStatus(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Cadence = map[carriers.Status]time.Duration{carriers.StatusOutForDelivery: 10 * time.Minute}
+	tr := New(openStore(t), []carriers.Tracker{&scripted{name: "dhl"}}, time.Now, cfg, nil)
+	tr.Webhooks(Hook{Webhook: signedPush{}})
+	now := t0
+	tests := []struct {
+		p    store.Parcel
+		want time.Time
+	}{
+		{store.Parcel{Carrier: "dhl", Status: carriers.StatusOutForDelivery}, now.Add(10 * time.Minute)},
+		{store.Parcel{Carrier: "dhl", Status: carriers.StatusInTransit}, now.Add(time.Hour)},
+		{store.Parcel{Carrier: "dhl", Status: carriers.StatusPending}, now.Add(2 * time.Hour)},
+		{store.Parcel{Carrier: "dhl", Status: carriers.StatusDelivered}, time.Time{}},
+		{store.Parcel{Carrier: "dhl", Status: carriers.StatusReturned}, time.Time{}},
+		{store.Parcel{Carrier: "dpd", Feed: "pushco", Status: carriers.StatusInTransit}, time.Time{}},
+	}
+	for _, tt := range tests {
+		if got := tr.nextPoll(tt.p, now); !got.Equal(tt.want) {
+			t.Errorf("%s/%s %s: next poll %v, want %v", tt.p.Carrier, tt.p.Feed, tt.p.Status, got, tt.want)
+		}
+	}
+}
