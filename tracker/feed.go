@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -117,6 +118,21 @@ func newFeed(c carriers.Tracker, cfg FeedConfig) *feed {
 		IsExcluded: func(err error) bool { return errors.Is(err, context.Canceled) },
 	})
 	return f
+}
+
+// roundBudget is about how long one poll round may spend on a rate-limited
+// feed.
+const roundBudget = 10 * time.Second
+
+// roundShare is how many parcels one poll round gives the feed: unlimited
+// without a rate limit, else as many as its limit lets through in
+// roundBudget, a whole batch at least.
+func (f *feed) roundShare() int {
+	if f.cfg.Rate <= 0 {
+		return math.MaxInt
+	}
+	requests := max(int(f.cfg.Rate*roundBudget.Seconds()), 1)
+	return requests * max(f.carrier.MaxBatch(), 1)
 }
 
 // errPaused reports a request not sent because the feed's breaker is open.

@@ -1,8 +1,10 @@
 package tracker
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -19,13 +21,15 @@ import (
 // It records when each request came, on the test's clock.
 type scripted struct {
 	name string
-	mu   sync.Mutex
-	errs []error
-	at   []time.Time
+	// batch is MaxBatch; zero means 30.
+	batch int
+	mu    sync.Mutex
+	errs  []error
+	at    []time.Time
 }
 
 func (s *scripted) Carrier() string { return s.name }
-func (s *scripted) MaxBatch() int   { return 30 }
+func (s *scripted) MaxBatch() int   { return cmp.Or(s.batch, 30) }
 
 func (s *scripted) Track(_ context.Context, numbers []string) ([]carriers.Result, error) {
 	s.mu.Lock()
@@ -240,4 +244,30 @@ func TestCadenceFollowsTheParcelsStatus(t *testing.T) {
 			t.Errorf("%s/%s %s: next poll %v, want %v", tt.p.Carrier, tt.p.Feed, tt.p.Status, got, tt.want)
 		}
 	}
+}
+
+// A rate-limited feed takes only what it can answer in about roundBudget
+// of a round; the rest of the round goes to the other feeds' parcels.
+func TestRateLimitedFeedTakesItsShareOfARound(t *testing.T) {
+	// The store lives in the bubble too: its writer answers on channels
+	// the bubble's goroutines wait on.
+	synctest.Test(t, func(t *testing.T) {
+		st := openStore(t)
+		for i := range 30 {
+			addParcel(t, st, fmt.Sprintf("JJD%02d", i), t0)
+		}
+		for i := range 5 {
+			addFeedParcel(t, st, "ups", "", fmt.Sprintf("1Z%02d", i), t0.Add(time.Minute))
+		}
+		cfg := DefaultConfig()
+		cfg.Feeds = map[string]FeedConfig{"dhl": {Rate: 0.2, Burst: 1}}
+		slow, fast := &scripted{name: "dhl", batch: 1}, &scripted{name: "ups"}
+		tr := New(st, []carriers.Tracker{slow, fast}, newClock(t0.Add(time.Hour)).Now, cfg, nil)
+		if n, err := tr.PollDue(context.Background()); n != 2+5 || err != nil {
+			t.Errorf("PollDue = %d, %v; want DHL's 2 (0.2/s for 10 s) and all 5 UPS parcels", n, err)
+		}
+		if len(slow.requests()) != 2 || len(fast.requests()) != 1 {
+			t.Errorf("%d DHL and %d UPS requests; want 2 and one batch", len(slow.requests()), len(fast.requests()))
+		}
+	})
 }

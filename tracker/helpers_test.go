@@ -87,7 +87,14 @@ func polling(t *testing.T, st *store.Store, at time.Time) (*dhlFeed, *clock, *Tr
 // addParcel stores an order with one pending DHL parcel, due at due.
 func addParcel(t *testing.T, st *store.Store, tracking string, due time.Time) store.ParcelID {
 	t.Helper()
-	p := store.Parcel{Carrier: dhl.Carrier, TrackingNumber: tracking, Order: "#" + tracking,
+	return addFeedParcel(t, st, dhl.Carrier, "", tracking, due)
+}
+
+// addFeedParcel stores an order with one pending parcel of a carrier,
+// tracked by feed (empty: the carrier's own), due at due.
+func addFeedParcel(t *testing.T, st *store.Store, carrier, feed, tracking string, due time.Time) store.ParcelID {
+	t.Helper()
+	p := store.Parcel{Carrier: carrier, Feed: feed, TrackingNumber: tracking, Order: "#" + tracking,
 		Direction: store.Outbound, Status: carriers.StatusPending, NextPollAt: due}
 	err := st.Update(func(tx *store.Tx) error {
 		if err := tx.CreateParcel(&p); err != nil {

@@ -178,6 +178,11 @@ func (t *Tracker) markUnwritten(p store.Parcel, cause error, now time.Time) erro
 // at once, one fetching while the other's answers are written, and must not
 // ask about the same parcel. release gives them back.
 //
+// A rate-limited feed gets no more of a round than it can answer in about
+// roundBudget: otherwise its parcels would hold both rounds for as long as
+// its limit takes, and every other feed's parcels would wait behind them.
+// The parcels it leaves stay due for the next round.
+//
 // The hold on the in-hand set spans the read transaction: a round that
 // committed its answers and released its parcels after this snapshot began
 // would otherwise look due here again.
@@ -185,16 +190,24 @@ func (t *Tracker) due(now time.Time) ([]store.Parcel, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var due []store.Parcel
+	taken := map[string]int{}
 	err := t.store.View(func(tx *store.Tx) error {
-		for _, id := range tx.ParcelsDue(now, t.cfg.Batch+len(t.inHand)) {
-			if _, taken := t.inHand[id]; taken || len(due) == t.cfg.Batch {
+		for _, id := range tx.ParcelsDue(now, dueLookahead*t.cfg.Batch+len(t.inHand)) {
+			if _, held := t.inHand[id]; held {
 				continue
 			}
 			p, err := tx.Parcel(id)
 			if err != nil {
 				return fmt.Errorf("due parcel %d: %w", id, err)
 			}
-			due = append(due, p)
+			name := p.FeedName()
+			if f, ok := t.feeds[name]; ok && taken[name] >= f.roundShare() {
+				continue
+			}
+			taken[name]++
+			if due = append(due, p); len(due) == t.cfg.Batch {
+				break
+			}
 		}
 		for _, p := range due {
 			t.inHand[p.ID] = struct{}{}
@@ -203,6 +216,10 @@ func (t *Tracker) due(now time.Time) ([]store.Parcel, error) {
 	})
 	return due, err
 }
+
+// dueLookahead is how many times Batch due parcels a round looks through to
+// fill itself past the parcels of rate-limited feeds.
+const dueLookahead = 4
 
 // release ends a round's hold on its parcels.
 func (t *Tracker) release(due []store.Parcel) {
