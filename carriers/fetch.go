@@ -30,11 +30,12 @@ type Response struct {
 // error answer every secret (an API key, a client secret) is replaced by
 // "[redacted]" wherever the server echoed it, so no error built from the
 // body can carry it into a log or onto a screen. A 2xx body is tracking
-// data and is left exactly as sent.
+// data and is left exactly as sent. A refused token request (see
+// OAuth.Client) is an *HTTPError reading "token: HTTP 401 …".
 func Do(hc *http.Client, req *http.Request, secrets ...string) (Response, error) {
 	resp, err := hc.Do(req)
 	if err != nil {
-		return Response{}, redactErr(err, secrets)
+		return Response{}, transportErr(err, secrets)
 	}
 	defer resp.Body.Close()
 	// One byte over the cap tells a body of exactly MaxBody from a longer one.
@@ -54,21 +55,45 @@ func Do(hc *http.Client, req *http.Request, secrets ...string) (Response, error)
 	return Response{Code: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
 
-// redactErr blanks secrets from a transport error: a URL in it may carry a
-// key in its query.
-func redactErr(err error, secrets []string) error {
-	msg := err.Error()
-	clean := msg
-	for _, s := range secrets {
-		if s != "" {
-			clean = strings.ReplaceAll(clean, s, "[redacted]")
+// transportErr blanks secrets from a failed round trip: a URL in the
+// error may carry a key in its query. The error keeps its type. The only
+// *HTTPError a transport returns is OAuth.Client's refused token request;
+// it loses the url.Error around it, which would only repeat the tracking
+// URL, and is named as the token's.
+func transportErr(err error, secrets []string) error {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		clean := *he
+		clean.Detail = redact(he.Detail, secrets)
+		return fmt.Errorf("token: %w", &clean)
+	}
+	if msg := redact(err.Error(), secrets); msg != err.Error() {
+		return &redactedError{msg: msg, err: err}
+	}
+	return err
+}
+
+// redact replaces every non-empty secret in s with "[redacted]".
+func redact(s string, secrets []string) string {
+	for _, secret := range secrets {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "[redacted]")
 		}
 	}
-	if clean == msg {
-		return err
-	}
-	return errors.New(clean)
+	return s
 }
+
+// redactedError is an error whose text had a secret blanked. It unwraps to
+// the original, so errors.Is(err, context.Canceled) and errors.As still
+// see what went wrong.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+
+func (e *redactedError) Unwrap() error { return e.err }
 
 // OK reports whether the answer is a 2xx.
 func (r Response) OK() bool { return r.Code >= 200 && r.Code < 300 }

@@ -54,11 +54,11 @@ func New(cfg Config, hc *http.Client) *Client {
 	if tokenURL == "" {
 		tokenURL = base + "/oauth/token"
 	}
-	auth := carriers.OAuth{TokenURL: tokenURL, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret}
+	auth := carriers.OAuth{TokenURL: tokenURL, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, ErrorDetail: bodyErrors}
 	return &Client{
 		trackURL: base + "/track/v1/trackingnumbers",
 		secret:   cfg.ClientSecret,
-		hc:       withTokenErrors(auth.Client(hc), cfg.ClientSecret),
+		hc:       auth.Client(hc),
 	}
 }
 

@@ -59,8 +59,9 @@ func New(cfg Config, hc *http.Client) *Client {
 		ClientID:     cfg.ClientID,
 		ClientSecret: cfg.ClientSecret,
 		InHeader:     true, // UPS wants client_secret_basic
+		ErrorDetail:  func(body []byte) string { return join(errorMessages(body)) },
 	}
-	return &Client{cfg: cfg, hc: withTokenErrors(oauth.Client(hc), cfg.ClientSecret)}
+	return &Client{cfg: cfg, hc: oauth.Client(hc)}
 }
 
 // Carrier returns "ups".
@@ -94,12 +95,6 @@ func (c *Client) track(ctx context.Context, number string) ([]carriers.Shipment,
 		return nil, err
 	}
 	resp, err := carriers.Do(c.hc, req, c.cfg.ClientSecret)
-	var tokenErr *carriers.HTTPError
-	if errors.As(err, &tokenErr) {
-		// Only the token fetch fails with an HTTPError before an answer;
-		// the url.Error around it would only repeat the request URL.
-		return nil, fmt.Errorf("token: %w", tokenErr)
-	}
 	if err != nil {
 		return nil, err
 	}

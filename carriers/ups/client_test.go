@@ -23,10 +23,9 @@ const (
 // fakeUPS is a UPS stand-in: a token endpoint that counts its hits and a
 // details endpoint answering with track.
 type fakeUPS struct {
-	tokens    atomic.Int32
-	expiresIn string // JSON value of expires_in
-	token     http.HandlerFunc
-	track     http.HandlerFunc
+	tokens atomic.Int32
+	token  http.HandlerFunc
+	track  http.HandlerFunc
 }
 
 func (f *fakeUPS) serve(t *testing.T) *Client {
@@ -39,7 +38,8 @@ func (f *fakeUPS) serve(t *testing.T) *Client {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"token_type":"Bearer","access_token":"tok-%d","expires_in":%s,"status":"approved"}`, n, f.expiresIn)
+		// UPS sends expires_in as a string.
+		fmt.Fprintf(w, `{"token_type":"Bearer","access_token":"tok-%d","expires_in":"14399","status":"approved"}`, n)
 	})
 	mux.HandleFunc("GET /api/track/v1/details/{number}", func(w http.ResponseWriter, r *http.Request) { f.track(w, r) })
 	srv := httptest.NewServer(mux)
@@ -49,7 +49,7 @@ func (f *fakeUPS) serve(t *testing.T) *Client {
 
 // serve is a fake UPS with a long-lived token answering details with track.
 func serve(t *testing.T, track http.HandlerFunc) *Client {
-	return (&fakeUPS{expiresIn: `"14399"`, track: track}).serve(t)
+	return (&fakeUPS{track: track}).serve(t)
 }
 
 // reply answers with a fixed status and body.
@@ -78,7 +78,7 @@ func TestTrackRequest(t *testing.T) {
 	const number = "1Z 999/AA1"
 	var mu sync.Mutex
 	var got []*http.Request
-	f := &fakeUPS{expiresIn: "3600", track: func(w http.ResponseWriter, r *http.Request) {
+	f := &fakeUPS{track: func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		got = append(got, r)
 		mu.Unlock()
@@ -108,42 +108,6 @@ func TestTrackRequest(t *testing.T) {
 	id1, id2 := r.Header.Get("transId"), got[1].Header.Get("transId")
 	if id1 == "" || id1 == id2 {
 		t.Errorf("transId = %q then %q, want a unique id per request", id1, id2)
-	}
-}
-
-func TestTokenFetchedOnce(t *testing.T) {
-	f := &fakeUPS{expiresIn: `"14399"`, track: reply(http.StatusOK, inTransit(t, "1ZONCE"))}
-	c := f.serve(t)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			if _, err := carriers.TrackOne(context.Background(), c, "1ZONCE"); err != nil {
-				t.Errorf("Track: %v", err)
-			}
-		})
-	}
-	wg.Wait()
-	if n := f.tokens.Load(); n != 1 {
-		t.Errorf("token fetched %d times for 8 concurrent requests, want 1", n)
-	}
-}
-
-// TestTokenRefreshed gets a token that is already inside oauth2's early
-// expiry margin, so the next request must fetch a new one, with no waiting.
-func TestTokenRefreshed(t *testing.T) {
-	var bearers []string
-	f := &fakeUPS{expiresIn: "1", track: func(w http.ResponseWriter, r *http.Request) {
-		bearers = append(bearers, r.Header.Get("Authorization"))
-		reply(http.StatusOK, inTransit(t, "1ZREFRESH"))(w, r)
-	}}
-	c := f.serve(t)
-	for range 2 {
-		if _, err := carriers.TrackOne(context.Background(), c, "1ZREFRESH"); err != nil {
-			t.Fatalf("Track: %v", err)
-		}
-	}
-	if n := f.tokens.Load(); n != 2 || bearers[0] == bearers[1] {
-		t.Errorf("token fetched %d times, bearers %v; want a fresh token for the second request", n, bearers)
 	}
 }
 

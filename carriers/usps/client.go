@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"github.com/wismo/wismo/carriers"
 )
 
@@ -98,7 +96,7 @@ func (c *Client) track(ctx context.Context, number string) (carriers.Shipment, e
 	req.Header.Set("Accept", "application/json")
 	resp, err := carriers.Do(c.hc, req, c.secret)
 	if err != nil {
-		return carriers.Shipment{}, tokenError(err)
+		return carriers.Shipment{}, err
 	}
 	if !resp.OK() {
 		return carriers.Shipment{}, answerError(resp)
@@ -111,18 +109,6 @@ func (c *Client) track(ctx context.Context, number string) (carriers.Shipment, e
 		return carriers.Shipment{}, fmt.Errorf("response is about %q", shipment.TrackingNumber)
 	}
 	return shipment, nil
-}
-
-// tokenError makes a refused token request an *carriers.HTTPError, so a
-// bad client id or secret reads as "credentials refused" and a busy token
-// endpoint keeps its Retry-After. Other errors pass unchanged.
-func tokenError(err error) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) || re.Response == nil {
-		return err
-	}
-	resp := carriers.Response{Code: re.Response.StatusCode, Header: re.Response.Header}
-	return fmt.Errorf("token request: %w", resp.Err(joinText(": ", re.ErrorCode, re.ErrorDescription)))
 }
 
 // sameNumber compares tracking numbers as USPS does: case and spaces

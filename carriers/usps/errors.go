@@ -50,7 +50,7 @@ func (m ErrorMessage) text() string {
 			parts = append(parts, d)
 		}
 	}
-	return joinText("; ", parts...)
+	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), "; ")
 }
 
 // notFound reports whether an error code says the number is unknown:
@@ -67,15 +67,4 @@ func (m ErrorMessage) notFound() bool {
 		}
 	}
 	return false
-}
-
-// joinText joins the non-blank parts with sep.
-func joinText(sep string, parts ...string) string {
-	kept := make([]string, 0, len(parts))
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			kept = append(kept, p)
-		}
-	}
-	return strings.Join(kept, sep)
 }
