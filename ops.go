@@ -68,6 +68,15 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "store is consistent: %s\n", path)
 	fmt.Fprintf(stdout, "%d orders (and %d archived), %d parcels, %d events, %s on disk\n",
 		r.Orders, r.Archived, r.Parcels, r.Events, mib(r.Size))
+	if len(r.Unmapped) > 0 {
+		fmt.Fprintln(stdout, "carrier codes no mapping knows (their events are kept, status unknown):")
+		for _, c := range r.Unmapped {
+			fmt.Fprintf(stdout, "  %s %q: %d events\n", c.Carrier, c.Code, c.Events)
+		}
+	}
+	if r.Quarantined > 0 {
+		fmt.Fprintf(stdout, "%d refused webhook bodies kept in quarantine\n", r.Quarantined)
+	}
 	return nil
 }
 

@@ -236,3 +236,27 @@ func TestStoreCommandsRefuseBadInput(t *testing.T) {
 		t.Errorf("a command on an empty directory created a store: %v", err)
 	}
 }
+
+func TestCheckListsUnmappedCodesAndQuarantine(t *testing.T) {
+	dir := newStore(t, 3)
+	st, err := store.Open(filepath.Join(dir, storeFile), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(func(tx *store.Tx) error {
+		for range 2 {
+			if err := tx.CountUnmapped("ups", "ZZ"); err != nil {
+				return err
+			}
+		}
+		return tx.Quarantine(store.Quarantined{Provider: "aftership", At: time.Now(), Reason: "malformed", Body: []byte("{")})
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCmd("check", "--data", dir)
+	if err != nil || !strings.Contains(out, `ups "ZZ": 2 events`) || !strings.Contains(out, "1 refused webhook bodies kept in quarantine") {
+		t.Errorf("check: %v\n%s", err, out)
+	}
+}

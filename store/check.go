@@ -23,6 +23,11 @@ type Report struct {
 	Orders, Archived, Parcels, Events int
 	// Size is the file's size in bytes.
 	Size int64
+	// Unmapped lists the carrier codes no mapping table knew, with how
+	// many events carried each; Quarantined counts refused webhook bodies
+	// kept for inspection.
+	Unmapped    []CodeCount
+	Quarantined int
 }
 
 // maxProblems bounds the problems a Report lists: a badly damaged file
@@ -142,6 +147,10 @@ func (r *Report) count(tx *bolt.Tx) {
 	}
 	r.Orders, r.Archived = keys(bucketOrders), keys(bucketArchive)
 	r.Parcels, r.Events = keys(bucketParcels), keys(bucketEvents)
+	r.Quarantined = keys(bucketQuarantine)
+	if b := tx.Bucket(bucketStats); b != nil {
+		r.Unmapped = unmappedIn(b)
+	}
 }
 
 // openReadOnly opens an existing store file without writing to it.

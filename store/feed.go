@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // Webhook deliveries: each provider's delivery id is kept for a while after
@@ -129,14 +131,22 @@ type CodeCount struct {
 func (s *Store) UnmappedCodes() ([]CodeCount, error) {
 	var out []CodeCount
 	err := s.View(func(tx *Tx) error {
-		c := tx.bucket(bucketStats).Cursor()
-		prefix := []byte(unmappedPrefix)
-		for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			carrier, code, _ := strings.Cut(string(k[len(prefix):]), "\x00")
-			out = append(out, CodeCount{Carrier: carrier, Code: code, Events: counter(v)})
-		}
+		out = unmappedIn(tx.bucket(bucketStats))
 		return nil
 	})
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Events > out[j].Events })
 	return out, err
+}
+
+// unmappedIn reads the unmapped-code counts of a stats bucket, most
+// frequent first.
+func unmappedIn(stats *bolt.Bucket) []CodeCount {
+	var out []CodeCount
+	c := stats.Cursor()
+	prefix := []byte(unmappedPrefix)
+	for k, v := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		carrier, code, _ := strings.Cut(string(k[len(prefix):]), "\x00")
+		out = append(out, CodeCount{Carrier: carrier, Code: code, Events: counter(v)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Events > out[j].Events })
+	return out
 }
