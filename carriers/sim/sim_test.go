@@ -13,6 +13,7 @@ import (
 
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/carriers/dhl"
+	"github.com/wismo/wismo/carriers/ups"
 )
 
 var epoch = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -26,6 +27,9 @@ const (
 // speaks, pointed at url, by the carrier (or feed) name parcels carry.
 var pollClients = map[string]func(url string) carriers.Tracker{
 	"dhl": func(url string) carriers.Tracker { return dhl.New(url, testKey, nil) },
+	"ups": func(url string) carriers.Tracker {
+		return ups.New(ups.Config{BaseURL: url, ClientID: testClient, ClientSecret: testKey}, nil)
+	},
 }
 
 // serve runs the simulator for w on a real loopback server with the clock
@@ -151,13 +155,19 @@ func TestWrongCredentialsAreRefused(t *testing.T) {
 	}
 }
 
-// Each fault shows as the client sees it in the wild.
+// Each fault shows as the client sees it in the wild, in every format.
 func TestFaultsAreInjected(t *testing.T) {
-	p := testParcel(rand.New(rand.NewPCG(5, 6)), "dhl", 1, TroubleNone)
+	for carrier, client := range pollClients {
+		t.Run(carrier, func(t *testing.T) { testFaults(t, carrier, client) })
+	}
+}
+
+func testFaults(t *testing.T, carrier string, client func(string) carriers.Tracker) {
+	p := testParcel(rand.New(rand.NewPCG(5, 6)), carrier, 1, TroubleNone)
 	w := &World{parcels: map[string]*Parcel{p.TrackingNumber: p}}
 	end := p.Steps[len(p.Steps)-1].At
 	track := func(f Faults) (carriers.Shipment, error) {
-		return carriers.TrackOne(context.Background(), pollClients["dhl"](serve(t, w, &end, f)), p.TrackingNumber)
+		return carriers.TrackOne(context.Background(), client(serve(t, w, &end, f)), p.TrackingNumber)
 	}
 	var he *carriers.HTTPError
 	if _, err := track(Faults{RateLimited: 1}); !errors.As(err, &he) || he.Code != 429 || he.RetryAfter != time.Second {
