@@ -65,13 +65,21 @@ func transportErr(err error, secrets []string) error {
 	if errors.As(err, &he) {
 		clean := *he
 		clean.Detail = redact(he.Detail, secrets)
-		return fmt.Errorf("token: %w", &clean)
+		return &tokenError{err: &clean}
 	}
 	if msg := redact(err.Error(), secrets); msg != err.Error() {
 		return &redactedError{msg: msg, err: err}
 	}
 	return err
 }
+
+// tokenError is a refused token request: an *HTTPError about the
+// credentials, whatever its status, never about a tracking number.
+type tokenError struct{ err *HTTPError }
+
+func (e *tokenError) Error() string { return "token: " + e.err.Error() }
+
+func (e *tokenError) Unwrap() error { return e.err }
 
 // redact replaces every non-empty secret in s with "[redacted]".
 func redact(s string, secrets []string) string {

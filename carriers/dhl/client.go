@@ -3,7 +3,6 @@ package dhl
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -43,21 +42,11 @@ func (c *Client) Carrier() string { return Carrier }
 func (c *Client) MaxBatch() int { return 1 }
 
 // Track fetches and normalizes one tracking number (numbers holds exactly
-// one). A number DHL does not know is a Result with carriers.ErrNotFound.
-// Errors start with "dhl:", name the number, and never contain the API key.
+// one). A number DHL does not know, or refuses as malformed, is a Result
+// with its own error (carriers.TrackSingle). Errors start with "dhl:",
+// name the number, and never contain the API key.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]carriers.Result, error) {
-	if len(numbers) != 1 {
-		return nil, fmt.Errorf("dhl: one tracking number per request, got %d", len(numbers))
-	}
-	number := numbers[0]
-	shipments, err := c.track(ctx, number)
-	if errors.Is(err, carriers.ErrNotFound) {
-		return []carriers.Result{{TrackingNumber: number, Err: fmt.Errorf("dhl: track %q: %w", number, err)}}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("dhl: track %q: %w", number, err)
-	}
-	return []carriers.Result{{TrackingNumber: number, Shipments: shipments}}, nil
+	return carriers.TrackSingle(ctx, Carrier, numbers, c.track)
 }
 
 func (c *Client) track(ctx context.Context, trackingNumber string) ([]carriers.Shipment, error) {

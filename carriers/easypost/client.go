@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -59,22 +58,12 @@ func (c *Client) MaxBatch() int { return 1 }
 
 // Track creates or fetches the tracker for one tracking number (numbers
 // holds exactly one) and normalizes it. A number EasyPost reports as not
-// found, or a tracker the carrier has told nothing yet, is a Result with
-// carriers.ErrNotFound. Errors start with "easypost:", name the number,
-// and never contain the API key.
+// found, a tracker the carrier has told nothing yet (carriers.ErrNotFound),
+// or a code EasyPost refuses as invalid (422) is a Result with its own
+// error (carriers.TrackSingle). Errors start with "easypost:", name the
+// number, and never contain the API key.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]carriers.Result, error) {
-	if len(numbers) != 1 {
-		return nil, fmt.Errorf("easypost: one tracking number per request, got %d", len(numbers))
-	}
-	number := numbers[0]
-	s, err := c.track(ctx, number)
-	if errors.Is(err, carriers.ErrNotFound) {
-		return []carriers.Result{{TrackingNumber: number, Err: fmt.Errorf("easypost: track %q: %w", number, err)}}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("easypost: track %q: %w", number, err)
-	}
-	return []carriers.Result{{TrackingNumber: number, Shipments: []carriers.Shipment{s}}}, nil
+	return carriers.TrackSingle(ctx, Provider, numbers, c.track)
 }
 
 // track posts the number to /v2/trackers. Creating is also how a tracker is
@@ -82,26 +71,26 @@ func (c *Client) Track(ctx context.Context, numbers []string) ([]carriers.Result
 // (same code and carrier, within three months) with the existing tracker
 // instead of a new one (CARRIERS.md §5), so one call serves the first poll
 // and every later one without wismo storing tracker ids.
-func (c *Client) track(ctx context.Context, number string) (carriers.Shipment, error) {
+func (c *Client) track(ctx context.Context, number string) ([]carriers.Shipment, error) {
 	req, err := c.newCreate(ctx, number)
 	if err != nil {
-		return carriers.Shipment{}, err
+		return nil, err
 	}
 	resp, err := carriers.Do(c.hc, req, c.apiKey, basicToken(c.apiKey))
 	if err != nil {
-		return carriers.Shipment{}, err
+		return nil, err
 	}
 	if !resp.OK() {
-		return carriers.Shipment{}, responseError(resp)
+		return nil, responseError(resp)
 	}
 	s, err := parseTrackerBody(resp.Body)
 	if err != nil {
-		return carriers.Shipment{}, err
+		return nil, err
 	}
 	if len(s.Events) == 0 {
-		return carriers.Shipment{}, fmt.Errorf("%w: tracker %s has no scans yet", carriers.ErrNotFound, s.Ref)
+		return nil, fmt.Errorf("%w: tracker %s has no scans yet", carriers.ErrNotFound, s.Ref)
 	}
-	return s, nil
+	return []carriers.Shipment{s}, nil
 }
 
 func (c *Client) newCreate(ctx context.Context, number string) (*http.Request, error) {

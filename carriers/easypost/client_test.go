@@ -90,6 +90,20 @@ func TestTrackNotFound(t *testing.T) {
 	}
 }
 
+// TestTrackInvalidCode: EasyPost's 422 for a code it cannot track is that
+// number's error, not the feed's.
+func TestTrackInvalidCode(t *testing.T) {
+	c := serve(t, reply(http.StatusUnprocessableEntity, apiError("TRACKER.CREATE.ERROR", "invalid tracking code")))
+	res, err := c.Track(context.Background(), []string{"N1"})
+	var he *carriers.HTTPError
+	if err != nil || len(res) != 1 || !errors.As(res[0].Err, &he) || he.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("Track = %+v, %v; want the number's own HTTP 422", res, err)
+	}
+	if want := `easypost: track "N1": HTTP 422 Unprocessable Entity: TRACKER.CREATE.ERROR: invalid tracking code`; res[0].Err.Error() != want {
+		t.Errorf("result error = %q, want %q", res[0].Err, want)
+	}
+}
+
 func TestTrackRetryAfter(t *testing.T) {
 	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "12")
@@ -128,8 +142,6 @@ func TestTrackServerErrors(t *testing.T) {
 		handler http.HandlerFunc
 		want    string
 	}{
-		{"422 api error", reply(http.StatusUnprocessableEntity, apiError("TRACKER.CREATE.ERROR", "invalid tracking code")),
-			"HTTP 422 Unprocessable Entity: TRACKER.CREATE.ERROR: invalid tracking code"},
 		{"502 html", reply(http.StatusBadGateway, "<html>bad gateway</html>"), "HTTP 502 Bad Gateway"},
 		{"200 malformed", reply(http.StatusOK, `{"id": "trk_1", "tracking_details": [`), "malformed tracker"},
 		{"200 not a tracker", reply(http.StatusOK, `{"trackers": []}`), "tracker without id"},

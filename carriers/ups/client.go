@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -72,21 +71,11 @@ func (c *Client) MaxBatch() int { return 1 }
 
 // Track fetches and normalizes one inquiry number (numbers holds exactly
 // one); a multi-piece shipment gives one Shipment per package. A number UPS
-// does not know is a Result with carriers.ErrNotFound. Errors start with
-// "ups:", name the number, and never contain the client secret.
+// does not know, or refuses as malformed, is a Result with its own error
+// (carriers.TrackSingle). Errors start with "ups:", name the number, and
+// never contain the client secret.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]carriers.Result, error) {
-	if len(numbers) != 1 {
-		return nil, fmt.Errorf("ups: one inquiry number per request, got %d", len(numbers))
-	}
-	number := numbers[0]
-	shipments, err := c.track(ctx, number)
-	if errors.Is(err, carriers.ErrNotFound) {
-		return []carriers.Result{{TrackingNumber: number, Err: fmt.Errorf("ups: track %q: %w", number, err)}}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ups: track %q: %w", number, err)
-	}
-	return []carriers.Result{{TrackingNumber: number, Shipments: shipments}}, nil
+	return carriers.TrackSingle(ctx, Carrier, numbers, c.track)
 }
 
 func (c *Client) track(ctx context.Context, number string) ([]carriers.Shipment, error) {

@@ -160,6 +160,19 @@ func TestTrackNotFound(t *testing.T) {
 	}
 }
 
+// TestTrackBadNumber: a client error UPS gives no not-found code is still
+// about the number asked, not the feed.
+func TestTrackBadNumber(t *testing.T) {
+	res, err := serve(t, reply(http.StatusNotFound, `<html>no route</html>`)).Track(context.Background(), []string{"1ZBAD"})
+	var he *carriers.HTTPError
+	if err != nil || len(res) != 1 || !errors.As(res[0].Err, &he) || he.Code != http.StatusNotFound {
+		t.Fatalf("Track = %+v, %v; want the number's own HTTP 404", res, err)
+	}
+	if want := `ups: track "1ZBAD": HTTP 404 Not Found`; res[0].Err.Error() != want {
+		t.Errorf("result error = %q, want %q", res[0].Err, want)
+	}
+}
+
 func TestTrackMultiPiece(t *testing.T) {
 	res, err := serve(t, reply(http.StatusOK, string(fixture(t, "multi_piece.json")))).
 		Track(context.Background(), []string{"1zv9y8490361234561"})
@@ -175,7 +188,6 @@ func TestTrackFailures(t *testing.T) {
 		contains []string
 	}{
 		{"500 UPS error", reply(http.StatusInternalServerError, upsError("TS0001", "Internal error")), []string{"HTTP 500", "TS0001 Internal error"}},
-		{"404 without UPS code", reply(http.StatusNotFound, `<html>no route</html>`), []string{"HTTP 404 Not Found"}},
 		{"403 echoing the secret", reply(http.StatusForbidden, upsError("250003", "Blocked "+testSecret)), []string{"HTTP 403 Forbidden: credentials refused"}},
 		{"502 echoing the secret", reply(http.StatusBadGateway, upsError("X1", "upstream "+testSecret)), []string{"X1 upstream [redacted]"}},
 		{"200 malformed", reply(http.StatusOK, `{"trackResponse": {"shipment": [`), []string{"malformed response"}},

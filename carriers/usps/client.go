@@ -2,7 +2,6 @@ package usps
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -69,46 +68,35 @@ func (c *Client) Carrier() string { return Carrier }
 func (c *Client) MaxBatch() int { return 1 }
 
 // Track fetches and normalizes one tracking number (numbers holds exactly
-// one). A number USPS does not know is a Result with carriers.ErrNotFound.
-// Errors start with "usps:", name the number, and never contain the client
-// secret.
+// one). A number USPS does not know, or refuses as malformed, is a Result
+// with its own error (carriers.TrackSingle). Errors start with "usps:",
+// name the number, and never contain the client secret.
 func (c *Client) Track(ctx context.Context, numbers []string) ([]carriers.Result, error) {
-	if len(numbers) != 1 {
-		return nil, fmt.Errorf("usps: one tracking number per request, got %d", len(numbers))
-	}
-	number := numbers[0]
-	shipment, err := c.track(ctx, number)
-	if errors.Is(err, carriers.ErrNotFound) {
-		return []carriers.Result{{TrackingNumber: number, Err: fmt.Errorf("usps: track %q: %w", number, err)}}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("usps: track %q: %w", number, err)
-	}
-	return []carriers.Result{{TrackingNumber: number, Shipments: []carriers.Shipment{shipment}}}, nil
+	return carriers.TrackSingle(ctx, Carrier, numbers, c.track)
 }
 
-func (c *Client) track(ctx context.Context, number string) (carriers.Shipment, error) {
+func (c *Client) track(ctx context.Context, number string) ([]carriers.Shipment, error) {
 	u := c.baseURL + "/tracking/v3/tracking/" + url.PathEscape(number) + "?expand=DETAIL"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return carriers.Shipment{}, err
+		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := carriers.Do(c.hc, req, c.secret)
 	if err != nil {
-		return carriers.Shipment{}, err
+		return nil, err
 	}
 	if !resp.OK() {
-		return carriers.Shipment{}, answerError(resp)
+		return nil, answerError(resp)
 	}
 	shipment, err := parseDetails(resp.Body)
 	if err != nil {
-		return carriers.Shipment{}, err
+		return nil, err
 	}
 	if !sameNumber(shipment.TrackingNumber, number) {
-		return carriers.Shipment{}, fmt.Errorf("response is about %q", shipment.TrackingNumber)
+		return nil, fmt.Errorf("response is about %q", shipment.TrackingNumber)
 	}
-	return shipment, nil
+	return []carriers.Shipment{shipment}, nil
 }
 
 // sameNumber compares tracking numbers as USPS does: case and spaces

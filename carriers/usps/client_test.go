@@ -209,10 +209,6 @@ func TestTrackErrorBodies(t *testing.T) {
 		track    http.HandlerFunc
 		contains string
 	}{
-		{"400 with details", reply(http.StatusBadRequest, `{"apiVersion": "v3", "error": {"code": "400",
-			"message": "Invalid request", "errors": [{"status": "400", "code": "0042", "title": "Bad number",
-			"detail": "trackingNumber must be 10 to 34 characters", "source": {"parameter": "trackingNumber"}}]}}`),
-			"HTTP 400 Bad Request: Invalid request; trackingNumber must be 10 to 34 characters"},
 		{"500 echoing the secret", reply(http.StatusInternalServerError, `{"error": {"message": "upstream failed for `+testSecret+`"}}`),
 			"HTTP 500 Internal Server Error: upstream failed for [redacted]"},
 		{"502 html", func(w http.ResponseWriter, _ *http.Request) {
@@ -250,6 +246,23 @@ func TestTrackNotFound(t *testing.T) {
 				t.Errorf("result error = %v, want ErrNotFound with the usps: prefix", res[0].Err)
 			}
 		})
+	}
+}
+
+// TestTrackBadNumber: a 400 about the number is that number's error, not
+// the feed's.
+func TestTrackBadNumber(t *testing.T) {
+	track := reply(http.StatusBadRequest, `{"apiVersion": "v3", "error": {"code": "400",
+		"message": "Invalid request", "errors": [{"status": "400", "code": "0042", "title": "Bad number",
+		"detail": "trackingNumber must be 10 to 34 characters", "source": {"parameter": "trackingNumber"}}]}}`)
+	res, err := serve(t, &fakeUSPS{track: track}).Track(context.Background(), []string{number})
+	var he *carriers.HTTPError
+	if err != nil || len(res) != 1 || !errors.As(res[0].Err, &he) || he.Code != http.StatusBadRequest {
+		t.Fatalf("Track = %+v, %v; want the number's own HTTP 400", res, err)
+	}
+	want := `usps: track "` + number + `": HTTP 400 Bad Request: Invalid request; trackingNumber must be 10 to 34 characters`
+	if res[0].Err.Error() != want {
+		t.Errorf("result error = %q, want %q", res[0].Err, want)
 	}
 }
 
