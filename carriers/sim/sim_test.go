@@ -13,6 +13,7 @@ import (
 
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/carriers/dhl"
+	"github.com/wismo/wismo/carriers/fedex"
 	"github.com/wismo/wismo/carriers/ups"
 )
 
@@ -27,6 +28,9 @@ const (
 // speaks, pointed at url, by the carrier (or feed) name parcels carry.
 var pollClients = map[string]func(url string) carriers.Tracker{
 	"dhl": func(url string) carriers.Tracker { return dhl.New(url, testKey, nil) },
+	"fedex": func(url string) carriers.Tracker {
+		return fedex.New(fedex.Config{BaseURL: url, ClientID: testClient, ClientSecret: testKey}, nil)
+	},
 	"ups": func(url string) carriers.Tracker {
 		return ups.New(ups.Config{BaseURL: url, ClientID: testClient, ClientSecret: testKey}, nil)
 	},
