@@ -14,6 +14,7 @@ import (
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/carriers/fedex"
 	"github.com/wismo/wismo/carriers/ups"
+	"github.com/wismo/wismo/carriers/usps"
 )
 
 // One FedEx request answers every number of a batch, the unknown one with
@@ -78,6 +79,9 @@ var oauthPolls = map[string]struct {
 }{
 	"ups": {"/security/v1/oauth/token", "GET", "/api/track/v1/details/1Z", func(url, secret string) carriers.Tracker {
 		return ups.New(ups.Config{BaseURL: url, ClientID: testClient, ClientSecret: secret}, nil)
+	}},
+	"usps": {"/oauth2/v3/token", "GET", "/tracking/v3/tracking/9400", func(url, secret string) carriers.Tracker {
+		return usps.New(usps.Config{BaseURL: url, ClientID: testClient, ClientSecret: secret}, nil)
 	}},
 	"fedex": {"/oauth/token", "POST", "/track/v1/trackingnumbers", func(url, secret string) carriers.Tracker {
 		return fedex.New(fedex.Config{BaseURL: url, ClientID: testClient, ClientSecret: secret}, nil)

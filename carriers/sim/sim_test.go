@@ -15,6 +15,7 @@ import (
 	"github.com/wismo/wismo/carriers/dhl"
 	"github.com/wismo/wismo/carriers/fedex"
 	"github.com/wismo/wismo/carriers/ups"
+	"github.com/wismo/wismo/carriers/usps"
 )
 
 var epoch = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -34,6 +35,9 @@ var pollClients = map[string]func(url string) carriers.Tracker{
 	"ups": func(url string) carriers.Tracker {
 		return ups.New(ups.Config{BaseURL: url, ClientID: testClient, ClientSecret: testKey}, nil)
 	},
+	"usps": func(url string) carriers.Tracker {
+		return usps.New(usps.Config{BaseURL: url, ClientID: testClient, ClientSecret: testKey}, nil)
+	},
 }
 
 // serve runs the simulator for w on a real loopback server with the clock
@@ -52,7 +56,7 @@ func testParcel(r *rand.Rand, carrier string, n int, tr Trouble) *Parcel {
 	if tr == TroubleCustoms {
 		dest = destinations[len(destinations)-1] // Austin, Texas
 	}
-	p := &Parcel{Carrier: carrier, TrackingNumber: fmt.Sprintf("9400%018d", n), Service: "test", Trouble: tr, dest: dest}
+	p := &Parcel{Carrier: carrier, TrackingNumber: fmt.Sprintf("9400%018d", n), Service: "test", ShippedAt: epoch, Trouble: tr, dest: dest}
 	p.Steps, p.PromisedBy = plan(r, epoch, dest, tr)
 	return p
 }
