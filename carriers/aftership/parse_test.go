@@ -206,7 +206,7 @@ func TestParseErrors(t *testing.T) {
 		{"no time", `{"event": "tracking_update", "event_id": "e1", "msg": {"tracking_number": "N1",
 			"checkpoints": [{"tag": "InTransit"}]}}`, "tracking N1: checkpoint 0: missing checkpoint_time"},
 		{"bad time", `{"event": "tracking_update", "event_id": "e1", "msg": {"tracking_number": "N1",
-			"checkpoints": [{"tag": "InTransit", "checkpoint_time": "09/04/2024"}]}}`, `unparseable checkpoint_time "09/04/2024"`},
+			"checkpoints": [{"tag": "InTransit", "checkpoint_time": "09/04/2024"}]}}`, `unparseable timestamp "09/04/2024"`},
 		{"no tag", `{"event": "tracking_update", "event_id": "e1", "msg": {"tracking_number": "N1",
 			"checkpoints": [{"checkpoint_time": "2024-04-09T03:52:00"}]}}`, "checkpoint 0: missing tag"},
 	}

@@ -2,45 +2,24 @@ package aftership
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/wismo/wismo/carriers"
 )
 
-// Layouts of AfterShip's local times. RFC 3339 covers Z and offsets, and Go
-// accepts fractional seconds after "05" in every layout.
-const (
-	naiveLayout = "2006-01-02T15:04:05"
-	dateLayout  = "2006-01-02"
-)
+// dateLayout is a bare date, as an ETA may be.
+const dateLayout = "2006-01-02"
 
 // parseTime reads a checkpoint_time. With Z or an offset the instant is
 // exact (tzKnown=true). Without, it is wall clock at the checkpoint,
 // resolved in the zone of its country and state (or UTC when they pin
 // none) with tzKnown=false: never silently treated as UTC.
 func parseTime(s, country, region string) (t time.Time, tzKnown bool, err error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return time.Time{}, false, errors.New("missing checkpoint_time")
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), true, nil
-	}
-	t, err = time.ParseInLocation(naiveLayout, s, zoneAt(country, region))
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("unparseable checkpoint_time %q", s)
-	}
-	return t.UTC(), false, nil
-}
-
-// zoneAt is the place's zone, or UTC when the place pins none.
-func zoneAt(country, region string) *time.Location {
-	if loc, ok := carriers.Zone(country, region); ok {
-		return loc
-	}
-	return time.UTC
+	return carriers.ParseTime(s, carriers.ZoneOrUTC(country, region))
 }
 
 // eta is the tracking's current ETA: latest_estimated_delivery (its

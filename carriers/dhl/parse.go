@@ -93,7 +93,7 @@ func normalizeEvent(e Event, shipmentReturned bool, zone *time.Location) (carrie
 	if strings.TrimSpace(e.StatusCode) == "" {
 		return carriers.Event{}, errors.New("missing statusCode")
 	}
-	t, tzKnown, err := parseTime(e.Timestamp, eventZone(e, zone))
+	t, tzKnown, err := carriers.ParseTime(e.Timestamp, eventZone(e, zone))
 	if err != nil {
 		return carriers.Event{}, err
 	}
@@ -132,7 +132,7 @@ func location(a Address) carriers.Location {
 // or unreadable one is simply unknown (zero) rather than an error; a naive
 // one is resolved in the shipment's best-guess zone.
 func parseETA(s string, zone *time.Location) time.Time {
-	t, _, err := parseTime(s, zone)
+	t, _, err := carriers.ParseTime(s, zone)
 	if err != nil {
 		return time.Time{}
 	}

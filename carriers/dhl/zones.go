@@ -1,7 +1,6 @@
 package dhl
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -54,28 +53,4 @@ func eventZone(e Event, shipment *time.Location) *time.Location {
 		return loc
 	}
 	return time.UTC
-}
-
-// zonedLayouts carry their own offset, so the instant is exact. Go accepts
-// fractional seconds after "05" even though the layouts do not show them.
-var zonedLayouts = []string{time.RFC3339, "2006-01-02T15:04:05Z0700"}
-
-// naiveLayout is DHL's usual wall-clock timestamp without a zone.
-const naiveLayout = "2006-01-02T15:04:05"
-
-// parseTime reads a DHL timestamp. A zoned one gives its instant in UTC and
-// tzKnown=true; a naive one is resolved in loc, which is only a guess, so
-// tzKnown=false.
-func parseTime(s string, loc *time.Location) (t time.Time, tzKnown bool, err error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range zonedLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true, nil
-		}
-	}
-	t, err = time.ParseInLocation(naiveLayout, s, loc)
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("unparseable timestamp %q", s)
-	}
-	return t.UTC(), false, nil
 }

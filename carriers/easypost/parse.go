@@ -144,22 +144,10 @@ func service(cd *CarrierDetail) string {
 // instant; a naive time is wall clock at the scan's place, resolved in that
 // place's zone (or UTC when the place pins none) with tzKnown=false.
 func parseTime(s string, at carriers.Location) (t time.Time, tzKnown bool, err error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return time.Time{}, false, errors.New("missing datetime")
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), true, nil
-	}
-	zone, ok := carriers.Zone(at.Country, at.Region)
-	if !ok {
-		zone = time.UTC
-	}
-	t, err = time.ParseInLocation("2006-01-02T15:04:05", s, zone)
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("unparseable datetime %q", s)
-	}
-	return t.UTC(), false, nil
+	return carriers.ParseTime(s, carriers.ZoneOrUTC(at.Country, at.Region))
 }
 
 // parseETA reads est_delivery_date. An ETA is advisory, so an unreadable

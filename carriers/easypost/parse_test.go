@@ -149,7 +149,7 @@ func TestParseErrors(t *testing.T) {
 		{"detail without status", `{"id": "trk_1", "tracking_code": "C1", "tracking_details": [
 			{"datetime": "2024-01-01T00:00:00Z"}]}`, "tracking_details[0]: missing status"},
 		{"bad time", `{"id": "trk_1", "tracking_code": "C1", "tracking_details": [
-			{"status": "in_transit", "datetime": "Tuesday"}]}`, `unparseable datetime "Tuesday"`},
+			{"status": "in_transit", "datetime": "Tuesday"}]}`, `unparseable timestamp "Tuesday"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -151,7 +151,7 @@ func normalizeEvent(s ScanEvent) (carriers.Event, error) {
 	if strings.TrimSpace(s.Date) == "" {
 		return carriers.Event{}, errors.New("missing date")
 	}
-	t, zoned, err := parseTime(s.Date)
+	t, zoned, err := carriers.ParseTime(s.Date, time.UTC, naiveLayouts...)
 	if err != nil {
 		return carriers.Event{}, err
 	}
@@ -205,7 +205,7 @@ func eta(r TrackResult) time.Time {
 		}
 	}
 	for _, c := range candidates {
-		if t, ok := parseZoned(c); ok {
+		if t, ok := carriers.ParseZoned(c); ok {
 			return t.UTC()
 		}
 	}

@@ -290,7 +290,7 @@ func TestParseErrors(t *testing.T) {
 			"completeTrackResults[0]: trackResults[0]: missing trackingNumber"},
 		{"scan without eventType", one(`{"date": "2024-03-01T10:00:00-05:00"}`), "7001: scanEvents[0]: missing eventType"},
 		{"scan without date", one(`{"eventType": "PU", "date": " "}`), "7001: scanEvents[0]: missing date"},
-		{"unparseable date", one(`{"eventType": "PU", "date": "15/08/2024"}`), `unparseable date "15/08/2024"`},
+		{"unparseable date", one(`{"eventType": "PU", "date": "15/08/2024"}`), `unparseable timestamp "15/08/2024"`},
 		{"bad deliveryAttempts", `{"output": {"completeTrackResults": [{"trackingNumber": "7001", "trackResults": [{"deliveryDetails": {"deliveryAttempts": 1.5}}]}]}}`,
 			"not a whole number"},
 	}

@@ -1,45 +1,15 @@
 package fedex
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/wismo/wismo/carriers"
 )
 
-// zonedLayouts carry their own offset, so the instant is exact. Go accepts
-// fractional seconds after "05" even though the layouts do not show them.
-var zonedLayouts = []string{time.RFC3339, "2006-01-02T15:04:05Z0700"}
-
-// naiveLayouts carry no offset: a wall clock, or a bare date.
+// naiveLayouts are the forms of a FedEx date without an offset: a wall
+// clock, or a bare date.
 var naiveLayouts = []string{"2006-01-02T15:04:05", "2006-01-02"}
-
-// parseTime reads a FedEx timestamp. A zoned one gives its instant in UTC
-// and zoned=true; a naive one gives its wall clock as if it were UTC, for
-// resolveNaive to place.
-func parseTime(s string) (t time.Time, zoned bool, err error) {
-	s = strings.TrimSpace(s)
-	if t, ok := parseZoned(s); ok {
-		return t.UTC(), true, nil
-	}
-	for _, layout := range naiveLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, false, nil
-		}
-	}
-	return time.Time{}, false, fmt.Errorf("unparseable date %q", s)
-}
-
-// parseZoned reads a timestamp with an offset, keeping that offset.
-func parseZoned(s string) (time.Time, bool) {
-	for _, layout := range zonedLayouts {
-		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
 
 // resolveNaive gives an instant to the scans whose date carried no offset;
 // they all keep TZKnown=false.
@@ -116,7 +86,7 @@ func naiveZone(events []carriers.Event, p carriers.Event) *time.Location {
 		if !e.TZKnown || localDate(e) != day {
 			continue
 		}
-		if t, ok := parseZoned(e.LocalTime); ok {
+		if t, ok := carriers.ParseZoned(e.LocalTime); ok {
 			return t.Location()
 		}
 	}

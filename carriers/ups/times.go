@@ -27,10 +27,7 @@ func activityTime(a Activity) (t time.Time, tzKnown bool, err error) {
 			return t.UTC(), true, nil
 		}
 	}
-	loc := time.UTC
-	if z, ok := carriers.Zone(addressCountry(a.Location.Address), a.Location.Address.StateProvince); ok {
-		loc = z
-	}
+	loc := carriers.ZoneOrUTC(addressCountry(a.Location.Address), a.Location.Address.StateProvince)
 	t, err = parseStamp(a.Date, a.Time, loc)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("unparseable date/time %q %q", a.Date, a.Time)

@@ -10,7 +10,6 @@ import (
 )
 
 // wallLayouts are the zone-less forms of eventTimestamp ("2024-11-22T13:58:00").
-// Go accepts fractional seconds after "05" without the layout showing them.
 var wallLayouts = []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05"}
 
 // dateLayouts add the date-only form the expected-delivery fields may take.
@@ -24,7 +23,7 @@ var dateLayouts = []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-0
 func eventTime(e TrackingEvent, d TrackingDetails) (t time.Time, tzKnown bool, err error) {
 	if gmt := strings.TrimSpace(e.GMTTimestamp); gmt != "" {
 		// Zone-less, it is still GMT by name.
-		t, _, err := parseTime(gmt, time.UTC, wallLayouts)
+		t, _, err := carriers.ParseTime(gmt, time.UTC, wallLayouts...)
 		if err != nil {
 			return time.Time{}, false, fmt.Errorf("GMTTimestamp: %w", err)
 		}
@@ -38,26 +37,11 @@ func eventTime(e TrackingEvent, d TrackingDetails) (t time.Time, tzKnown bool, e
 	if e.GMTOffset.Known {
 		zone = e.GMTOffset.Zone()
 	}
-	t, zoned, err := parseTime(local, zone, wallLayouts)
+	t, zoned, err := carriers.ParseTime(local, zone, wallLayouts...)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("eventTimestamp: %w", err)
 	}
 	return t, zoned || e.GMTOffset.Known, nil
-}
-
-// parseTime reads s as RFC 3339 (zoned=true), else as wall-clock time in
-// loc, and returns the instant in UTC.
-func parseTime(s string, loc *time.Location, layouts []string) (t time.Time, zoned bool, err error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), true, nil
-	}
-	for _, layout := range layouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t.UTC(), false, nil
-		}
-	}
-	return time.Time{}, false, fmt.Errorf("unparseable timestamp %q", s)
 }
 
 // naiveZone guesses the zone of an event's wall time when USPS sent no
@@ -92,12 +76,9 @@ func domestic(country string) bool {
 // unknown (zero) rather than an error. Zone-less values are read in the
 // destination's zone; a bare date is the start of that day there.
 func eta(d TrackingDetails) time.Time {
-	zone := time.UTC
-	if loc, ok := carriers.Zone("US", d.DestinationState); ok {
-		zone = loc
-	}
+	zone := carriers.ZoneOrUTC("US", d.DestinationState)
 	for _, s := range []string{d.ExpectedDeliveryTimeStamp, d.GuaranteedDeliveryTimeStamp, d.PredictedDeliveryDate} {
-		if t, _, err := parseTime(s, zone, dateLayouts); err == nil {
+		if t, _, err := carriers.ParseTime(s, zone, dateLayouts...); err == nil {
 			return t
 		}
 	}
