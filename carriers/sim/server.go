@@ -115,7 +115,7 @@ type format struct {
 }
 
 // formats lists the APIs, one file each.
-var formats = []format{dhlFormat, upsFormat, fedexFormat, uspsFormat}
+var formats = []format{dhlFormat, upsFormat, fedexFormat, uspsFormat, easypostFormat}
 
 // parcel finds a parcel of a carrier (or an aggregator's feed) whose journey
 // has begun, and the steps visible now, as the fault injector leaves them.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/carriers/dhl"
+	"github.com/wismo/wismo/carriers/easypost"
 	"github.com/wismo/wismo/carriers/fedex"
 	"github.com/wismo/wismo/carriers/ups"
 	"github.com/wismo/wismo/carriers/usps"
@@ -29,6 +30,9 @@ const (
 // speaks, pointed at url, by the carrier (or feed) name parcels carry.
 var pollClients = map[string]func(url string) carriers.Tracker{
 	"dhl": func(url string) carriers.Tracker { return dhl.New(url, testKey, nil) },
+	"easypost": func(url string) carriers.Tracker {
+		return easypost.New(easypost.Config{BaseURL: url, APIKey: testKey}, nil)
+	},
 	"fedex": func(url string) carriers.Tracker {
 		return fedex.New(fedex.Config{BaseURL: url, ClientID: testClient, ClientSecret: testKey}, nil)
 	},
@@ -160,6 +164,10 @@ func TestWrongCredentialsAreRefused(t *testing.T) {
 	var he *carriers.HTTPError
 	if _, err := carriers.TrackOne(context.Background(), bad, "00340434000000000000"); !errors.As(err, &he) || he.Code != http.StatusUnauthorized {
 		t.Errorf("DHL with a wrong key: %v, want 401", err)
+	}
+	badEP := easypost.New(easypost.Config{BaseURL: url, APIKey: "wrong"}, nil)
+	if _, err := carriers.TrackOne(context.Background(), badEP, "6000000000"); !errors.As(err, &he) || he.Code != http.StatusUnauthorized {
+		t.Errorf("EasyPost with a wrong key: %v, want 401", err)
 	}
 }
 
