@@ -71,9 +71,14 @@ type Event struct {
 	LocalTime string `json:"local_time"`
 	// RawCode and RawText are the carrier's own code and description.
 	RawCode string `json:"raw_code"`
-	RawText string `json:"raw_text,omitempty"`
-	Status  Status `json:"status"`
-	Reason  Reason `json:"reason,omitempty"`
+	// RawSubcode is the carrier's second code where it sends one beside
+	// RawCode (UPS's activity type and scan code, FedEx's exceptionCode,
+	// EasyPost's status_detail, the courier's own tag under AfterShip);
+	// each package's doc says which.
+	RawSubcode string `json:"raw_subcode,omitempty"`
+	RawText    string `json:"raw_text,omitempty"`
+	Status     Status `json:"status"`
+	Reason     Reason `json:"reason,omitempty"`
 	// Rule names the mapping rule that produced Status and Reason, so an
 	// agent can be told why an event counts as an exception.
 	Rule     string   `json:"rule"`
@@ -140,15 +145,16 @@ func SortEvents(events []Event) {
 }
 
 // Fingerprint identifies an event across polls so duplicates can be
-// dropped: the same scan reported twice has the same code, text, minute and
-// city. The text is part of it because some carriers (DHL) send one coarse
-// code for many different scans. The minute is the carrier's own wall clock
+// dropped: the same scan reported twice has the same codes, text, minute
+// and city. The text is part of it because some carriers (DHL) send one
+// coarse code for many different scans, and the subcode because two UPS
+// scans may differ only there. The minute is the carrier's own wall clock
 // when it gave one: the zone a naive time is resolved in is a guess that can
 // change between polls, and must not make one scan two.
 func (e Event) Fingerprint() uint64 {
 	h := fnv.New64a()
 	for _, s := range []string{
-		e.RawCode,
+		e.code(),
 		strings.ToLower(strings.TrimSpace(e.RawText)),
 		e.minute(),
 		strings.ToLower(e.Location.City),
@@ -157,6 +163,16 @@ func (e Event) Fingerprint() uint64 {
 		h.Write([]byte{0})
 	}
 	return h.Sum64()
+}
+
+// code is RawCode, with "/" and RawSubcode when there is one: an event
+// without a subcode, and an EasyPost one (whose RawCode was "status/detail"
+// before subcodes), keeps the fingerprint it was stored under.
+func (e Event) code() string {
+	if e.RawSubcode == "" {
+		return e.RawCode
+	}
+	return e.RawCode + "/" + e.RawSubcode
 }
 
 // minute is the event's time to the minute: the carrier's wall clock string

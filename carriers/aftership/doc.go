@@ -10,7 +10,8 @@
 //   - Codes are a tag (Exception) refined by a subtag (Exception_007).
 //     mapping.go maps the subtag, falls back to its tag for a subtag it does
 //     not know, and names the rule that decided ("aftership/Exception_007",
-//     "aftership/Exception").
+//     "aftership/Exception"). RawCode is the subtag (else the tag) and
+//     RawSubcode the courier's own code, raw_tag.
 //   - checkpoint_time is the checkpoint's local time, with or without an
 //     offset. With one it is exact; without, it is resolved at the
 //     checkpoint's place and marked TZKnown=false.

@@ -112,16 +112,17 @@ func normalizeCheckpoint(cp Checkpoint) (carriers.Event, error) {
 	}
 	r := classify(cp.Tag, cp.Subtag)
 	return carriers.Event{
-		Time:      t,
-		TZKnown:   tzKnown,
-		LocalTime: cp.CheckpointTime,
-		RawCode:   code,
-		RawText:   rawText(cp.Message, cp.SubtagMessage),
-		Status:    r.status,
-		Reason:    r.reason,
-		Rule:      r.id(),
-		Location:  loc,
-		Unmapped:  r.unmapped,
+		Time:       t,
+		TZKnown:    tzKnown,
+		LocalTime:  cp.CheckpointTime,
+		RawCode:    code,
+		RawSubcode: strings.TrimSpace(cp.RawTag),
+		RawText:    rawText(cp.Message, cp.SubtagMessage),
+		Status:     r.status,
+		Reason:     r.reason,
+		Rule:       r.id(),
+		Location:   loc,
+		Unmapped:   r.unmapped,
 	}, nil
 }
 

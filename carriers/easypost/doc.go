@@ -11,7 +11,7 @@
 //   - Two codes per event. status is coarse and status_detail refines it
 //     (and is itself coarse: a FedEx pickup arrives as arrived_at_facility),
 //     so mapping.go is an ordered table on the pair with a stable rule id.
-//     RawCode keeps both as "status/status_detail".
+//     RawCode keeps status and RawSubcode status_detail.
 //   - Times are UTC with Z in practice, but EasyPost documents local times
 //     with an offset when it knows the place; both are exact. A naive time,
 //     should one arrive, is resolved at the event's place with TZKnown=false.

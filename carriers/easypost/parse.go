@@ -92,27 +92,18 @@ func normalizeDetail(d TrackingDetail, international bool) (carriers.Event, erro
 	}
 	r := classify(d.Status, d.StatusDetail, international)
 	return carriers.Event{
-		Time:      t,
-		TZKnown:   tzKnown,
-		LocalTime: d.Datetime,
-		RawCode:   rawCode(d),
-		RawText:   rawText(d),
-		Status:    r.result,
-		Reason:    r.reason,
-		Rule:      r.id,
-		Location:  loc,
-		Unmapped:  r.unmapped,
+		Time:       t,
+		TZKnown:    tzKnown,
+		LocalTime:  d.Datetime,
+		RawCode:    strings.TrimSpace(d.Status),
+		RawSubcode: strings.TrimSpace(d.StatusDetail),
+		RawText:    rawText(d),
+		Status:     r.result,
+		Reason:     r.reason,
+		Rule:       r.id,
+		Location:   loc,
+		Unmapped:   r.unmapped,
 	}, nil
-}
-
-// rawCode keeps both of EasyPost's codes, "in_transit/arrived_at_facility":
-// the mapping reads the pair, so an agent needs the pair to check it.
-func rawCode(d TrackingDetail) string {
-	status := strings.TrimSpace(d.Status)
-	if detail := strings.TrimSpace(d.StatusDetail); detail != "" {
-		return status + "/" + detail
-	}
-	return status
 }
 
 // rawText prefers message, which EasyPost always fills; description is

@@ -15,6 +15,7 @@
 //     for delivery" and "ready for pickup" under IT, so mapping.go maps the
 //     eventType, refined by exceptionCode, description or delayDetail,
 //     through an ordered table of rules with stable ids stored on each event.
+//     RawCode is the eventType and RawSubcode the exceptionCode.
 //     ETA and appointment updates (AO, AE, the CDO codes) are informational:
 //     status unknown, so they never move a parcel.
 //   - Timestamps. Offsets are usually present and differ between scans of

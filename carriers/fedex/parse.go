@@ -157,16 +157,17 @@ func normalizeEvent(s ScanEvent) (carriers.Event, error) {
 	}
 	r := classify(s)
 	return carriers.Event{
-		Time:      t,
-		TZKnown:   zoned,
-		LocalTime: s.Date,
-		RawCode:   strings.TrimSpace(s.EventType),
-		RawText:   rawText(s),
-		Status:    r.status,
-		Reason:    r.reason,
-		Rule:      r.id,
-		Location:  location(s.ScanLocation),
-		Unmapped:  r.id == unrecognized.id,
+		Time:       t,
+		TZKnown:    zoned,
+		LocalTime:  s.Date,
+		RawCode:    strings.TrimSpace(s.EventType),
+		RawSubcode: strings.TrimSpace(s.ExceptionCode),
+		RawText:    rawText(s),
+		Status:     r.status,
+		Reason:     r.reason,
+		Rule:       r.id,
+		Location:   location(s.ScanLocation),
+		Unmapped:   r.id == unrecognized.id,
 	}, nil
 }
 

@@ -10,7 +10,9 @@
 //     status code first; each rule's id is stored on the event so an agent
 //     can see why it got its status. Updates (type U, new delivery dates,
 //     requests) are informational: they join the timeline as unknown and
-//     never move the parcel's status.
+//     never move the parcel's status. An event's RawCode is the most
+//     specific code sent (the status code, else the scan code, else the
+//     type) and its RawSubcode the type and scan code as "I/OT".
 //   - Two clocks per activity. date/time are local wall time; gmtDate,
 //     gmtTime and gmtOffset give the instant, but gmtTime comes as
 //     "HHMMSS", "HMMSS" or "HH:MM:SS" and gmtDate may be the next day.

@@ -118,26 +118,35 @@ func normalizeEvent(a Activity) (carriers.Event, error) {
 	}
 	r, unmapped := classify(a)
 	return carriers.Event{
-		Time:      t,
-		TZKnown:   tzKnown,
-		LocalTime: localTime(a),
-		RawCode:   rawCode(a.Status),
-		RawText:   rawText(a.Status),
-		Status:    r.status,
-		Reason:    r.reason,
-		Rule:      r.id,
-		Location:  location(a.Location.Address),
-		Unmapped:  unmapped,
+		Time:       t,
+		TZKnown:    tzKnown,
+		LocalTime:  localTime(a),
+		RawCode:    rawCode(a.Status),
+		RawSubcode: rawSubcode(a.Status),
+		RawText:    rawText(a.Status),
+		Status:     r.status,
+		Reason:     r.reason,
+		Rule:       r.id,
+		Location:   location(a.Location.Address),
+		Unmapped:   unmapped,
 	}, nil
 }
 
-// rawCode keeps all three of UPS's codes, as type/scan code/status code
-// ("I/OT/021"): none alone identifies an activity (DP means two things
-// depending on the type), and the desk counts unmapped codes by this string.
+// rawCode is the most specific code UPS sent: the 3-digit status code
+// ("021"), else the 2-letter scan code, else the activity type.
 func rawCode(s Status) string {
-	return strings.Join([]string{
-		strings.TrimSpace(s.Type), strings.TrimSpace(s.Code), padCode(s.StatusCode),
-	}, "/")
+	return cmp.Or(padCode(s.StatusCode), strings.TrimSpace(s.Code), strings.TrimSpace(s.Type))
+}
+
+// rawSubcode is the activity type and scan code as "type/scan" ("I/OT",
+// "X/" without a scan code): a scan code means different things under
+// different types (DP), so the two travel together.
+func rawSubcode(s Status) string {
+	typ, scan := strings.TrimSpace(s.Type), strings.TrimSpace(s.Code)
+	if typ == "" && scan == "" {
+		return ""
+	}
+	return typ + "/" + scan
 }
 
 // rawText is the description without the trailing spaces UPS pads it with

@@ -84,8 +84,8 @@ func TestParseDelivered(t *testing.T) {
 	if label.LocalTime != "20240131 173405" || label.Time != time.Date(2024, 2, 1, 1, 34, 5, 0, time.UTC) || !label.TZKnown {
 		t.Errorf("label event = %q %v known=%v", label.LocalTime, label.Time, label.TZKnown)
 	}
-	if last.Status != carriers.StatusDelivered || last.RawText != "DELIVERED" || last.RawCode != "D/FS/011" {
-		t.Errorf("last event = %s %q %q, want delivered with trimmed text", last.Status, last.RawText, last.RawCode)
+	if last.Status != carriers.StatusDelivered || last.RawText != "DELIVERED" || last.RawCode != "011" || last.RawSubcode != "D/FS" {
+		t.Errorf("last event = %s %q %q %q, want delivered with trimmed text", last.Status, last.RawText, last.RawCode, last.RawSubcode)
 	}
 }
 
@@ -123,8 +123,8 @@ func TestParseSameInstant(t *testing.T) {
 	}
 	pkg := Package{TrackingNumber: "1ZSAME", Activity: []Activity{at("DP"), at("AR")}}
 	s := parseOne(t, bodyOf(t, pkg))
-	if s.Events[0].RawCode != "I/AR/005" || s.Events[1].RawCode != "I/DP/005" {
-		t.Errorf("order = %s, %s; want arrival before departure", s.Events[0].RawCode, s.Events[1].RawCode)
+	if s.Events[0].RawSubcode != "I/AR" || s.Events[1].RawSubcode != "I/DP" {
+		t.Errorf("order = %s, %s; want arrival before departure", s.Events[0].RawSubcode, s.Events[1].RawSubcode)
 	}
 }
 
