@@ -12,8 +12,8 @@ type Delivery struct {
 	// ID is the provider's id for this delivery (EasyPost's event id,
 	// AfterShip's event_id): a retry or a replay carries the same one, so
 	// the receiver applies it once. Empty when the provider sends none.
-	ID        string
-	Shipments []Shipment
+	ID        string     `json:"id"`
+	Shipments []Shipment `json:"shipments"`
 }
 
 // Webhook reads one provider's tracking pushes.
