@@ -17,7 +17,7 @@ type pushFormat struct {
 }
 
 // pushFormats are the webhooks the pusher speaks, by provider.
-var pushFormats = map[string]pushFormat{"easypost": easypostPush}
+var pushFormats = map[string]pushFormat{"easypost": easypostPush, "aftership": aftershipPush}
 
 // delivery is one signed webhook call.
 type delivery struct {

@@ -68,22 +68,24 @@ func testParcel(r *rand.Rand, carrier string, n int, tr Trouble) *Parcel {
 var troubles = []Trouble{TroubleNone, TroubleAddress, TroubleNotHome, TroubleCustoms, TroubleStall,
 	TroubleLost, TroubleDamaged, TroubleRefused, TroublePickup, TroubleNoPickup}
 
+// journeyEnds are the statuses a journey with each trouble may end in.
+var journeyEnds = map[Trouble][]carriers.Status{
+	TroubleNone:     {carriers.StatusDelivered},
+	TroubleAddress:  {carriers.StatusDelivered, carriers.StatusReturning},
+	TroubleNotHome:  {carriers.StatusDelivered},
+	TroubleCustoms:  {carriers.StatusDelivered},
+	TroubleStall:    {carriers.StatusDelivered},
+	TroubleDamaged:  {carriers.StatusDelivered},
+	TroublePickup:   {carriers.StatusDelivered},
+	TroubleLost:     {carriers.StatusInTransit},
+	TroubleRefused:  {carriers.StatusReturning},
+	TroubleNoPickup: {carriers.StatusException, carriers.StatusExpired, carriers.StatusReturning},
+}
+
 // Every journey of every format, read back through the carrier's real
 // client at its end, has one event per step at the planned instant, passes
 // its trouble's defining status and ends where its trouble should.
 func TestJourneysEndAsPlanned(t *testing.T) {
-	ends := map[Trouble][]carriers.Status{
-		TroubleNone:     {carriers.StatusDelivered},
-		TroubleAddress:  {carriers.StatusDelivered, carriers.StatusReturning},
-		TroubleNotHome:  {carriers.StatusDelivered},
-		TroubleCustoms:  {carriers.StatusDelivered},
-		TroubleStall:    {carriers.StatusDelivered},
-		TroubleDamaged:  {carriers.StatusDelivered},
-		TroublePickup:   {carriers.StatusDelivered},
-		TroubleLost:     {carriers.StatusInTransit},
-		TroubleRefused:  {carriers.StatusReturning},
-		TroubleNoPickup: {carriers.StatusException, carriers.StatusExpired, carriers.StatusReturning},
-	}
 	passes := map[Trouble][]carriers.Status{
 		TroubleNotHome: {carriers.StatusAttemptFailed},
 		TroubleCustoms: {carriers.StatusException},
@@ -103,8 +105,8 @@ func TestJourneysEndAsPlanned(t *testing.T) {
 				t.Fatalf("%s %s: %v", carrier, tr, err)
 			}
 			seen := statuses(t, carrier+" "+string(tr), p, s)
-			if last := seen[len(seen)-1]; !slices.Contains(ends[tr], last) {
-				t.Errorf("%s %s: ends %s, want one of %v (timeline %v)", carrier, tr, last, ends[tr], seen)
+			if last := seen[len(seen)-1]; !slices.Contains(journeyEnds[tr], last) {
+				t.Errorf("%s %s: ends %s, want one of %v (timeline %v)", carrier, tr, last, journeyEnds[tr], seen)
 			}
 			if want, ok := passes[tr]; ok && !slices.ContainsFunc(seen, func(s carriers.Status) bool { return slices.Contains(want, s) }) {
 				t.Errorf("%s %s: never one of %v (timeline %v)", carrier, tr, want, seen)
