@@ -152,6 +152,9 @@ func TestServerRevealsStepsWithTheClock(t *testing.T) {
 		if err != nil || len(s.Events) != 3 {
 			t.Errorf("%s: %d events visible, %v; want 3", carrier, len(s.Events), err)
 		}
+		if eta := p.ETA(p.Steps[:3]); !s.EstimatedDelivery.Equal(eta) {
+			t.Errorf("%s: ETA %v, want %v", carrier, s.EstimatedDelivery, eta)
+		}
 		if _, err := carriers.TrackOne(context.Background(), c, "9400999999999999999999"); !errors.Is(err, carriers.ErrNotFound) {
 			t.Errorf("%s unknown number: %v", carrier, err)
 		}
