@@ -25,50 +25,61 @@ type delivery struct {
 	body                        []byte
 }
 
-// push posts each aggregator-fed parcel's news to the desk as its steps
-// come due, until ctx ends. A delivery the desk does not take (not 2xx, or
-// no answer) is sent again with the next news. Faults repeat a delivery, or
-// hold one back to arrive after the next tick's.
+// push runs a push round every PushEvery until ctx ends.
 func (s *Server) push(ctx context.Context) {
 	tick := time.NewTicker(cmp.Or(s.opts.PushEvery, 500*time.Millisecond))
 	defer tick.Stop()
-	sent := map[*Parcel]int{}
-	var late []delivery
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-		}
-		held := late
-		late = nil
-		now := s.now()
-		for _, p := range s.world.pushed {
-			steps := p.Visible(now)
-			f, ok := pushFormats[p.Feed]
-			if !ok || len(steps) <= sent[p] {
-				continue
-			}
-			d, err := s.delivery(p, f, steps)
-			if err != nil {
-				s.log.Error("push not built", "tracking", p.TrackingNumber, "err", err)
-				continue
-			}
-			if s.chance(s.opts.Faults.Disordered) {
-				late, sent[p] = append(late, d), len(steps)
-				continue
-			}
-			if s.post(ctx, d) {
-				sent[p] = len(steps)
-				if s.chance(s.opts.Faults.Duplicated) {
-					s.post(ctx, d)
-				}
-			}
-		}
-		for _, d := range held {
-			s.post(ctx, d)
+			s.Push(ctx)
 		}
 	}
+}
+
+// Push posts each aggregator-fed parcel's news since the last round to
+// Options.PushURL and returns how many deliveries the desk took. A delivery
+// the desk does not take (not 2xx, or no answer) is sent again with the
+// next news. Faults repeat a delivery, or hold one back to arrive after the
+// next round's. Start runs rounds on its own; a test with a clock of its
+// own calls Push after moving it.
+func (s *Server) Push(ctx context.Context) int {
+	s.pushMu.Lock()
+	defer s.pushMu.Unlock()
+	held := s.late
+	s.late = nil
+	now, took := s.now(), 0
+	for _, p := range s.world.pushed {
+		steps := p.Visible(now)
+		f, ok := pushFormats[p.Feed]
+		if !ok || len(steps) <= s.sent[p] {
+			continue
+		}
+		d, err := s.delivery(p, f, steps)
+		if err != nil {
+			s.log.Error("push not built", "tracking", p.TrackingNumber, "err", err)
+			continue
+		}
+		if s.chance(s.opts.Faults.Disordered) {
+			s.late, s.sent[p] = append(s.late, d), len(steps)
+			continue
+		}
+		if s.post(ctx, d) {
+			s.sent[p] = len(steps)
+			took++
+			if s.chance(s.opts.Faults.Duplicated) {
+				s.post(ctx, d)
+			}
+		}
+	}
+	for _, d := range held {
+		if s.post(ctx, d) {
+			took++
+		}
+	}
+	return took
 }
 
 func (s *Server) delivery(p *Parcel, f pushFormat, steps []Step) (delivery, error) {

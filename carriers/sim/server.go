@@ -48,6 +48,13 @@ type Server struct {
 	mu     sync.Mutex
 	rand   *mrand.Rand
 	tokens map[string]time.Time // OAuth bearer tokens and when they expire
+
+	// pushMu serializes push rounds; sent counts the steps each pushed
+	// parcel's last delivery carried, late holds deliveries for the next
+	// round.
+	pushMu sync.Mutex
+	sent   map[*Parcel]int
+	late   []delivery
 }
 
 // NewServer returns a server for world whose journeys advance with now.
@@ -57,7 +64,7 @@ func NewServer(world *World, now func() time.Time, opts Options) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{world: world, now: now, opts: opts, log: log,
-		rand: mrand.New(mrand.NewPCG(mrand.Uint64(), mrand.Uint64())), tokens: map[string]time.Time{}}
+		rand: mrand.New(mrand.NewPCG(mrand.Uint64(), mrand.Uint64())), tokens: map[string]time.Time{}, sent: map[*Parcel]int{}}
 }
 
 // Start listens on a random loopback port and serves until ctx ends or
