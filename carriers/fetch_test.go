@@ -1,4 +1,4 @@
-package carriers
+package carriers_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/wismo/wismo/carriers"
 )
 
 // failing is a transport that fails every request with err.
@@ -19,7 +21,7 @@ func (f failing) RoundTrip(*http.Request) (*http.Response, error) { return nil, 
 func TestDoRedactsTransportErrors(t *testing.T) {
 	do := func(err error) error {
 		req, _ := http.NewRequest(http.MethodGet, "http://carrier.test/track?key="+testSecret, nil)
-		_, got := Do(&http.Client{Transport: failing{err}}, req, testSecret)
+		_, got := carriers.Do(&http.Client{Transport: failing{err}}, req, testSecret)
 		if got == nil || strings.Contains(got.Error(), testSecret) {
 			t.Fatalf("err = %v, want an error without the secret", got)
 		}
@@ -29,8 +31,8 @@ func TestDoRedactsTransportErrors(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "key=[redacted]") {
 		t.Errorf("err = %v, want context.Canceled still wrapped, the URL's key blanked", err)
 	}
-	err = do(&HTTPError{Code: http.StatusServiceUnavailable, Detail: "busy for " + testSecret})
-	var he *HTTPError
+	err = do(&carriers.HTTPError{Code: http.StatusServiceUnavailable, Detail: "busy for " + testSecret})
+	var he *carriers.HTTPError
 	if !errors.As(err, &he) || he.Detail != "busy for [redacted]" || !he.Temporary() {
 		t.Fatalf("err = %#v, want an HTTPError with a clean detail", err)
 	}

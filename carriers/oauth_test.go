@@ -1,4 +1,4 @@
-package carriers
+package carriers_test
 
 import (
 	"errors"
@@ -11,6 +11,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 const (
@@ -64,7 +67,7 @@ func (f *fakeAuth) serveToken(w http.ResponseWriter, r *http.Request) {
 
 // start serves f and returns a function that sends one GET through an
 // OAuth client made from o (its TokenURL and credentials filled in).
-func (f *fakeAuth) start(t *testing.T, o OAuth) func() error {
+func (f *fakeAuth) start(t *testing.T, o carriers.OAuth) func() error {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
@@ -75,16 +78,8 @@ func (f *fakeAuth) start(t *testing.T, o OAuth) func() error {
 		if err != nil {
 			return err
 		}
-		_, err = Do(hc, req, testSecret)
+		_, err = carriers.Do(hc, req, testSecret)
 		return err
-	}
-}
-
-func answer(code int, body string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_, _ = w.Write([]byte(body))
 	}
 }
 
@@ -97,9 +92,9 @@ func TestOAuthSendsCredentials(t *testing.T) {
 			_ = r.ParseForm()
 			form = r.PostForm
 			_, _, basic = r.BasicAuth()
-			answer(http.StatusOK, `{"access_token": "tok", "token_type": "Bearer", "expires_in": 3600}`)(w, r)
+			carrierstest.Reply(http.StatusOK, `{"access_token": "tok", "token_type": "Bearer", "expires_in": 3600}`)(w, r)
 		}
-		if err := f.start(t, OAuth{InHeader: inHeader, Scopes: []string{"tracking"}})(); err != nil {
+		if err := f.start(t, carriers.OAuth{InHeader: inHeader, Scopes: []string{"tracking"}})(); err != nil {
 			t.Fatal(err)
 		}
 		inForm := form["client_secret"] != nil
@@ -119,12 +114,12 @@ func TestOAuthTokenShared(t *testing.T) {
 	var started sync.WaitGroup
 	started.Add(n)
 	f := &fakeAuth{}
-	get := f.start(t, OAuth{})
+	get := f.start(t, carriers.OAuth{})
 	// The first token request waits until every request has begun, so the
 	// others are queued behind it rather than done already.
 	f.token = func(w http.ResponseWriter, r *http.Request) {
 		started.Wait()
-		answer(http.StatusOK, `{"access_token": "tok", "token_type": "Bearer", "expires_in": 3600}`)(w, r)
+		carrierstest.Reply(http.StatusOK, `{"access_token": "tok", "token_type": "Bearer", "expires_in": 3600}`)(w, r)
 	}
 	errs := make(chan error, n)
 	for range n {
@@ -147,7 +142,7 @@ func TestOAuthTokenShared(t *testing.T) {
 // so the next request fetches a second token and the one after reuses it.
 func TestOAuthTokenRefreshed(t *testing.T) {
 	f := &fakeAuth{expiresIn: []int{1, 3599}}
-	get := f.start(t, OAuth{})
+	get := f.start(t, carriers.OAuth{})
 	for range 3 {
 		if err := get(); err != nil {
 			t.Fatal(err)
@@ -165,9 +160,9 @@ func TestOAuthDropsRefusedToken(t *testing.T) {
 	codes := []int{http.StatusOK, http.StatusUnauthorized, http.StatusForbidden, http.StatusOK}
 	var calls atomic.Int32
 	f := &fakeAuth{api: func(w http.ResponseWriter, r *http.Request) {
-		answer(codes[calls.Add(1)-1], `{}`)(w, r)
+		carrierstest.Reply(codes[calls.Add(1)-1], `{}`)(w, r)
 	}}
-	get := f.start(t, OAuth{})
+	get := f.start(t, carriers.OAuth{})
 	for range codes {
 		_ = get()
 	}
@@ -187,22 +182,22 @@ func TestOAuthTokenRefused(t *testing.T) {
 		want   string
 	}{
 		// The body echoes the secret, as a careless gateway might.
-		{"401", nil, answer(http.StatusUnauthorized, `{"error": "invalid_client", "error_description": "bad `+testSecret+`"}`),
+		{"401", nil, carrierstest.Reply(http.StatusUnauthorized, `{"error": "invalid_client", "error_description": "bad `+testSecret+`"}`),
 			401, 0, "token: HTTP 401 Unauthorized: credentials refused"},
-		{"400 standard fields", nil, answer(http.StatusBadRequest, `{"error": "invalid_client", "error_description": "unknown `+testSecret+`"}`),
+		{"400 standard fields", nil, carrierstest.Reply(http.StatusBadRequest, `{"error": "invalid_client", "error_description": "unknown `+testSecret+`"}`),
 			400, 0, "token: HTTP 400 Bad Request: invalid_client: unknown [redacted]"},
 		{"503 carrier's own body", func(b []byte) string { return strings.TrimPrefix(string(b), "busy: ") },
 			func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Retry-After", "30")
-				answer(http.StatusServiceUnavailable, "busy: try later, "+testSecret)(w, r)
+				carrierstest.Reply(http.StatusServiceUnavailable, "busy: try later, "+testSecret)(w, r)
 			}, 503, 30 * time.Second, "token: HTTP 503 Service Unavailable: try later, [redacted]"},
-		{"502 html", nil, answer(http.StatusBadGateway, "<html>"+testSecret+"</html>"), 502, 0, "token: HTTP 502 Bad Gateway"},
+		{"502 html", nil, carrierstest.Reply(http.StatusBadGateway, "<html>"+testSecret+"</html>"), 502, 0, "token: HTTP 502 Bad Gateway"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &fakeAuth{token: tt.token}
-			err := f.start(t, OAuth{ErrorDetail: tt.detail})()
-			var he *HTTPError
+			err := f.start(t, carriers.OAuth{ErrorDetail: tt.detail})()
+			var he *carriers.HTTPError
 			if !errors.As(err, &he) || he.Code != tt.code || he.RetryAfter != tt.retry || he.Temporary() != (tt.code >= 500) {
 				t.Fatalf("err = %#v, want an HTTPError %d asking for %v", err, tt.code, tt.retry)
 			}

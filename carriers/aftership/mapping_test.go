@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 func TestClassify(t *testing.T) {
@@ -112,7 +113,7 @@ func TestExpiry(t *testing.T) {
 	}
 	for _, tt := range tests {
 		tt.msg.TrackingNumber = "N1"
-		body := marshal(t, Payload{Event: "tracking_update", EventID: "e", TS: tt.ts, Msg: tt.msg})
+		body := carrierstest.Marshal(t, Payload{Event: "tracking_update", EventID: "e", TS: tt.ts, Msg: tt.msg})
 		events := deliver(t, body).Events
 		if len(events) != tt.events {
 			t.Errorf("%s: %d events, want %d", tt.name, len(events), tt.events)

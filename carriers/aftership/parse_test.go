@@ -2,35 +2,13 @@ package aftership
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
-
-func marshal(t testing.TB, v any) []byte {
-	t.Helper()
-	body, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
 
 // deliver parses a body that must hold one shipment.
 func deliver(t *testing.T, body []byte) carriers.Shipment {
@@ -47,36 +25,19 @@ func deliver(t *testing.T, body []byte) carriers.Shipment {
 
 // update wraps msg in a tracking_update payload.
 func update(t *testing.T, msg Tracking) []byte {
-	return marshal(t, Payload{Event: "tracking_update", EventID: "ev-1", TS: 1712770210, Msg: msg})
+	return carrierstest.Marshal(t, Payload{Event: "tracking_update", EventID: "ev-1", TS: 1712770210, Msg: msg})
 }
 
 // TestGolden pins the normalized Delivery of every fixture. Regenerate with
 // go test -run TestGolden -update, then read the diff.
 func TestGolden(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, p := range paths {
-		name := filepath.Base(p)
-		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
-			d, err := Webhook{}.Parse(fixture(t, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			out, err := json.MarshalIndent(d, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.RequireEqual(t, append(out, '\n'))
-		})
-	}
+	carrierstest.GoldenEach(t, func(_ string, body []byte) (any, error) { return Webhook{}.Parse(body) })
 }
 
 // TestParseTimes: a checkpoint_time with an offset is exact; one without
 // is Los Angeles wall time (PDT in April), marked as a guess.
 func TestParseTimes(t *testing.T) {
-	s := deliver(t, fixture(t, "skeleton_exception.json"))
+	s := deliver(t, carrierstest.Fixture(t, "skeleton_exception.json"))
 	want := []struct {
 		utc   string
 		known bool
@@ -154,7 +115,7 @@ func TestRecycledNumber(t *testing.T) {
 // same event gives the same Delivery, and a checkpoint resent in a later
 // event fingerprints the same.
 func TestDuplicateDelivery(t *testing.T) {
-	body := fixture(t, "skeleton_exception.json")
+	body := carrierstest.Fixture(t, "skeleton_exception.json")
 	first, err1 := Webhook{}.Parse(body)
 	again, err2 := Webhook{}.Parse(body)
 	if err1 != nil || err2 != nil || !reflect.DeepEqual(first, again) || first.ID != "3f6c2d9e-8a41-4b7e-9c15-2e7d0a6b4f11" {
@@ -165,7 +126,7 @@ func TestDuplicateDelivery(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.EventID, p.Msg.Checkpoints = "later", p.Msg.Checkpoints[:2]
-	later := deliver(t, marshal(t, p))
+	later := deliver(t, carrierstest.Marshal(t, p))
 	if later.Events[1].Fingerprint() != first.Shipments[0].Events[1].Fingerprint() {
 		t.Error("a resent checkpoint fingerprints differently")
 	}
@@ -173,7 +134,7 @@ func TestDuplicateDelivery(t *testing.T) {
 
 func TestNotATrackingUpdate(t *testing.T) {
 	for _, body := range []string{
-		string(fixture(t, "pending_time.json")),
+		string(carrierstest.Fixture(t, "pending_time.json")),
 		`{"event": "edd_revise", "event_id": "e1", "msg": {"tracking_number": "N1"}}`,
 		`{"event": "something_new", "event_id": "e2", "msg": "not a tracking"}`,
 	} {
@@ -211,32 +172,12 @@ func TestParseErrors(t *testing.T) {
 			"checkpoints": [{"checkpoint_time": "2024-04-09T03:52:00"}]}}`, "checkpoint 0: missing tag"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse([]byte(tt.body))
-			if err == nil || got != nil {
-				t.Fatalf("Parse = %v, %v; want nil and an error", got, err)
-			}
-			if !strings.HasPrefix(err.Error(), "aftership: ") || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %q, want aftership: prefix and %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { carrierstest.ParseFails(t, Parse, "aftership: ", tt.body, tt.want) })
 	}
 }
 
 // TestWireRoundTrip checks the simulator's path: every fixture decodes into
 // Payload and encodes back to a body that normalizes identically.
 func TestWireRoundTrip(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
-	for _, p := range paths {
-		body := fixture(t, filepath.Base(p))
-		var payload Payload
-		if err := json.Unmarshal(body, &payload); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		direct, err1 := Webhook{}.Parse(body)
-		again, err2 := Webhook{}.Parse(marshal(t, payload))
-		if err1 != nil || err2 != nil || !reflect.DeepEqual(direct, again) {
-			t.Errorf("%s: re-encoded payload normalizes differently (%v, %v)", p, err1, err2)
-		}
-	}
+	carrierstest.RoundTrip[Payload](t, func(body []byte) (any, error) { return Webhook{}.Parse(body) })
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 // sign is the header AfterShip sends for body under secret.
@@ -28,7 +29,7 @@ func header(v string) http.Header {
 }
 
 func TestVerify(t *testing.T) {
-	body := fixture(t, "skeleton_exception.json")
+	body := carrierstest.Fixture(t, "skeleton_exception.json")
 	good := sign("as-secret-1", body)
 	tests := []struct {
 		name    string

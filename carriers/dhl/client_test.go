@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 const testKey = "s3cret-test-key"
@@ -22,15 +23,6 @@ func serve(t *testing.T, handler http.HandlerFunc) *Client {
 	return New(srv.URL+"/", testKey, srv.Client())
 }
 
-// reply answers with a fixed status, content type and body.
-func reply(code int, contentType, body string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", contentType)
-		w.WriteHeader(code)
-		_, _ = w.Write([]byte(body))
-	}
-}
-
 // oneShipment is a 200 body with one in-transit shipment per id.
 func oneShipment(t *testing.T, ids ...ID) string {
 	var resp Response
@@ -38,7 +30,7 @@ func oneShipment(t *testing.T, ids ...ID) string {
 		resp.Shipments = append(resp.Shipments, Shipment{ID: id, Service: "parcel-de",
 			Events: []Event{{Timestamp: "2024-03-05T10:12:00", StatusCode: "transit", Status: "PROCESSED"}}})
 	}
-	return string(marshal(t, resp))
+	return string(carrierstest.Marshal(t, resp))
 }
 
 func TestTrackSendsKeyAndEscapedQuery(t *testing.T) {
@@ -46,7 +38,7 @@ func TestTrackSendsKeyAndEscapedQuery(t *testing.T) {
 	var got *http.Request
 	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		got = r
-		reply(http.StatusOK, "application/json", oneShipment(t, number))(w, r)
+		carrierstest.Reply(http.StatusOK, oneShipment(t, number))(w, r)
 	})
 	s, err := carriers.TrackOne(context.Background(), c, number)
 	if err != nil {
@@ -64,7 +56,7 @@ func TestTrackSendsKeyAndEscapedQuery(t *testing.T) {
 }
 
 func TestTrackPicksMatchingShipment(t *testing.T) {
-	c := serve(t, reply(http.StatusOK, "application/json", oneShipment(t, "OTHER-BU-1", "abc123")))
+	c := serve(t, carrierstest.Reply(http.StatusOK, oneShipment(t, "OTHER-BU-1", "abc123")))
 	s, err := carriers.TrackOne(context.Background(), c, "ABC123")
 	if err != nil || s.TrackingNumber != "abc123" {
 		t.Errorf("Track = %q, %v; want the shipment with id abc123", s.TrackingNumber, err)
@@ -72,7 +64,7 @@ func TestTrackPicksMatchingShipment(t *testing.T) {
 }
 
 func TestTrackNoMatchingShipment(t *testing.T) {
-	c := serve(t, reply(http.StatusOK, "application/json", oneShipment(t, "OTHER-BU-1")))
+	c := serve(t, carrierstest.Reply(http.StatusOK, oneShipment(t, "OTHER-BU-1")))
 	_, err := carriers.TrackOne(context.Background(), c, "ABC123")
 	if err == nil || errors.Is(err, carriers.ErrNotFound) || !strings.Contains(err.Error(), "none with this id") {
 		t.Errorf("err = %v, want a non-NotFound error about the id", err)
@@ -82,8 +74,8 @@ func TestTrackNoMatchingShipment(t *testing.T) {
 func TestTrackNotFound(t *testing.T) {
 	problem := `{"title": "No result found", "detail": "No shipment with given tracking number found.", "status": 404}`
 	tests := map[string]http.HandlerFunc{
-		"404 problem":     reply(http.StatusNotFound, "application/problem+json", problem),
-		"200 no shipment": reply(http.StatusOK, "application/json", `{"shipments": []}`),
+		"404 problem":     carrierstest.Reply(http.StatusNotFound, problem),
+		"200 no shipment": carrierstest.Reply(http.StatusOK, `{"shipments": []}`),
 	}
 	for name, handler := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -102,7 +94,7 @@ func TestTrackKeyRefused(t *testing.T) {
 	// The body echoes the key, as a careless gateway might.
 	body := `{"title": "Unauthorized", "detail": "Invalid key ` + testKey + `"}`
 	for _, code := range []int{http.StatusUnauthorized, http.StatusForbidden} {
-		_, err := carriers.TrackOne(context.Background(), serve(t, reply(code, "application/problem+json", body)), "N1")
+		_, err := carriers.TrackOne(context.Background(), serve(t, carrierstest.Reply(code, body)), "N1")
 		if err == nil || !strings.Contains(err.Error(), "credentials refused") {
 			t.Fatalf("HTTP %d: err = %v, want credentials refused", code, err)
 		}
@@ -118,15 +110,12 @@ func TestTrackServerErrors(t *testing.T) {
 		handler  http.HandlerFunc
 		contains []string
 	}{
-		{"500 problem detail", reply(http.StatusInternalServerError, "application/problem+json",
-			`{"title": "Internal", "detail": "backend timeout", "status": "500"}`), []string{"HTTP 500", "backend timeout"}},
-		{"429 title only", reply(http.StatusTooManyRequests, "application/problem+json",
-			`{"title": "Too many requests", "status": 429}`), []string{"HTTP 429", "Too many requests"}},
-		{"502 html", reply(http.StatusBadGateway, "text/html", `<html>bad gateway</html>`), []string{"HTTP 502 Bad Gateway"}},
+		{"500 problem detail", carrierstest.Reply(http.StatusInternalServerError, `{"title": "Internal", "detail": "backend timeout", "status": "500"}`), []string{"HTTP 500", "backend timeout"}},
+		{"429 title only", carrierstest.Reply(http.StatusTooManyRequests, `{"title": "Too many requests", "status": 429}`), []string{"HTTP 429", "Too many requests"}},
+		{"502 html", carrierstest.Reply(http.StatusBadGateway, `<html>bad gateway</html>`), []string{"HTTP 502 Bad Gateway"}},
 		// A gateway that echoes the request's key must not put it in the error.
-		{"503 echoing the key", reply(http.StatusServiceUnavailable, "application/problem+json",
-			`{"detail": "upstream down for key `+testKey+`"}`), []string{"HTTP 503", "upstream down for key [redacted]"}},
-		{"200 malformed", reply(http.StatusOK, "application/json", `{"shipments": [`), []string{"malformed response"}},
+		{"503 echoing the key", carrierstest.Reply(http.StatusServiceUnavailable, `{"detail": "upstream down for key `+testKey+`"}`), []string{"HTTP 503", "upstream down for key [redacted]"}},
+		{"200 malformed", carrierstest.Reply(http.StatusOK, `{"shipments": [`), []string{"malformed response"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,40 +138,18 @@ func TestTrackServerErrors(t *testing.T) {
 func TestTrackBodyLimit(t *testing.T) {
 	// Exactly 1 MiB is still read; one byte more is refused.
 	exact := `{"shipments": []}` + strings.Repeat(" ", carriers.MaxBody-len(`{"shipments": []}`))
-	_, err := carriers.TrackOne(context.Background(), serve(t, reply(http.StatusOK, "application/json", exact)), "N1")
+	_, err := carriers.TrackOne(context.Background(), serve(t, carrierstest.Reply(http.StatusOK, exact)), "N1")
 	if !errors.Is(err, carriers.ErrNotFound) {
 		t.Errorf("1 MiB body: err = %v, want ErrNotFound", err)
 	}
-	_, err = carriers.TrackOne(context.Background(), serve(t, reply(http.StatusOK, "application/json", exact+" ")), "N1")
+	_, err = carriers.TrackOne(context.Background(), serve(t, carrierstest.Reply(http.StatusOK, exact+" ")), "N1")
 	if err == nil || !strings.Contains(err.Error(), "response larger than 1 MiB") {
 		t.Errorf("oversized body: err = %v, want response larger than 1 MiB", err)
 	}
 }
 
 func TestTrackHonoursContext(t *testing.T) {
-	arrived := make(chan struct{})
-	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
-		close(arrived)
-		<-r.Context().Done()
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-arrived
-		cancel()
-	}()
-	done := make(chan error, 1)
-	go func() {
-		_, err := carriers.TrackOne(ctx, c, "N1")
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v, want context.Canceled", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Track did not return after cancel")
-	}
+	carrierstest.TrackCancels(t, func(h http.HandlerFunc) carriers.Tracker { return serve(t, h) }, "N1")
 }
 
 func TestTrackOneNumberPerRequest(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 // TestMapping drives the mapping table end to end: each case is encoded
@@ -61,7 +62,7 @@ func TestMapping(t *testing.T) {
 				e.Location.ServicePoint = &ServicePoint{Label: "Packstation 123"}
 			}
 			sh := Shipment{ID: "M1", ReturnFlag: tt.extra == "returnFlag", Events: []Event{e}}
-			got := parseOne(t, marshal(t, Response{Shipments: []Shipment{sh}})).Events[0]
+			got := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, Response{Shipments: []Shipment{sh}})).Events[0]
 			if got.Status != tt.want || got.Reason != tt.reason || got.Rule != tt.rule {
 				t.Errorf("got %s/%q by %s, want %s/%q by %s",
 					got.Status, got.Reason, got.Rule, tt.want, tt.reason, tt.rule)

@@ -1,36 +1,18 @@
 package dhl
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
-
-// parseOne parses a body that must hold exactly one shipment.
-func parseOne(t *testing.T, body []byte) carriers.Shipment {
-	t.Helper()
-	shipments, err := Parse(body)
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
-	if len(shipments) != 1 {
-		t.Fatalf("got %d shipments, want 1", len(shipments))
-	}
-	return shipments[0]
+// TestParseGolden pins the whole normalized output of each fixture against
+// testdata/TestParseGolden/<fixture>.golden; regenerate with
+// go test ./carriers/dhl -update and read the diff.
+func TestParseGolden(t *testing.T) {
+	carrierstest.GoldenEach(t, func(_ string, body []byte) (any, error) { return Parse(body) })
 }
 
 // wantEvent is what a test checks of one normalized event.
@@ -60,7 +42,7 @@ func checkEvents(t *testing.T, got []carriers.Event, want []wantEvent) {
 }
 
 func TestParseSkeleton(t *testing.T) {
-	s := parseOne(t, fixture(t, "skeleton.json"))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, "skeleton.json"))
 	if s.Carrier != "dhl" || s.TrackingNumber != "00340434161234567890" || s.Service != "parcel-de" {
 		t.Errorf("shipment = %q %q %q", s.Carrier, s.TrackingNumber, s.Service)
 	}
@@ -85,7 +67,7 @@ func TestParseSkeleton(t *testing.T) {
 }
 
 func TestParseNumericID(t *testing.T) {
-	s := parseOne(t, fixture(t, "numeric_id.json"))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, "numeric_id.json"))
 	if s.TrackingNumber != "7777777770" {
 		t.Errorf("TrackingNumber = %q, want 7777777770", s.TrackingNumber)
 	}
@@ -96,7 +78,7 @@ func TestParseNumericID(t *testing.T) {
 }
 
 func TestParseMixedTimes(t *testing.T) {
-	s := parseOne(t, fixture(t, "mixed_times.json"))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, "mixed_times.json"))
 	// Amsterdam is UTC+2 in July; Z and offsets are exact.
 	checkEvents(t, s.Events, []wantEvent{
 		{"2024-07-01T09:00:00", "2024-07-01T07:00:00Z", false, carriers.StatusInfoReceived, "dhl/pre-transit"},
@@ -108,7 +90,7 @@ func TestParseMixedTimes(t *testing.T) {
 }
 
 func TestParseStatusOnly(t *testing.T) {
-	s := parseOne(t, fixture(t, "status_only.json"))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, "status_only.json"))
 	checkEvents(t, s.Events, []wantEvent{
 		{"2024-03-06T14:20:00", "2024-03-06T13:20:00Z", false, carriers.StatusAvailableForPickup, "dhl/transit+service-point"},
 	})
@@ -118,7 +100,7 @@ func TestParseStatusOnly(t *testing.T) {
 }
 
 func TestParseUnknownCodes(t *testing.T) {
-	s := parseOne(t, fixture(t, "unknown_codes.json"))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, "unknown_codes.json"))
 	// US events keep UTC: the US has several zones and the shipment's
 	// destination (GB) would be a known-wrong guess. Events without a
 	// location use the destination, London (GMT in January).
@@ -159,7 +141,7 @@ func TestZoneFallbacks(t *testing.T) {
 				Origin:      Place{Address: Address{CountryCode: tt.origin}},
 				Events: []Event{{Timestamp: "2024-06-01T12:00:00", StatusCode: "transit",
 					Location: Place{Address: Address{CountryCode: tt.event}}}}}
-			ev := parseOne(t, marshal(t, Response{Shipments: []Shipment{sh}})).Events[0]
+			ev := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, Response{Shipments: []Shipment{sh}})).Events[0]
 			if got := ev.Time.Format(time.RFC3339); got != tt.wantUTC || ev.TZKnown {
 				t.Errorf("time = %s known=%v, want %s known=false", got, ev.TZKnown, tt.wantUTC)
 			}
@@ -176,7 +158,7 @@ func TestParseETA(t *testing.T) {
 	for eta, want := range tests {
 		sh := Shipment{ID: "E1", EstimatedTimeOfDelivery: eta,
 			Destination: Place{Address: Address{CountryCode: "DE"}}}
-		s := parseOne(t, marshal(t, Response{Shipments: []Shipment{sh}}))
+		s := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, Response{Shipments: []Shipment{sh}}))
 		if got := s.EstimatedDelivery.Format(time.RFC3339); got != want {
 			t.Errorf("ETA %q = %s, want %s", eta, got, want)
 		}
@@ -193,7 +175,7 @@ func TestParseEmpty(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	skeleton := fixture(t, "skeleton.json")
+	skeleton := carrierstest.Fixture(t, "skeleton.json")
 	tests := []struct {
 		name, body, want string
 	}{
@@ -215,23 +197,6 @@ func TestParseErrors(t *testing.T) {
 			{"timestamp": "yesterday", "statusCode": "transit"}]}]}`, `unparseable timestamp "yesterday"`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			shipments, err := Parse([]byte(tt.body))
-			if err == nil || shipments != nil {
-				t.Fatalf("Parse = %v, %v; want nil and an error", shipments, err)
-			}
-			if !strings.HasPrefix(err.Error(), "dhl: ") || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %q, want dhl: prefix and %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { carrierstest.ParseFails(t, Parse, "dhl: ", tt.body, tt.want) })
 	}
-}
-
-func marshal(t testing.TB, v any) []byte {
-	t.Helper()
-	body, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
 }

@@ -3,6 +3,8 @@ package dhl
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 func TestIDUnmarshal(t *testing.T) {
@@ -36,7 +38,7 @@ func TestIDMarshalsAsString(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"id": 7777777770}`), &s); err != nil {
 		t.Fatal(err)
 	}
-	if got := string(marshal(t, s)); got != `{"id":"7777777770"}` {
+	if got := string(carrierstest.Marshal(t, s)); got != `{"id":"7777777770"}` {
 		t.Errorf("Marshal = %s, want the id as a string and nothing else", got)
 	}
 }
@@ -72,14 +74,14 @@ func TestReferencesShapes(t *testing.T) {
 func TestReferencesFixtures(t *testing.T) {
 	for name, wantNumber := range map[string]ID{"skeleton.json": "ORD-1", "numeric_id.json": "ORD-2"} {
 		var resp Response
-		if err := json.Unmarshal(fixture(t, name), &resp); err != nil {
+		if err := json.Unmarshal(carrierstest.Fixture(t, name), &resp); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		refs := resp.Shipments[0].Details.References
 		if len(refs) != 1 || refs[0].Number != wantNumber {
 			t.Errorf("%s: references = %+v, want one %s", name, refs, wantNumber)
 		}
-		if _, err := Parse(fixture(t, name)); err != nil {
+		if _, err := Parse(carrierstest.Fixture(t, name)); err != nil {
 			t.Errorf("%s: Parse: %v", name, err)
 		}
 	}
@@ -93,7 +95,7 @@ func TestReferencesMarshalArray(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"references":[{"number":"ORD-1","type":"reference"}]}`
-	if got := string(marshal(t, d)); got != want {
+	if got := string(carrierstest.Marshal(t, d)); got != want {
 		t.Errorf("Marshal = %s, want %s", got, want)
 	}
 }

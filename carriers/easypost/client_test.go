@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 const testKey = "EZAK-s3cret-test-key"
@@ -22,15 +22,6 @@ func serve(t *testing.T, handler http.HandlerFunc) *Client {
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	return New(Config{BaseURL: srv.URL + "/", APIKey: testKey}, srv.Client())
-}
-
-// reply answers with a fixed status and JSON body.
-func reply(code int, body string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_, _ = io.WriteString(w, body)
-	}
 }
 
 func apiError(code, message string) string {
@@ -50,7 +41,7 @@ func TestTrackCreatesTracker(t *testing.T) {
 		if err := json.NewDecoder(r.Body).Decode(&got.body); err != nil {
 			t.Error(err)
 		}
-		reply(http.StatusOK, string(fixture(t, "tracker_local_times.json")))(w, r)
+		carrierstest.Reply(http.StatusOK, string(carrierstest.Fixture(t, "tracker_local_times.json")))(w, r)
 	})
 	s, err := carriers.TrackOne(context.Background(), c, "1Z999AA10123456784")
 	if err != nil {
@@ -71,20 +62,16 @@ func TestTrackCreatesTracker(t *testing.T) {
 }
 
 func TestTrackNotFound(t *testing.T) {
-	noScans := string(marshal(t, Tracker{ID: "trk_new", TrackingCode: "N1", Carrier: "USPS", Status: "unknown"}))
+	noScans := string(carrierstest.Marshal(t, Tracker{ID: "trk_new", TrackingCode: "N1", Carrier: "USPS", Status: "unknown"}))
 	tests := map[string]http.HandlerFunc{
-		"404":              reply(http.StatusNotFound, apiError("NOT_FOUND", "The requested resource could not be found.")),
-		"namespaced code":  reply(http.StatusUnprocessableEntity, apiError("TRACKER.NOT_FOUND", "no such tracker")),
-		"tracker no scans": reply(http.StatusCreated, noScans),
+		"404":              carrierstest.Reply(http.StatusNotFound, apiError("NOT_FOUND", "The requested resource could not be found.")),
+		"namespaced code":  carrierstest.Reply(http.StatusUnprocessableEntity, apiError("TRACKER.NOT_FOUND", "no such tracker")),
+		"tracker no scans": carrierstest.Reply(http.StatusCreated, noScans),
 	}
 	for name, handler := range tests {
 		t.Run(name, func(t *testing.T) {
-			res, err := serve(t, handler).Track(context.Background(), []string{"N1"})
-			if err != nil || len(res) != 1 || res[0].TrackingNumber != "N1" {
-				t.Fatalf("Track = %+v, %v; want one result for N1", res, err)
-			}
-			if !errors.Is(res[0].Err, carriers.ErrNotFound) || !strings.HasPrefix(res[0].Err.Error(), `easypost: track "N1": `) {
-				t.Errorf("result error = %v, want easypost: ErrNotFound naming the number", res[0].Err)
+			if err := carrierstest.NumberErr(t, serve(t, handler), "N1"); !errors.Is(err, carriers.ErrNotFound) {
+				t.Errorf("result error = %v, want ErrNotFound", err)
 			}
 		})
 	}
@@ -93,21 +80,18 @@ func TestTrackNotFound(t *testing.T) {
 // TestTrackInvalidCode: EasyPost's 422 for a code it cannot track is that
 // number's error, not the feed's.
 func TestTrackInvalidCode(t *testing.T) {
-	c := serve(t, reply(http.StatusUnprocessableEntity, apiError("TRACKER.CREATE.ERROR", "invalid tracking code")))
-	res, err := c.Track(context.Background(), []string{"N1"})
+	c := serve(t, carrierstest.Reply(http.StatusUnprocessableEntity, apiError("TRACKER.CREATE.ERROR", "invalid tracking code")))
+	err := carrierstest.NumberErr(t, c, "N1")
 	var he *carriers.HTTPError
-	if err != nil || len(res) != 1 || !errors.As(res[0].Err, &he) || he.Code != http.StatusUnprocessableEntity {
-		t.Fatalf("Track = %+v, %v; want the number's own HTTP 422", res, err)
-	}
-	if want := `easypost: track "N1": HTTP 422 Unprocessable Entity: TRACKER.CREATE.ERROR: invalid tracking code`; res[0].Err.Error() != want {
-		t.Errorf("result error = %q, want %q", res[0].Err, want)
+	if want := `easypost: track "N1": HTTP 422 Unprocessable Entity: TRACKER.CREATE.ERROR: invalid tracking code`; !errors.As(err, &he) || err.Error() != want {
+		t.Errorf("result error = %v, want %q", err, want)
 	}
 }
 
 func TestTrackRetryAfter(t *testing.T) {
 	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "12")
-		reply(http.StatusTooManyRequests, apiError("RATE_LIMITED", "slow down"))(w, r)
+		carrierstest.Reply(http.StatusTooManyRequests, apiError("RATE_LIMITED", "slow down"))(w, r)
 	})
 	_, err := carriers.TrackOne(context.Background(), c, "N1")
 	var he *carriers.HTTPError
@@ -122,7 +106,7 @@ func TestTrackRetryAfter(t *testing.T) {
 func TestTrackKeyNeverLeaks(t *testing.T) {
 	echo := func(code int) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
-			reply(code, apiError("APIKEY.INVALID", "bad key "+testKey+" sent as "+r.Header.Get("Authorization")))(w, r)
+			carrierstest.Reply(code, apiError("APIKEY.INVALID", "bad key "+testKey+" sent as "+r.Header.Get("Authorization")))(w, r)
 		}
 	}
 	for _, code := range []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusInternalServerError} {
@@ -142,9 +126,9 @@ func TestTrackServerErrors(t *testing.T) {
 		handler http.HandlerFunc
 		want    string
 	}{
-		{"502 html", reply(http.StatusBadGateway, "<html>bad gateway</html>"), "HTTP 502 Bad Gateway"},
-		{"200 malformed", reply(http.StatusOK, `{"id": "trk_1", "tracking_details": [`), "malformed tracker"},
-		{"200 not a tracker", reply(http.StatusOK, `{"trackers": []}`), "tracker without id"},
+		{"502 html", carrierstest.Reply(http.StatusBadGateway, "<html>bad gateway</html>"), "HTTP 502 Bad Gateway"},
+		{"200 malformed", carrierstest.Reply(http.StatusOK, `{"id": "trk_1", "tracking_details": [`), "malformed tracker"},
+		{"200 not a tracker", carrierstest.Reply(http.StatusOK, `{"trackers": []}`), "tracker without id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,31 +142,7 @@ func TestTrackServerErrors(t *testing.T) {
 }
 
 func TestTrackHonoursContext(t *testing.T) {
-	arrived := make(chan struct{})
-	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
-		// The server notices the client hanging up only once the body is read.
-		_, _ = io.Copy(io.Discard, r.Body)
-		close(arrived)
-		<-r.Context().Done()
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-arrived
-		cancel()
-	}()
-	done := make(chan error, 1)
-	go func() {
-		_, err := carriers.TrackOne(ctx, c, "N1")
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v, want context.Canceled", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Track did not return after cancel")
-	}
+	carrierstest.TrackCancels(t, func(h http.HandlerFunc) carriers.Tracker { return serve(t, h) }, "N1")
 }
 
 func TestTrackOneNumberPerRequest(t *testing.T) {

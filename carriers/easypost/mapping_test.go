@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 func TestClassify(t *testing.T) {
@@ -73,7 +74,7 @@ func TestMarkReturnedOnlyFinalizedNewest(t *testing.T) {
 	}}
 	for _, finalized := range []bool{false, true} {
 		tr.Finalized = finalized
-		events := parseOne(t, marshal(t, tr)).Events
+		events := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, tr)).Events
 		if events[0].Status != carriers.StatusReturning {
 			t.Errorf("finalized=%v: earlier return scan = %s, want returning", finalized, events[0].Status)
 		}
@@ -83,7 +84,7 @@ func TestMarkReturnedOnlyFinalizedNewest(t *testing.T) {
 		}
 	}
 	tr.TrackingDetails = append(tr.TrackingDetails, TrackingDetail{Status: "delivered", Datetime: "2024-10-13T10:00:00Z"})
-	if last := parseOne(t, marshal(t, tr)).Events[2]; last.Status != carriers.StatusDelivered {
+	if last := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, tr)).Events[2]; last.Status != carriers.StatusDelivered {
 		t.Errorf("a finalized tracker's newest non-return scan = %s, want it left alone", last.Status)
 	}
 }

@@ -2,76 +2,23 @@ package easypost
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/golden"
-
-	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
-
-func marshal(t testing.TB, v any) []byte {
-	t.Helper()
-	body, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
-
-// parseOne parses a Tracker body, which always holds one shipment.
-func parseOne(t *testing.T, body []byte) carriers.Shipment {
-	t.Helper()
-	shipments, err := Parse(body)
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
-	if len(shipments) != 1 {
-		t.Fatalf("got %d shipments, want 1", len(shipments))
-	}
-	return shipments[0]
-}
 
 // TestGolden pins the normalized output of every fixture: event_*.json
 // through Webhook.Parse, tracker_*.json through Parse. Regenerate with
 // go test -run TestGolden -update, then read the diff.
 func TestGolden(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, p := range paths {
-		name := filepath.Base(p)
-		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
-			var out any
-			var err error
-			if strings.HasPrefix(name, "event_") {
-				out, err = Webhook{}.Parse(fixture(t, name))
-			} else {
-				out, err = Parse(fixture(t, name))
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := json.MarshalIndent(out, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.RequireEqual(t, append(got, '\n'))
-		})
-	}
+	carrierstest.GoldenEach(t, func(name string, body []byte) (any, error) {
+		if strings.HasPrefix(name, "event_") {
+			return Webhook{}.Parse(body)
+		}
+		return Parse(body)
+	})
 }
 
 // TestParseSortsAndKeepsZones: EasyPost lists scans oldest first by local
@@ -79,7 +26,7 @@ func TestGolden(t *testing.T) {
 // instant order. Offsets are exact; the naive Denver scan is resolved in
 // Denver (MST from 3 November) with TZKnown=false.
 func TestParseSortsAndKeepsZones(t *testing.T) {
-	s := parseOne(t, fixture(t, "tracker_local_times.json"))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, "tracker_local_times.json"))
 	want := []struct {
 		local, utc string
 		known      bool
@@ -106,7 +53,7 @@ func TestParseNaiveWithoutPlaceIsUTC(t *testing.T) {
 	tr := Tracker{ID: "trk_1", TrackingCode: "C1", Carrier: "USPS", TrackingDetails: []TrackingDetail{
 		{Status: "in_transit", Datetime: "2024-05-01T10:00:00", TrackingLocation: TrackingLocation{Country: "US"}},
 	}}
-	e := parseOne(t, marshal(t, tr)).Events[0]
+	e := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, tr)).Events[0]
 	if e.Time.Format(time.RFC3339) != "2024-05-01T10:00:00Z" || e.TZKnown {
 		t.Errorf("time = %s known=%v, want UTC and unknown zone: a US scan without a state pins no zone", e.Time, e.TZKnown)
 	}
@@ -116,9 +63,9 @@ func TestParseNaiveWithoutPlaceIsUTC(t *testing.T) {
 // with one code are two shipments told apart by Ref.
 func TestParseRecycledCode(t *testing.T) {
 	detail := []TrackingDetail{{Status: "delivered", Datetime: "2023-01-05T10:00:00Z"}}
-	old := parseOne(t, marshal(t, Tracker{ID: "trk_old", TrackingCode: "9400100000000000000001", Carrier: "USPS", TrackingDetails: detail}))
+	old := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, Tracker{ID: "trk_old", TrackingCode: "9400100000000000000001", Carrier: "USPS", TrackingDetails: detail}))
 	detail = []TrackingDetail{{Status: "pre_transit", Datetime: "2024-03-05T10:00:00Z"}}
-	cur := parseOne(t, marshal(t, Tracker{ID: "trk_new", TrackingCode: "9400100000000000000001", Carrier: "USPS", TrackingDetails: detail}))
+	cur := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, Tracker{ID: "trk_new", TrackingCode: "9400100000000000000001", Carrier: "USPS", TrackingDetails: detail}))
 	if old.TrackingNumber != cur.TrackingNumber || old.Ref == cur.Ref || cur.Ref != "trk_new" {
 		t.Errorf("refs = %q, %q for %q, %q; want one number, two refs", old.Ref, cur.Ref, old.TrackingNumber, cur.TrackingNumber)
 	}
@@ -152,15 +99,7 @@ func TestParseErrors(t *testing.T) {
 			{"status": "in_transit", "datetime": "Tuesday"}]}`, `unparseable timestamp "Tuesday"`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse([]byte(tt.body))
-			if err == nil || got != nil {
-				t.Fatalf("Parse = %v, %v; want nil and an error", got, err)
-			}
-			if !strings.HasPrefix(err.Error(), "easypost: ") || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %q, want easypost: prefix and %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { carrierstest.ParseFails(t, Parse, "easypost: ", tt.body, tt.want) })
 	}
 }
 
@@ -169,21 +108,21 @@ func TestParseErrors(t *testing.T) {
 func TestWireRoundTrip(t *testing.T) {
 	for _, name := range []string{"tracker_local_times.json", "tracker_returned.json", "tracker_unknown_codes.json"} {
 		var tr Tracker
-		if err := json.Unmarshal(fixture(t, name), &tr); err != nil {
+		if err := json.Unmarshal(carrierstest.Fixture(t, name), &tr); err != nil {
 			t.Fatal(err)
 		}
-		direct, again := parseOne(t, fixture(t, name)), parseOne(t, marshal(t, tr))
-		if string(marshal(t, direct)) != string(marshal(t, again)) {
+		direct, again := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, name)), carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, tr))
+		if string(carrierstest.Marshal(t, direct)) != string(carrierstest.Marshal(t, again)) {
 			t.Errorf("%s: re-encoded tracker normalizes differently", name)
 		}
 	}
 	var ev Event
-	if err := json.Unmarshal(fixture(t, "event_updated.json"), &ev); err != nil {
+	if err := json.Unmarshal(carrierstest.Fixture(t, "event_updated.json"), &ev); err != nil {
 		t.Fatal(err)
 	}
-	direct, err1 := Webhook{}.Parse(fixture(t, "event_updated.json"))
-	again, err2 := Webhook{}.Parse(marshal(t, ev))
-	if err1 != nil || err2 != nil || string(marshal(t, direct)) != string(marshal(t, again)) {
+	direct, err1 := Webhook{}.Parse(carrierstest.Fixture(t, "event_updated.json"))
+	again, err2 := Webhook{}.Parse(carrierstest.Marshal(t, ev))
+	if err1 != nil || err2 != nil || string(carrierstest.Marshal(t, direct)) != string(carrierstest.Marshal(t, again)) {
 		t.Errorf("re-encoded event normalizes differently: %v, %v", err1, err2)
 	}
 }

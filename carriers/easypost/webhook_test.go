@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 // sign is the header EasyPost sends for body under key (already
@@ -31,7 +32,7 @@ func header(v string) http.Header {
 }
 
 func TestVerify(t *testing.T) {
-	body := fixture(t, "event_updated.json")
+	body := carrierstest.Fixture(t, "event_updated.json")
 	good := sign("whsec-1", body)
 	// "é" composed (U+00E9) in the configured secret; EasyPost keys with
 	// the NFKD form, "e" + U+0301.
@@ -83,14 +84,14 @@ func TestWebhookProvider(t *testing.T) {
 // same body, so it must give the same Delivery, and every event the same
 // fingerprint as before.
 func TestWebhookDuplicate(t *testing.T) {
-	body := fixture(t, "event_updated.json")
+	body := carrierstest.Fixture(t, "event_updated.json")
 	first, err1 := Webhook{}.Parse(body)
 	again, err2 := Webhook{}.Parse(body)
 	if err1 != nil || err2 != nil || !reflect.DeepEqual(first, again) || first.ID != "evt_5c1f0a7e2b3d4c5e" {
 		t.Fatalf("two parses differ or fail: %v, %v", err1, err2)
 	}
 	// The ETA revision resends the old Richmond scan: same fingerprint.
-	revised, err := Webhook{}.Parse(fixture(t, "event_eta_revised.json"))
+	revised, err := Webhook{}.Parse(carrierstest.Fixture(t, "event_eta_revised.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestWebhookDuplicate(t *testing.T) {
 // TestWebhookRevisedETA: previous_attributes.est_delivery_date is the old
 // ETA; the shipment carries the new one.
 func TestWebhookRevisedETA(t *testing.T) {
-	d, err := Webhook{}.Parse(fixture(t, "event_eta_revised.json"))
+	d, err := Webhook{}.Parse(carrierstest.Fixture(t, "event_eta_revised.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestWebhookRevisedETA(t *testing.T) {
 
 func TestWebhookOtherEvents(t *testing.T) {
 	for _, body := range []string{
-		string(fixture(t, "event_batch.json")),
+		string(carrierstest.Fixture(t, "event_batch.json")),
 		`{"id": "evt_1", "object": "Event", "description": "insurance.purchased", "result": {"status": 3}}`,
 		`{"id": "evt_2", "object": "Event", "description": "refund.successful"}`,
 	} {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 const (
@@ -44,7 +45,7 @@ func serve(t *testing.T, f *fake) *Client {
 		f.token = issue(3599)
 	}
 	if f.track == nil {
-		f.track = reply(http.StatusOK, string(fixture(t, "batch.json")))
+		f.track = carrierstest.Reply(http.StatusOK, string(carrierstest.Fixture(t, "batch.json")))
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
@@ -75,15 +76,6 @@ func issue(secs int) func(http.ResponseWriter, int32) {
 	return func(w http.ResponseWriter, n int32) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"access_token": "tok-%d", "token_type": "bearer", "expires_in": %d, "scope": "CXS"}`, n, secs)
-	}
-}
-
-// reply answers with a fixed status and JSON body.
-func reply(code int, body string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_, _ = w.Write([]byte(body))
 	}
 }
 
@@ -144,7 +136,7 @@ func TestTrackOne(t *testing.T) {
 func TestTokenRefused(t *testing.T) {
 	// The body echoes the secret, as a careless gateway might.
 	body := `{"errors": [{"code": "NOT.AUTHORIZED.ERROR", "message": "Invalid client_secret ` + testSecret + `"}]}`
-	f := &fake{token: func(w http.ResponseWriter, _ int32) { reply(http.StatusUnauthorized, body)(w, nil) }}
+	f := &fake{token: func(w http.ResponseWriter, _ int32) { carrierstest.Reply(http.StatusUnauthorized, body)(w, nil) }}
 	_, err := serve(t, f).Track(context.Background(), []string{"791111111111"})
 	var he *carriers.HTTPError
 	if !errors.As(err, &he) || he.Code != http.StatusUnauthorized || he.Temporary() {
@@ -164,7 +156,7 @@ func TestTokenEndpointBusy(t *testing.T) {
 	body := `{"errors": [{"code": "SERVICE.UNAVAILABLE.ERROR", "message": "try later, ` + testSecret + `"}]}`
 	f := &fake{token: func(w http.ResponseWriter, _ int32) {
 		w.Header().Set("Retry-After", "30")
-		reply(http.StatusServiceUnavailable, body)(w, nil)
+		carrierstest.Reply(http.StatusServiceUnavailable, body)(w, nil)
 	}}
 	_, err := serve(t, f).Track(context.Background(), []string{"791111111111"})
 	var he *carriers.HTTPError
@@ -187,11 +179,11 @@ func TestTrackErrorStatuses(t *testing.T) {
 	}{
 		{"429 with Retry-After", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "7")
-			reply(http.StatusTooManyRequests, `{"errors": [{"code": "RATE.LIMIT.EXCEEDED", "message": "We have received too many requests"}]}`)(w, r)
+			carrierstest.Reply(http.StatusTooManyRequests, `{"errors": [{"code": "RATE.LIMIT.EXCEEDED", "message": "We have received too many requests"}]}`)(w, r)
 		}, 429, 7 * time.Second, "HTTP 429 Too Many Requests: RATE.LIMIT.EXCEEDED: We have received too many requests", true},
-		{"500", reply(http.StatusInternalServerError, `{"transactionId": "x", "errors": [{"code": "INTERNAL.SERVER.ERROR", "message": "We encountered an unexpected error"}]}`),
+		{"500", carrierstest.Reply(http.StatusInternalServerError, `{"transactionId": "x", "errors": [{"code": "INTERNAL.SERVER.ERROR", "message": "We encountered an unexpected error"}]}`),
 			500, 0, "HTTP 500 Internal Server Error: INTERNAL.SERVER.ERROR: We encountered an unexpected error", true},
-		{"400 request-level", reply(http.StatusBadRequest, `{"errors": [{"code": "TRACKING.TRACKINGNUMBER.EMPTY", "message": "Please provide tracking number."}]}`),
+		{"400 request-level", carrierstest.Reply(http.StatusBadRequest, `{"errors": [{"code": "TRACKING.TRACKINGNUMBER.EMPTY", "message": "Please provide tracking number."}]}`),
 			400, 0, "HTTP 400 Bad Request: TRACKING.TRACKINGNUMBER.EMPTY", false},
 		{"502 html", func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(http.StatusBadGateway)
@@ -213,7 +205,7 @@ func TestTrackErrorStatuses(t *testing.T) {
 }
 
 func TestTrackMalformedBody(t *testing.T) {
-	_, err := serve(t, &fake{track: reply(http.StatusOK, `{"output": {"completeTrackResults": [`)}).
+	_, err := serve(t, &fake{track: carrierstest.Reply(http.StatusOK, `{"output": {"completeTrackResults": [`)}).
 		Track(context.Background(), []string{"791111111111"})
 	if err == nil || !strings.HasPrefix(err.Error(), "fedex: malformed response") {
 		t.Errorf("err = %v, want fedex: malformed response", err)
@@ -245,29 +237,7 @@ func TestTrackBatchLimit(t *testing.T) {
 }
 
 func TestTrackHonoursContext(t *testing.T) {
-	arrived := make(chan struct{})
-	c := serve(t, &fake{track: func(_ http.ResponseWriter, r *http.Request) {
-		close(arrived)
-		<-r.Context().Done()
-	}})
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-arrived
-		cancel()
-	}()
-	done := make(chan error, 1)
-	go func() {
-		_, err := c.Track(ctx, []string{"791111111111"})
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v, want context.Canceled", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Track did not return after cancel")
-	}
+	carrierstest.TrackCancels(t, func(h http.HandlerFunc) carriers.Tracker { return serve(t, &fake{track: h}) }, "791111111111")
 }
 
 func TestTokenURL(t *testing.T) {
@@ -276,7 +246,7 @@ func TestTokenURL(t *testing.T) {
 	mux.HandleFunc("POST /auth/elsewhere", func(w http.ResponseWriter, _ *http.Request) {
 		issue(3599)(w, hits.Add(1))
 	})
-	mux.HandleFunc("POST /track/v1/trackingnumbers", reply(http.StatusOK, `{"output": {"completeTrackResults": []}}`))
+	mux.HandleFunc("POST /track/v1/trackingnumbers", carrierstest.Reply(http.StatusOK, `{"output": {"completeTrackResults": []}}`))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	c := New(Config{BaseURL: srv.URL, TokenURL: srv.URL + "/auth/elsewhere", ClientID: testID, ClientSecret: testSecret}, srv.Client())

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 // TestMapping drives the rule table end to end: each case is encoded with
@@ -72,7 +73,7 @@ func TestMapping(t *testing.T) {
 			if tt.delay != "" {
 				scan.DelayDetail = &DelayDetail{Type: tt.delay}
 			}
-			got := parseOne(t, oneResult(t, scan)).Events[0]
+			got := carrierstest.ParseOne(t, Parse, oneResult(t, scan)).Events[0]
 			if got.Status != tt.want || got.Reason != tt.reason || got.Rule != tt.rule {
 				t.Errorf("got %s/%q by %s, want %s/%q by %s", got.Status, got.Reason, got.Rule, tt.want, tt.reason, tt.rule)
 			}
@@ -114,7 +115,7 @@ func TestMarkReturns(t *testing.T) {
 		{Date: "2024-06-04T09:00:00-05:00", EventType: "RS"},
 		{Date: "2024-06-03T09:00:00-05:00", EventType: "DL"},
 	}
-	s := parseOne(t, oneResult(t, scans...))
+	s := carrierstest.ParseOne(t, Parse, oneResult(t, scans...))
 	want := []string{"fedex/DL-delivered", "fedex/RS-return-to-shipper", "fedex/DL-after-RS"}
 	for i, e := range s.Events {
 		if e.Rule != want[i] {

@@ -1,36 +1,14 @@
 package fedex
 
 import (
-	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
-
-func marshal(t testing.TB, v any) []byte {
-	t.Helper()
-	body, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
 
 // goldenAnswer is how a golden file shows one number's answer.
 type goldenAnswer struct {
@@ -43,50 +21,23 @@ type goldenAnswer struct {
 // TestParseGolden checks the normalized answer to every fixture against
 // testdata/TestParseGolden/<fixture>.golden (regenerate with -update).
 func TestParseGolden(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, p := range paths {
-		name := strings.TrimSuffix(filepath.Base(p), ".json")
-		t.Run(name, func(t *testing.T) {
-			answers, err := parseResponse(fixture(t, filepath.Base(p)))
-			if err != nil {
-				t.Fatal(err)
+	carrierstest.GoldenEach(t, func(_ string, body []byte) (any, error) {
+		answers, err := parseResponse(body)
+		view := make([]goldenAnswer, len(answers))
+		for i, a := range answers {
+			view[i] = goldenAnswer{Number: a.number, Shipments: a.shipments, NotFound: errors.Is(a.err, carriers.ErrNotFound)}
+			if a.err != nil {
+				view[i].Error = a.err.Error()
 			}
-			view := make([]goldenAnswer, len(answers))
-			for i, a := range answers {
-				view[i] = goldenAnswer{Number: a.number, Shipments: a.shipments, NotFound: errors.Is(a.err, carriers.ErrNotFound)}
-				if a.err != nil {
-					view[i].Error = a.err.Error()
-				}
-			}
-			out, err := json.MarshalIndent(view, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.RequireEqual(t, append(out, '\n'))
-		})
-	}
-}
-
-// parseOne parses a body that must hold exactly one shipment.
-func parseOne(t *testing.T, body []byte) carriers.Shipment {
-	t.Helper()
-	shipments, err := Parse(body)
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
-	if len(shipments) != 1 {
-		t.Fatalf("got %d shipments, want 1", len(shipments))
-	}
-	return shipments[0]
+		}
+		return view, err
+	})
 }
 
 // oneResult wraps scans in a body with one number and one result.
 func oneResult(t testing.TB, scans ...ScanEvent) []byte {
 	t.Helper()
-	return marshal(t, Response{Output: &Output{CompleteTrackResults: []CompleteTrackResult{{
+	return carrierstest.Marshal(t, Response{Output: &Output{CompleteTrackResults: []CompleteTrackResult{{
 		TrackingNumber: "700000000001",
 		TrackResults:   []TrackResult{{ScanEvents: scans}},
 	}}}})
@@ -102,7 +53,7 @@ func codesAndTimes(events []carriers.Event) string {
 }
 
 func TestParseInconsistentTimes(t *testing.T) {
-	s := parseOne(t, fixture(t, "inconsistent_times.json"))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, "inconsistent_times.json"))
 	// Newest first on the wire; -05:00 in Minnesota, -04:00 further east.
 	// The naive-midnight pickup goes a second after the same day's label.
 	want := "OC@2024-09-09T16:02:00Z PU@2024-09-09T16:02:01Z AR@2024-09-09T23:31:00Z AE@2024-09-09T23:40:27Z " +
@@ -129,7 +80,7 @@ func TestParseInconsistentTimes(t *testing.T) {
 // TestParseOrdersByInstant: westbound, a later scan can show an earlier
 // wall clock; order must follow the instant, not the string.
 func TestParseOrdersByInstant(t *testing.T) {
-	s := parseOne(t, oneResult(t,
+	s := carrierstest.ParseOne(t, Parse, oneResult(t,
 		ScanEvent{Date: "2024-03-01T21:40:00-06:00", EventType: "AR"},
 		ScanEvent{Date: "2024-03-01T22:05:00-05:00", EventType: "DP"},
 	))
@@ -171,7 +122,7 @@ func TestParsePlaceholders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := parseOne(t, oneResult(t, tt.scans...))
+			s := carrierstest.ParseOne(t, Parse, oneResult(t, tt.scans...))
 			if got := codesAndTimes(s.Events); got != tt.want {
 				t.Errorf("events = %s, want %s", got, tt.want)
 			}
@@ -180,7 +131,7 @@ func TestParsePlaceholders(t *testing.T) {
 }
 
 func TestParseDuplicateResults(t *testing.T) {
-	shipments, err := Parse(fixture(t, "duplicate_results.json"))
+	shipments, err := Parse(carrierstest.Fixture(t, "duplicate_results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,11 +164,11 @@ func TestParseETA(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := marshal(t, Response{Output: &Output{CompleteTrackResults: []CompleteTrackResult{{
+			body := carrierstest.Marshal(t, Response{Output: &Output{CompleteTrackResults: []CompleteTrackResult{{
 				TrackingNumber: "700000000002",
 				TrackResults:   []TrackResult{{EstimatedDeliveryTimeWindow: tt.window, DateAndTimes: tt.dates}},
 			}}}})
-			if got := parseOne(t, body).EstimatedDelivery.Format(time.RFC3339); got != tt.want {
+			if got := carrierstest.ParseOne(t, Parse, body).EstimatedDelivery.Format(time.RFC3339); got != tt.want {
 				t.Errorf("ETA = %s, want %s", got, tt.want)
 			}
 		})
@@ -225,7 +176,7 @@ func TestParseETA(t *testing.T) {
 }
 
 func TestParseNumberErrors(t *testing.T) {
-	answers, err := parseResponse(fixture(t, "batch.json"))
+	answers, err := parseResponse(carrierstest.Fixture(t, "batch.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +193,7 @@ func TestParseNumberErrors(t *testing.T) {
 		invalid.Error() != `fedex: track "79333": TRACKING.TRACKINGNUMBER.INVALID: Invalid tracking number.` {
 		t.Errorf("invalid: err = %v", invalid)
 	}
-	if shipments, err := Parse(fixture(t, "not_found.json")); err != nil || len(shipments) != 0 {
+	if shipments, err := Parse(carrierstest.Fixture(t, "not_found.json")); err != nil || len(shipments) != 0 {
 		t.Errorf("Parse(not found) = %v, %v; want no shipments and no error", shipments, err)
 	}
 }
@@ -250,7 +201,7 @@ func TestParseNumberErrors(t *testing.T) {
 // TestParseErrorBesideShipment: a number with one shipment and one unique
 // id without data is a tracked number.
 func TestParseErrorBesideShipment(t *testing.T) {
-	body := marshal(t, Response{Output: &Output{CompleteTrackResults: []CompleteTrackResult{{
+	body := carrierstest.Marshal(t, Response{Output: &Output{CompleteTrackResults: []CompleteTrackResult{{
 		TrackingNumber: "700000000003",
 		TrackResults: []TrackResult{
 			{Error: &APIError{Code: "TRACKING.DATA.NOTFOUND"}},
@@ -273,7 +224,7 @@ func TestParseEmpty(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	full := fixture(t, "recovery.json")
+	full := carrierstest.Fixture(t, "recovery.json")
 	one := func(scan string) string {
 		return `{"output": {"completeTrackResults": [{"trackingNumber": "7001", "trackResults": [{"scanEvents": [` + scan + `]}]}]}}`
 	}
@@ -295,14 +246,6 @@ func TestParseErrors(t *testing.T) {
 			"not a whole number"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			shipments, err := Parse([]byte(tt.body))
-			if err == nil || shipments != nil {
-				t.Fatalf("Parse = %v, %v; want nil and an error", shipments, err)
-			}
-			if !strings.HasPrefix(err.Error(), "fedex: ") || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %q, want fedex: prefix and %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { carrierstest.ParseFails(t, Parse, "fedex: ", tt.body, tt.want) })
 	}
 }

@@ -2,9 +2,9 @@ package fedex
 
 import (
 	"encoding/json"
-	"path/filepath"
-	"reflect"
 	"testing"
+
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 func TestCountUnmarshal(t *testing.T) {
@@ -28,7 +28,7 @@ func TestCountUnmarshal(t *testing.T) {
 			t.Errorf("Unmarshal(%s) = %q, %v; want %q, error %v", tt.json, c, err, tt.want, tt.wantErr)
 		}
 	}
-	if got := string(marshal(t, DeliveryDetails{DeliveryAttempts: "1"})); got != `{"deliveryAttempts":"1"}` {
+	if got := string(carrierstest.Marshal(t, DeliveryDetails{DeliveryAttempts: "1"})); got != `{"deliveryAttempts":"1"}` {
 		t.Errorf("Marshal = %s, want the count as a string", got)
 	}
 }
@@ -37,34 +37,13 @@ func TestCountUnmarshal(t *testing.T) {
 // types reads back to the same normalized answer as the fixture it came
 // from: every field Parse reads survives encoding.
 func TestWireRoundTrip(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	for _, p := range paths {
-		body := fixture(t, filepath.Base(p))
-		var resp Response
-		if err := json.Unmarshal(body, &resp); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		want, err := parseResponse(body)
-		if err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		got, err := parseResponse(marshal(t, resp))
-		if err != nil {
-			t.Fatalf("%s re-encoded: %v", p, err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: re-encoded answer differs:\n got %+v\nwant %+v", p, got, want)
-		}
-	}
+	carrierstest.RoundTrip[Response](t, func(body []byte) (any, error) { return parseResponse(body) })
 }
 
 // TestScanEventKeepsEmptyExceptions: FedEx writes exceptionCode and
 // exceptionDescription even when empty, and so does the simulator.
 func TestScanEventKeepsEmptyExceptions(t *testing.T) {
-	got := string(marshal(t, ScanEvent{Date: "2024-02-17T05:35:00-05:00", EventType: "OD"}))
+	got := string(carrierstest.Marshal(t, ScanEvent{Date: "2024-02-17T05:35:00-05:00", EventType: "OD"}))
 	want := `{"date":"2024-02-17T05:35:00-05:00","eventType":"OD","exceptionCode":"","exceptionDescription":""}`
 	if got != want {
 		t.Errorf("Marshal = %s, want %s", got, want)
@@ -75,7 +54,7 @@ func TestRequestShape(t *testing.T) {
 	req := Request{IncludeDetailedScans: true, TrackingInfo: []TrackingInfo{
 		{TrackingNumberInfo: TrackingNumberInfo{TrackingNumber: "612345678901"}}}}
 	want := `{"includeDetailedScans":true,"trackingInfo":[{"trackingNumberInfo":{"trackingNumber":"612345678901"}}]}`
-	if got := string(marshal(t, req)); got != want {
+	if got := string(carrierstest.Marshal(t, req)); got != want {
 		t.Errorf("Marshal = %s, want %s", got, want)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 const (
@@ -52,15 +53,6 @@ func serve(t *testing.T, track http.HandlerFunc) *Client {
 	return (&fakeUPS{track: track}).serve(t)
 }
 
-// reply answers with a fixed status and body.
-func reply(code int, body string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_, _ = w.Write([]byte(body))
-	}
-}
-
 // upsError is UPS's error body with one code and message.
 func upsError(code, message string) string {
 	return fmt.Sprintf(`{"response":{"errors":[{"code":%q,"message":%q}]}}`, code, message)
@@ -71,7 +63,7 @@ func inTransit(t *testing.T, number string) string {
 	a := Activity{Date: "20240305", Time: "101500", GMTDate: "20240305", GMTTime: "181500",
 		Status: Status{Type: "I", Code: "AR", StatusCode: "005", Description: "Arrived at Facility"}}
 	sh := Shipment{InquiryNumber: number, Package: []Package{{TrackingNumber: number, Activity: []Activity{a}}}}
-	return string(marshal(t, Response{TrackResponse{Shipment: []Shipment{sh}}}))
+	return string(carrierstest.Marshal(t, Response{TrackResponse{Shipment: []Shipment{sh}}}))
 }
 
 func TestTrackRequest(t *testing.T) {
@@ -82,7 +74,7 @@ func TestTrackRequest(t *testing.T) {
 		mu.Lock()
 		got = append(got, r)
 		mu.Unlock()
-		reply(http.StatusOK, inTransit(t, number))(w, r)
+		carrierstest.Reply(http.StatusOK, inTransit(t, number))(w, r)
 	}}
 	f.token = func(w http.ResponseWriter, r *http.Request) {
 		id, secret, ok := r.BasicAuth()
@@ -113,7 +105,7 @@ func TestTrackRequest(t *testing.T) {
 
 func TestTokenRefused(t *testing.T) {
 	// The body echoes the secret, as a careless gateway might.
-	f := &fakeUPS{token: reply(http.StatusUnauthorized, upsError("250002", "Invalid Authentication Information: "+testSecret))}
+	f := &fakeUPS{token: carrierstest.Reply(http.StatusUnauthorized, upsError("250002", "Invalid Authentication Information: "+testSecret))}
 	c := f.serve(t)
 	_, err := carriers.TrackOne(context.Background(), c, "1ZAUTH")
 	var he *carriers.HTTPError
@@ -128,7 +120,7 @@ func TestTokenRefused(t *testing.T) {
 func TestTokenBusy(t *testing.T) {
 	f := &fakeUPS{token: func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "30")
-		reply(http.StatusServiceUnavailable, upsError("10500", "Service busy for "+testSecret))(w, r)
+		carrierstest.Reply(http.StatusServiceUnavailable, upsError("10500", "Service busy for "+testSecret))(w, r)
 	}}
 	_, err := carriers.TrackOne(context.Background(), f.serve(t), "1ZBUSY")
 	var he *carriers.HTTPError
@@ -142,19 +134,15 @@ func TestTokenBusy(t *testing.T) {
 
 func TestTrackNotFound(t *testing.T) {
 	tests := map[string]http.HandlerFunc{
-		"200 TW0001 warning": reply(http.StatusOK, string(fixture(t, "not_found.json"))),
-		"404 TW0001 error":   reply(http.StatusNotFound, upsError("TW0001", "Tracking Information Not Found")),
-		"400 TV1002 invalid": reply(http.StatusBadRequest, upsError("TV1002", "Invalid inquiry number")),
-		"200 no shipment":    reply(http.StatusOK, `{"trackResponse":{"shipment":[]}}`),
+		"200 TW0001 warning": carrierstest.Reply(http.StatusOK, string(carrierstest.Fixture(t, "not_found.json"))),
+		"404 TW0001 error":   carrierstest.Reply(http.StatusNotFound, upsError("TW0001", "Tracking Information Not Found")),
+		"400 TV1002 invalid": carrierstest.Reply(http.StatusBadRequest, upsError("TV1002", "Invalid inquiry number")),
+		"200 no shipment":    carrierstest.Reply(http.StatusOK, `{"trackResponse":{"shipment":[]}}`),
 	}
 	for name, handler := range tests {
 		t.Run(name, func(t *testing.T) {
-			res, err := serve(t, handler).Track(context.Background(), []string{"1ZNOTFOUND01"})
-			if err != nil || len(res) != 1 || res[0].TrackingNumber != "1ZNOTFOUND01" {
-				t.Fatalf("Track = %+v, %v; want one result and no request error", res, err)
-			}
-			if !errors.Is(res[0].Err, carriers.ErrNotFound) || !strings.HasPrefix(res[0].Err.Error(), `ups: track "1ZNOTFOUND01": `) {
-				t.Errorf("result err = %v, want ErrNotFound with the ups: prefix and number", res[0].Err)
+			if err := carrierstest.NumberErr(t, serve(t, handler), "1ZNOTFOUND01"); !errors.Is(err, carriers.ErrNotFound) {
+				t.Errorf("result err = %v, want ErrNotFound", err)
 			}
 		})
 	}
@@ -163,18 +151,15 @@ func TestTrackNotFound(t *testing.T) {
 // TestTrackBadNumber: a client error UPS gives no not-found code is still
 // about the number asked, not the feed.
 func TestTrackBadNumber(t *testing.T) {
-	res, err := serve(t, reply(http.StatusNotFound, `<html>no route</html>`)).Track(context.Background(), []string{"1ZBAD"})
+	err := carrierstest.NumberErr(t, serve(t, carrierstest.Reply(http.StatusNotFound, `<html>no route</html>`)), "1ZBAD")
 	var he *carriers.HTTPError
-	if err != nil || len(res) != 1 || !errors.As(res[0].Err, &he) || he.Code != http.StatusNotFound {
-		t.Fatalf("Track = %+v, %v; want the number's own HTTP 404", res, err)
-	}
-	if want := `ups: track "1ZBAD": HTTP 404 Not Found`; res[0].Err.Error() != want {
-		t.Errorf("result error = %q, want %q", res[0].Err, want)
+	if !errors.As(err, &he) || err.Error() != `ups: track "1ZBAD": HTTP 404 Not Found` {
+		t.Errorf("result error = %v, want the number's own HTTP 404", err)
 	}
 }
 
 func TestTrackMultiPiece(t *testing.T) {
-	res, err := serve(t, reply(http.StatusOK, string(fixture(t, "multi_piece.json")))).
+	res, err := serve(t, carrierstest.Reply(http.StatusOK, string(carrierstest.Fixture(t, "multi_piece.json")))).
 		Track(context.Background(), []string{"1zv9y8490361234561"})
 	if err != nil || res[0].Err != nil || len(res[0].Shipments) != 2 {
 		t.Fatalf("Track = %+v, %v; want both pieces under the inquiry number", res, err)
@@ -187,11 +172,11 @@ func TestTrackFailures(t *testing.T) {
 		handler  http.HandlerFunc
 		contains []string
 	}{
-		{"500 UPS error", reply(http.StatusInternalServerError, upsError("TS0001", "Internal error")), []string{"HTTP 500", "TS0001 Internal error"}},
-		{"403 echoing the secret", reply(http.StatusForbidden, upsError("250003", "Blocked "+testSecret)), []string{"HTTP 403 Forbidden: credentials refused"}},
-		{"502 echoing the secret", reply(http.StatusBadGateway, upsError("X1", "upstream "+testSecret)), []string{"X1 upstream [redacted]"}},
-		{"200 malformed", reply(http.StatusOK, `{"trackResponse": {"shipment": [`), []string{"malformed response"}},
-		{"200 other number", reply(http.StatusOK, inTransit(t, "1ZSOMEONEELSE")), []string{"none for this number"}},
+		{"500 UPS error", carrierstest.Reply(http.StatusInternalServerError, upsError("TS0001", "Internal error")), []string{"HTTP 500", "TS0001 Internal error"}},
+		{"403 echoing the secret", carrierstest.Reply(http.StatusForbidden, upsError("250003", "Blocked "+testSecret)), []string{"HTTP 403 Forbidden: credentials refused"}},
+		{"502 echoing the secret", carrierstest.Reply(http.StatusBadGateway, upsError("X1", "upstream "+testSecret)), []string{"X1 upstream [redacted]"}},
+		{"200 malformed", carrierstest.Reply(http.StatusOK, `{"trackResponse": {"shipment": [`), []string{"malformed response"}},
+		{"200 other number", carrierstest.Reply(http.StatusOK, inTransit(t, "1ZSOMEONEELSE")), []string{"none for this number"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,7 +199,7 @@ func TestTrackFailures(t *testing.T) {
 func TestTrackRetryAfter(t *testing.T) {
 	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "7")
-		reply(http.StatusTooManyRequests, upsError("TR0001", "Rate limit exceeded"))(w, r)
+		carrierstest.Reply(http.StatusTooManyRequests, upsError("TR0001", "Rate limit exceeded"))(w, r)
 	})
 	_, err := carriers.TrackOne(context.Background(), c, "1ZBUSY")
 	var he *carriers.HTTPError
@@ -224,29 +209,7 @@ func TestTrackRetryAfter(t *testing.T) {
 }
 
 func TestTrackHonoursContext(t *testing.T) {
-	arrived := make(chan struct{})
-	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
-		close(arrived)
-		<-r.Context().Done()
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-arrived
-		cancel()
-	}()
-	done := make(chan error, 1)
-	go func() {
-		_, err := carriers.TrackOne(ctx, c, "1ZCANCEL")
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v, want context.Canceled", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Track did not return after cancel")
-	}
+	carrierstest.TrackCancels(t, func(h http.HandlerFunc) carriers.Tracker { return serve(t, h) }, "1ZCANCEL")
 }
 
 func TestTrackOneNumberPerRequest(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 // mappingCases cover each rule: an activity's type, scan code, status code,
@@ -86,7 +87,7 @@ func TestMapping(t *testing.T) {
 			a := Activity{Date: "20240305", Time: "100000", LogicalScan: tt.logical,
 				Status: Status{Type: tt.typ, Code: tt.code, StatusCode: tt.statusCode, Description: tt.text}}
 			pkg := Package{TrackingNumber: "1ZMAP", Activity: []Activity{a}}
-			got := parseOne(t, bodyOf(t, pkg)).Events[0]
+			got := carrierstest.ParseOne(t, Parse, bodyOf(t, pkg)).Events[0]
 			if got.Status != tt.want || got.Reason != tt.reason || got.Rule != tt.rule {
 				t.Errorf("got %s/%q by %s, want %s/%q by %s", got.Status, got.Reason, got.Rule, tt.want, tt.reason, tt.rule)
 			}

@@ -1,78 +1,27 @@
 package ups
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
-
-// fixtures are the sample bodies in testdata, without their .json.
-var fixtures = []string{"delivered", "gmt_shapes", "multi_piece", "not_found", "codes"}
 
 // bodyOf is a 200 body with one inquiry holding pkgs.
 func bodyOf(t testing.TB, pkgs ...Package) []byte {
-	return marshal(t, Response{TrackResponse{Shipment: []Shipment{{Package: pkgs}}}})
-}
-
-func marshal(t testing.TB, v any) []byte {
-	t.Helper()
-	body, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
+	return carrierstest.Marshal(t, Response{TrackResponse{Shipment: []Shipment{{Package: pkgs}}}})
 }
 
 // TestParseGolden checks the whole normalized output of each fixture
 // against testdata/TestParseGolden/<fixture>.golden; regenerate with
 // go test ./carriers/ups -update and read the diff.
 func TestParseGolden(t *testing.T) {
-	for _, name := range fixtures {
-		t.Run(name, func(t *testing.T) {
-			shipments, err := Parse(fixture(t, name+".json"))
-			if err != nil {
-				t.Fatalf("Parse: %v", err)
-			}
-			out, err := json.MarshalIndent(shipments, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.RequireEqual(t, append(out, '\n'))
-		})
-	}
-}
-
-// parseOne parses a body that must hold exactly one package.
-func parseOne(t *testing.T, body []byte) carriers.Shipment {
-	t.Helper()
-	shipments, err := Parse(body)
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
-	if len(shipments) != 1 {
-		t.Fatalf("got %d shipments, want 1", len(shipments))
-	}
-	return shipments[0]
+	carrierstest.GoldenEach(t, func(_ string, body []byte) (any, error) { return Parse(body) })
 }
 
 func TestParseDelivered(t *testing.T) {
-	s := parseOne(t, fixture(t, "delivered.json"))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, "delivered.json"))
 	if s.Carrier != "ups" || s.TrackingNumber != "1ZW8X7320312345678" || s.Service != "UPS Ground" {
 		t.Errorf("shipment = %q %q %q", s.Carrier, s.TrackingNumber, s.Service)
 	}
@@ -90,7 +39,7 @@ func TestParseDelivered(t *testing.T) {
 }
 
 func TestParseMultiPiece(t *testing.T) {
-	shipments, err := Parse(fixture(t, "multi_piece.json"))
+	shipments, err := Parse(carrierstest.Fixture(t, "multi_piece.json"))
 	if err != nil || len(shipments) != 2 {
 		t.Fatalf("Parse = %d shipments, %v; want one per package", len(shipments), err)
 	}
@@ -105,7 +54,7 @@ func TestParseMultiPiece(t *testing.T) {
 }
 
 func TestParseNotFound(t *testing.T) {
-	inquiries, err := parseResponse(fixture(t, "not_found.json"))
+	inquiries, err := parseResponse(carrierstest.Fixture(t, "not_found.json"))
 	if err != nil || len(inquiries) != 1 || len(inquiries[0].packages) != 0 {
 		t.Fatalf("parseResponse = %+v, %v; want one inquiry without packages", inquiries, err)
 	}
@@ -122,7 +71,7 @@ func TestParseSameInstant(t *testing.T) {
 			Status: Status{Type: "I", Code: code, StatusCode: "005"}}
 	}
 	pkg := Package{TrackingNumber: "1ZSAME", Activity: []Activity{at("DP"), at("AR")}}
-	s := parseOne(t, bodyOf(t, pkg))
+	s := carrierstest.ParseOne(t, Parse, bodyOf(t, pkg))
 	if s.Events[0].RawSubcode != "I/AR" || s.Events[1].RawSubcode != "I/DP" {
 		t.Errorf("order = %s, %s; want arrival before departure", s.Events[0].RawSubcode, s.Events[1].RawSubcode)
 	}
@@ -145,7 +94,7 @@ func TestParsePlaceholders(t *testing.T) {
 			Status:   Status{Type: "X", Code: "SR", StatusCode: p, SimplifiedTextDescription: p}}},
 	}
 	sh := Shipment{InquiryNumber: pkg.TrackingNumber, Package: []Package{pkg}, Warnings: []Message{{p, p}}}
-	s := parseOne(t, marshal(t, Response{TrackResponse{Shipment: []Shipment{sh}}}))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, Response{TrackResponse{Shipment: []Shipment{sh}}}))
 	ev := s.Events[0]
 	// 07:13:56 EDT in Wayne, NJ, a guess from the location.
 	if ev.Time != time.Date(2024, 6, 10, 11, 13, 56, 0, time.UTC) || ev.TZKnown {
@@ -169,7 +118,7 @@ func TestParseEmpty(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	delivered := fixture(t, "delivered.json")
+	delivered := carrierstest.Fixture(t, "delivered.json")
 	tests := []struct {
 		name, body, want string
 	}{
@@ -187,14 +136,6 @@ func TestParseErrors(t *testing.T) {
 			{"date": "20240231", "time": "120000", "status": {"type": "I"}}]}]}]}}`, "unparseable date/time"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			shipments, err := Parse([]byte(tt.body))
-			if err == nil || shipments != nil {
-				t.Fatalf("Parse = %v, %v; want nil and an error", shipments, err)
-			}
-			if !strings.HasPrefix(err.Error(), "ups: ") || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %q, want ups: prefix and %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { carrierstest.ParseFails(t, Parse, "ups: ", tt.body, tt.want) })
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 const (
@@ -44,10 +45,10 @@ func (f *fakeUSPS) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("client_secret") != testSecret || r.PostFormValue("grant_type") != "client_credentials" {
-		reply(http.StatusUnauthorized, `{"error": "invalid_client"}`)(w, r)
+		carrierstest.Reply(http.StatusUnauthorized, `{"error": "invalid_client"}`)(w, r)
 		return
 	}
-	reply(http.StatusOK, fmt.Sprintf(`{"access_token": "tok-%d", "token_type": "Bearer", "expires_in": %d}`,
+	carrierstest.Reply(http.StatusOK, fmt.Sprintf(`{"access_token": "tok-%d", "token_type": "Bearer", "expires_in": %d}`,
 		n, 3600))(w, r)
 }
 
@@ -59,18 +60,9 @@ func serve(t *testing.T, fake *fakeUSPS) *Client {
 	return New(Config{BaseURL: srv.URL + "/", ClientID: testID, ClientSecret: testSecret}, srv.Client())
 }
 
-// reply answers with a fixed status and JSON body.
-func reply(code int, body string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_, _ = w.Write([]byte(body))
-	}
-}
-
 // tracking answers every tracking request with the delivered fixture.
 func tracking(t *testing.T) http.HandlerFunc {
-	return reply(http.StatusOK, string(fixture(t, "delivered")))
+	return carrierstest.Reply(http.StatusOK, string(carrierstest.Fixture(t, "delivered.json")))
 }
 
 func TestTrackRequest(t *testing.T) {
@@ -83,7 +75,7 @@ func TestTrackRequest(t *testing.T) {
 		if _, _, basic := r.BasicAuth(); basic {
 			t.Error("credentials sent as Basic auth; USPS wants them in the form")
 		}
-		reply(http.StatusOK, `{"access_token": "tok-1", "token_type": "Bearer", "expires_in": 3600}`)(w, r)
+		carrierstest.Reply(http.StatusOK, `{"access_token": "tok-1", "token_type": "Bearer", "expires_in": 3600}`)(w, r)
 	}
 	fake.track = func(w http.ResponseWriter, r *http.Request) {
 		got = r
@@ -115,7 +107,7 @@ func TestTrackEscapesNumber(t *testing.T) {
 	var raw string
 	fake := &fakeUSPS{track: func(w http.ResponseWriter, r *http.Request) {
 		raw = r.URL.EscapedPath()
-		reply(http.StatusOK, `{"trackingNumber": "9400100000000000123456"}`)(w, r)
+		carrierstest.Reply(http.StatusOK, `{"trackingNumber": "9400100000000000123456"}`)(w, r)
 	}}
 	if _, err := carriers.TrackOne(context.Background(), serve(t, fake), "9400 1000/0000?0000123456"); err == nil {
 		t.Error("a different number in the answer was accepted")
@@ -153,13 +145,13 @@ func TestTokenRefused(t *testing.T) {
 		code     int
 		contains string
 	}{
-		{"401 invalid_client", reply(http.StatusUnauthorized, `{"error": "invalid_client",
+		{"401 invalid_client", carrierstest.Reply(http.StatusUnauthorized, `{"error": "invalid_client",
 			"error_description": "Client authentication failed."}`), 401, "token: HTTP 401 Unauthorized: credentials refused"},
-		{"description echoing the secret", reply(http.StatusBadRequest, `{"error": "invalid_client",
+		{"description echoing the secret", carrierstest.Reply(http.StatusBadRequest, `{"error": "invalid_client",
 			"error_description": "Unknown secret `+testSecret+`"}`), 400, "invalid_client: Unknown secret [redacted]"},
-		{"400 invalid_client", reply(http.StatusBadRequest, `{"error": "invalid_client",
+		{"400 invalid_client", carrierstest.Reply(http.StatusBadRequest, `{"error": "invalid_client",
 			"error_description": "Client authentication failed."}`), 400, "invalid_client: Client authentication failed."},
-		{"plain body echoing the secret", reply(http.StatusBadGateway, `bad gateway `+testSecret), 502, "token: HTTP 502 Bad Gateway"},
+		{"plain body echoing the secret", carrierstest.Reply(http.StatusBadGateway, `bad gateway `+testSecret), 502, "token: HTTP 502 Bad Gateway"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,7 +171,7 @@ func TestRetryAfter(t *testing.T) {
 	busy := func(code int, wait string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", wait)
-			reply(code, `{"apiVersion": "v3", "error": {"code": "`+fmt.Sprint(code)+`", "message": "Slow down"}}`)(w, r)
+			carrierstest.Reply(code, `{"apiVersion": "v3", "error": {"code": "`+fmt.Sprint(code)+`", "message": "Slow down"}}`)(w, r)
 		}
 	}
 	tests := []struct {
@@ -209,15 +201,15 @@ func TestTrackErrorBodies(t *testing.T) {
 		track    http.HandlerFunc
 		contains string
 	}{
-		{"500 echoing the secret", reply(http.StatusInternalServerError, `{"error": {"message": "upstream failed for `+testSecret+`"}}`),
+		{"500 echoing the secret", carrierstest.Reply(http.StatusInternalServerError, `{"error": {"message": "upstream failed for `+testSecret+`"}}`),
 			"HTTP 500 Internal Server Error: upstream failed for [redacted]"},
 		{"502 html", func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(http.StatusBadGateway)
 			_, _ = w.Write([]byte("<html>bad gateway</html>"))
 		}, "HTTP 502 Bad Gateway"},
-		{"401 on tracking", reply(http.StatusUnauthorized, `{"error": {"message": "token `+testSecret+`"}}`), "credentials refused"},
-		{"200 malformed", reply(http.StatusOK, `{"trackingNumber": `), "malformed response"},
-		{"200 other number", reply(http.StatusOK, `{"trackingNumber": "9400100000000000999999"}`), `response is about "9400100000000000999999"`},
+		{"401 on tracking", carrierstest.Reply(http.StatusUnauthorized, `{"error": {"message": "token `+testSecret+`"}}`), "credentials refused"},
+		{"200 malformed", carrierstest.Reply(http.StatusOK, `{"trackingNumber": `), "malformed response"},
+		{"200 other number", carrierstest.Reply(http.StatusOK, `{"trackingNumber": "9400100000000000999999"}`), `response is about "9400100000000000999999"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,19 +223,15 @@ func TestTrackErrorBodies(t *testing.T) {
 
 func TestTrackNotFound(t *testing.T) {
 	tests := map[string]http.HandlerFunc{
-		"404":         reply(http.StatusNotFound, `{"apiVersion": "v3", "error": {"code": "404", "message": "Tracking number not found"}}`),
-		"404 no body": reply(http.StatusNotFound, ``),
-		"400 not-found code": reply(http.StatusBadRequest, `{"error": {"code": "400",
+		"404":         carrierstest.Reply(http.StatusNotFound, `{"apiVersion": "v3", "error": {"code": "404", "message": "Tracking number not found"}}`),
+		"404 no body": carrierstest.Reply(http.StatusNotFound, ``),
+		"400 not-found code": carrierstest.Reply(http.StatusBadRequest, `{"error": {"code": "400",
 			"errors": [{"code": "TRACKING_NOT_FOUND", "detail": "No record of that item"}]}}`),
 	}
 	for name, track := range tests {
 		t.Run(name, func(t *testing.T) {
-			res, err := serve(t, &fakeUSPS{track: track}).Track(context.Background(), []string{number})
-			if err != nil || len(res) != 1 || res[0].TrackingNumber != number {
-				t.Fatalf("Track = %+v, %v; want one result and no request error", res, err)
-			}
-			if !errors.Is(res[0].Err, carriers.ErrNotFound) || !strings.HasPrefix(res[0].Err.Error(), `usps: track "`+number+`": `) {
-				t.Errorf("result error = %v, want ErrNotFound with the usps: prefix", res[0].Err)
+			if err := carrierstest.NumberErr(t, serve(t, &fakeUSPS{track: track}), number); !errors.Is(err, carriers.ErrNotFound) {
+				t.Errorf("result error = %v, want ErrNotFound", err)
 			}
 		})
 	}
@@ -252,44 +240,19 @@ func TestTrackNotFound(t *testing.T) {
 // TestTrackBadNumber: a 400 about the number is that number's error, not
 // the feed's.
 func TestTrackBadNumber(t *testing.T) {
-	track := reply(http.StatusBadRequest, `{"apiVersion": "v3", "error": {"code": "400",
+	track := carrierstest.Reply(http.StatusBadRequest, `{"apiVersion": "v3", "error": {"code": "400",
 		"message": "Invalid request", "errors": [{"status": "400", "code": "0042", "title": "Bad number",
 		"detail": "trackingNumber must be 10 to 34 characters", "source": {"parameter": "trackingNumber"}}]}}`)
-	res, err := serve(t, &fakeUSPS{track: track}).Track(context.Background(), []string{number})
+	err := carrierstest.NumberErr(t, serve(t, &fakeUSPS{track: track}), number)
 	var he *carriers.HTTPError
-	if err != nil || len(res) != 1 || !errors.As(res[0].Err, &he) || he.Code != http.StatusBadRequest {
-		t.Fatalf("Track = %+v, %v; want the number's own HTTP 400", res, err)
-	}
 	want := `usps: track "` + number + `": HTTP 400 Bad Request: Invalid request; trackingNumber must be 10 to 34 characters`
-	if res[0].Err.Error() != want {
-		t.Errorf("result error = %q, want %q", res[0].Err, want)
+	if !errors.As(err, &he) || err.Error() != want {
+		t.Errorf("result error = %v, want %q", err, want)
 	}
 }
 
 func TestTrackHonoursContext(t *testing.T) {
-	arrived := make(chan struct{})
-	c := serve(t, &fakeUSPS{track: func(w http.ResponseWriter, r *http.Request) {
-		close(arrived)
-		<-r.Context().Done()
-	}})
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-arrived
-		cancel()
-	}()
-	done := make(chan error, 1)
-	go func() {
-		_, err := carriers.TrackOne(ctx, c, number)
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v, want context.Canceled", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Track did not return after cancel")
-	}
+	carrierstest.TrackCancels(t, func(h http.HandlerFunc) carriers.Tracker { return serve(t, &fakeUSPS{track: h}) }, number)
 }
 
 func TestTrackOneNumberPerRequest(t *testing.T) {
@@ -309,7 +272,7 @@ func TestTokenURL(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			tokenPath = r.URL.Path
-			reply(http.StatusOK, `{"access_token": "t", "token_type": "Bearer"}`)(w, r)
+			carrierstest.Reply(http.StatusOK, `{"access_token": "t", "token_type": "Bearer"}`)(w, r)
 			return
 		}
 		tracking(t)(w, r)

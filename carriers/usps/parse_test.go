@@ -1,74 +1,22 @@
 package usps
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
-
-// fixtures are the sample responses in testdata, each covering some of the
-// gotchas of CARRIERS.md §8.
-var fixtures = []string{"delivered", "offset_minutes", "no_gmt", "returned"}
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
-
-// parseOne parses a body that must give exactly one shipment.
-func parseOne(t *testing.T, body []byte) carriers.Shipment {
-	t.Helper()
-	shipments, err := Parse(body)
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
-	if len(shipments) != 1 {
-		t.Fatalf("got %d shipments, want 1", len(shipments))
-	}
-	return shipments[0]
-}
-
-func marshal(t testing.TB, v any) []byte {
-	t.Helper()
-	body, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return body
-}
 
 // TestParseGolden pins the whole normalized output of each fixture; run
 // with -update to rewrite testdata/TestParseGolden/*.golden after a
 // deliberate change, and read the diff.
 func TestParseGolden(t *testing.T) {
-	for _, name := range fixtures {
-		t.Run(name, func(t *testing.T) {
-			shipments, err := Parse(fixture(t, name))
-			if err != nil {
-				t.Fatalf("Parse: %v", err)
-			}
-			out, err := json.MarshalIndent(shipments, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.RequireEqual(t, append(out, '\n'))
-		})
-	}
+	carrierstest.GoldenEach(t, func(_ string, body []byte) (any, error) { return Parse(body) })
 }
 
 func TestParseDelivered(t *testing.T) {
-	s := parseOne(t, fixture(t, "delivered"))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, "delivered.json"))
 	if s.Ref != "204871163" || s.Service != "USPS Ground Advantage™" {
 		t.Errorf("Ref, Service = %q, %q", s.Ref, s.Service)
 	}
@@ -118,7 +66,7 @@ func TestParseTimeSources(t *testing.T) {
 			tt.event.EventCode = "TL"
 			d := TrackingDetails{TrackingNumber: "T1", DestinationState: "NY", OriginState: "CA",
 				TrackingEvents: []TrackingEvent{tt.event}}
-			ev := parseOne(t, marshal(t, d)).Events[0]
+			ev := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, d)).Events[0]
 			if got := ev.Time.Format(time.RFC3339Nano); got != tt.want || ev.TZKnown != tt.tzKnown {
 				t.Errorf("time = %s known=%v, want %s known=%v", got, ev.TZKnown, tt.want, tt.tzKnown)
 			}
@@ -131,7 +79,7 @@ func TestParseTimeSources(t *testing.T) {
 
 func TestParseNoStateAnywhere(t *testing.T) {
 	d := TrackingDetails{TrackingNumber: "T1", TrackingEvents: []TrackingEvent{{EventTimestamp: "2024-07-12T06:12:00", EventCode: "TL"}}}
-	ev := parseOne(t, marshal(t, d)).Events[0]
+	ev := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, d)).Events[0]
 	if got := ev.Time.Format(time.RFC3339); got != "2024-07-12T06:12:00Z" || ev.TZKnown {
 		t.Errorf("time = %s known=%v, want the wall time as UTC, unknown", got, ev.TZKnown)
 	}
@@ -158,7 +106,7 @@ func TestParseETA(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.d.TrackingNumber = "T1"
-			s := parseOne(t, marshal(t, tt.d))
+			s := carrierstest.ParseOne(t, Parse, carrierstest.Marshal(t, tt.d))
 			if got := s.EstimatedDelivery.Format(time.RFC3339); got != tt.want {
 				t.Errorf("ETA = %s, want %s", got, tt.want)
 			}
@@ -183,7 +131,7 @@ func TestPlainText(t *testing.T) {
 }
 
 func TestParseTrimsText(t *testing.T) {
-	s := parseOne(t, fixture(t, "offset_minutes"))
+	s := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, "offset_minutes.json"))
 	ev := s.Events[len(s.Events)-1]
 	if ev.RawText != "Out for Delivery" || ev.Location.City != "PHOENIX" {
 		t.Errorf("text = %q, city = %q; want trailing spaces gone", ev.RawText, ev.Location.City)
@@ -191,7 +139,7 @@ func TestParseTrimsText(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	delivered := fixture(t, "delivered")
+	delivered := carrierstest.Fixture(t, "delivered.json")
 	tests := []struct {
 		name, body, want string
 	}{
@@ -215,20 +163,12 @@ func TestParseErrors(t *testing.T) {
 		{"bad flag", `{"trackingNumber": "T1", "emailEnabled": "maybe"}`, "flag"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			shipments, err := Parse([]byte(tt.body))
-			if err == nil || shipments != nil {
-				t.Fatalf("Parse = %v, %v; want nil and an error", shipments, err)
-			}
-			if !strings.HasPrefix(err.Error(), "usps: ") || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %q, want usps: prefix and %q", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { carrierstest.ParseFails(t, Parse, "usps: ", tt.body, tt.want) })
 	}
 }
 
 func TestParseNoEvents(t *testing.T) {
-	s := parseOne(t, []byte(`{"trackingNumber": " T1 ", "statusCategory": "Pre-Shipment"}`))
+	s := carrierstest.ParseOne(t, Parse, []byte(`{"trackingNumber": " T1 ", "statusCategory": "Pre-Shipment"}`))
 	if s.TrackingNumber != "T1" || s.Carrier != "usps" || len(s.Events) != 0 {
 		t.Errorf("shipment = %+v", s)
 	}

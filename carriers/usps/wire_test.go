@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/wismo/wismo/carriers/carrierstest"
 )
 
 func TestOffsetUnmarshal(t *testing.T) {
@@ -49,11 +51,11 @@ func TestOffsetMarshal(t *testing.T) {
 		{0, true}:    `"+00:00"`,
 		{}:           `null`,
 	} {
-		if got := string(marshal(t, o)); got != want {
+		if got := string(carrierstest.Marshal(t, o)); got != want {
 			t.Errorf("Marshal(%+v) = %s, want %s", o, got, want)
 		}
 	}
-	if got := string(marshal(t, TrackingEvent{EventCode: "TL"})); got != `{"eventCode":"TL"}` {
+	if got := string(carrierstest.Marshal(t, TrackingEvent{EventCode: "TL"})); got != `{"eventCode":"TL"}` {
 		t.Errorf("an event without offset or flags = %s, want them left out", got)
 	}
 }
@@ -72,7 +74,7 @@ func TestFlag(t *testing.T) {
 			t.Errorf("Unmarshal(%s) succeeded; want an error", in)
 		}
 	}
-	if got := string(marshal(t, Flag(true))); got != `"true"` {
+	if got := string(carrierstest.Marshal(t, Flag(true))); got != `"true"` {
 		t.Errorf("Marshal(true) = %s, want the string USPS sends", got)
 	}
 }
@@ -81,13 +83,13 @@ func TestFlag(t *testing.T) {
 // each fixture decoded into the wire types and encoded again normalizes
 // exactly as the original.
 func TestWireRoundTrip(t *testing.T) {
-	for _, name := range fixtures {
+	for _, name := range carrierstest.Fixtures(t) {
 		t.Run(name, func(t *testing.T) {
 			var d TrackingDetails
-			if err := json.Unmarshal(fixture(t, name), &d); err != nil {
+			if err := json.Unmarshal(carrierstest.Fixture(t, name), &d); err != nil {
 				t.Fatal(err)
 			}
-			again := marshal(t, d)
+			again := carrierstest.Marshal(t, d)
 			var d2 TrackingDetails
 			if err := json.Unmarshal(again, &d2); err != nil {
 				t.Fatalf("re-reading %s: %v", again, err)
@@ -95,7 +97,7 @@ func TestWireRoundTrip(t *testing.T) {
 			if !reflect.DeepEqual(d, d2) {
 				t.Errorf("wire values changed in a round trip:\n%+v\n%+v", d, d2)
 			}
-			if a, b := parseOne(t, fixture(t, name)), parseOne(t, again); !reflect.DeepEqual(a, b) {
+			if a, b := carrierstest.ParseOne(t, Parse, carrierstest.Fixture(t, name)), carrierstest.ParseOne(t, Parse, again); !reflect.DeepEqual(a, b) {
 				t.Errorf("normalized output changed:\n%+v\n%+v", a, b)
 			}
 		})
@@ -107,7 +109,7 @@ func TestWireRoundTrip(t *testing.T) {
 func TestUniqueMailPieceIDSpellings(t *testing.T) {
 	for _, body := range []string{`{"trackingNumber": "T1", "uniqueMailPieceId": "77"}`,
 		`{"trackingNumber": "T1", "uniqueMailPieceID": "77"}`} {
-		if s := parseOne(t, []byte(body)); s.Ref != "77" {
+		if s := carrierstest.ParseOne(t, Parse, []byte(body)); s.Ref != "77" {
 			t.Errorf("%s: Ref = %q, want 77", body, s.Ref)
 		}
 	}
