@@ -12,7 +12,9 @@ import (
 // the event and shown to agents as the reason for the status. unmapped
 // marks the fallback for a code in no row.
 type rule struct {
+	// code is the event code; anyCode rows match on needles alone.
 	code             string
+	anyCode          bool
 	needles          []string
 	beforeAcceptance bool
 	status           carriers.Status
@@ -25,6 +27,15 @@ type rule struct {
 // code carries the meaning, so there is one row a code; a code's narrower
 // rows come before its plain one.
 var rules = []rule{
+	// Our refinement, not the doc's: USPS words customs holds and damage
+	// in the event text ("Held in Customs", "Item Damaged"), and none of
+	// the Pub 199 codes we could verify stands for them; under any code,
+	// that text is the most specific thing the event says.
+	{anyCode: true, needles: []string{"held in customs", "customs hold"},
+		status: carriers.StatusException, reason: carriers.ReasonCustomsHold, id: "usps/held-in-customs"},
+	{anyCode: true, needles: []string{"item damaged", "damaged"},
+		status: carriers.StatusException, reason: carriers.ReasonDamaged, id: "usps/item-damaged"},
+
 	{code: "MA", status: carriers.StatusInfoReceived, id: "usps/MA-manifest"},
 	{code: "GX", status: carriers.StatusInfoReceived, id: "usps/GX-label-created"},
 	// A truck manifest before any scan of the parcel is still paperwork.
@@ -115,7 +126,7 @@ func classify(code, text string, accepted bool) rule {
 }
 
 func (r rule) matches(code, text string, accepted bool) bool {
-	if r.code != code {
+	if !r.anyCode && r.code != code {
 		return false
 	}
 	if r.beforeAcceptance && accepted {
