@@ -271,3 +271,23 @@ func TestRateLimitedFeedTakesItsShareOfARound(t *testing.T) {
 		}
 	})
 }
+
+// An event whose code no table knows is kept, changes nothing, and is
+// counted under its feed, once however often it is reported.
+func TestUnmappedCodesAreCountedOnce(t *testing.T) {
+	st := openStore(t)
+	id := addParcel(t, st, "JJD1", t0)
+	tr, _ := newTracker(st, newClock(t0.Add(time.Hour)))
+	odd := carriers.Event{Time: t0, LocalTime: "2026-11-02T09:00:00", RawCode: "ZZ", RawSubcode: "Q",
+		RawText: "Held at hub", Status: carriers.StatusUnknown, Rule: "dhl/unrecognized-code", Unmapped: true}
+	moving := carriers.Event{Time: t0.Add(-time.Hour), LocalTime: "2026-11-02T08:00:00", RawCode: "transit",
+		Status: carriers.StatusInTransit, Rule: "dhl/transit"}
+	ingest(t, tr, id, []carriers.Event{moving, odd}, []carriers.Event{odd})
+	got, err := st.UnmappedCodes()
+	if err != nil || len(got) != 1 || got[0] != (store.CodeCount{Carrier: "dhl", Code: "ZZ/Q", Events: 1}) {
+		t.Errorf("UnmappedCodes = %v, %v; want dhl ZZ/Q once", got, err)
+	}
+	if d := detail(t, st, id); d.Parcel.Status != carriers.StatusInTransit || len(d.Events) != 2 {
+		t.Errorf("parcel %s with %d events; want in_transit, the odd event kept", d.Parcel.Status, len(d.Events))
+	}
+}

@@ -165,7 +165,11 @@ var progress = map[carriers.Status]int{
 func countUnmapped(tx *store.Tx, feed string, added []store.Event) error {
 	for _, e := range added {
 		if e.Unmapped {
-			if err := tx.CountUnmapped(feed, e.RawCode); err != nil {
+			code := e.RawCode
+			if e.RawSubcode != "" {
+				code += "/" + e.RawSubcode
+			}
+			if err := tx.CountUnmapped(feed, code); err != nil {
 				return err
 			}
 		}

@@ -29,6 +29,8 @@ type rule struct {
 	status  carriers.Status
 	reason  carriers.Reason
 	id      string
+	// unmapped marks the fallback for a code in no row.
+	unmapped bool
 }
 
 // rules is DHL's mapping (CARRIERS.md §1), first match wins. DHL has only five
@@ -82,7 +84,7 @@ var rules = []rule{
 
 // unrecognized is the result for a statusCode outside DHL's documented five:
 // kept on the timeline, never allowed to change the parcel's status.
-var unrecognized = rule{status: carriers.StatusUnknown, id: "dhl/unrecognized-code"}
+var unrecognized = rule{status: carriers.StatusUnknown, id: "dhl/unrecognized-code", unmapped: true}
 
 // classify returns the first rule matching the event.
 func classify(e Event, shipmentReturned bool) rule {

@@ -107,6 +107,7 @@ func normalizeEvent(e Event, shipmentReturned bool, zone *time.Location) (carrie
 		Status:    r.status,
 		Reason:    r.reason,
 		Rule:      r.id,
+		Unmapped:  r.unmapped,
 		Location:  location(e.Location.Address),
 	}, nil
 }

@@ -112,6 +112,13 @@ func TestParseUnknownCodes(t *testing.T) {
 		{"2024-01-25T03:00:00", "2024-01-25T03:00:00Z", false, carriers.StatusUnknown, "dhl/unrecognized-code"},
 		{"2024-01-29T16:02:00", "2024-01-29T16:02:00Z", false, carriers.StatusInTransit, "dhl/transit+customs"},
 	})
+	for i, e := range s.Events {
+		// DHL's own "unknown" is a code it documents; only a code outside
+		// the five is unmapped.
+		if want := i == 4; e.Unmapped != want {
+			t.Errorf("event %d (%s) unmapped = %v, want %v", i, e.RawCode, e.Unmapped, want)
+		}
+	}
 	if got := s.Events[5].Location.Country; got != "GB" {
 		t.Errorf("country = %q, want UK normalized to GB", got)
 	}
