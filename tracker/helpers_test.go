@@ -52,7 +52,7 @@ func (c *clock) Set(t time.Time) {
 func (c *clock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
 
 // openStore opens a real store file in a temporary directory.
-func openStore(t *testing.T) *store.Store {
+func openStore(t testing.TB) *store.Store {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "wismo.db"), store.Options{NoSync: true})
 	if err != nil {
@@ -85,14 +85,14 @@ func polling(t *testing.T, st *store.Store, at time.Time) (*dhlFeed, *clock, *Tr
 }
 
 // addParcel stores an order with one pending DHL parcel, due at due.
-func addParcel(t *testing.T, st *store.Store, tracking string, due time.Time) store.ParcelID {
+func addParcel(t testing.TB, st *store.Store, tracking string, due time.Time) store.ParcelID {
 	t.Helper()
 	return addFeedParcel(t, st, dhl.Carrier, "", tracking, due)
 }
 
 // addFeedParcel stores an order with one pending parcel of a carrier,
 // tracked by feed (empty: the carrier's own), due at due.
-func addFeedParcel(t *testing.T, st *store.Store, carrier, feed, tracking string, due time.Time) store.ParcelID {
+func addFeedParcel(t testing.TB, st *store.Store, carrier, feed, tracking string, due time.Time) store.ParcelID {
 	t.Helper()
 	p := store.Parcel{Carrier: carrier, Feed: feed, TrackingNumber: tracking, Order: "#" + tracking,
 		Direction: store.Outbound, Status: carriers.StatusPending, NextPollAt: due}

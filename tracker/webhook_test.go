@@ -53,13 +53,13 @@ type pushBody struct {
 }
 
 // receiver serves the tracker's webhooks on a real loopback server.
-func receiver(t *testing.T, tr *Tracker, secrets ...string) string {
+func receiver(t testing.TB, tr *Tracker, secrets ...string) string {
 	srv := httptest.NewServer(tr.Webhooks(Hook{Webhook: signedPush{}, Secrets: secrets}))
 	t.Cleanup(srv.Close)
 	return srv.URL + "/webhooks/pushco"
 }
 
-func push(t *testing.T, url, secret string, body []byte) (int, string) {
+func push(t testing.TB, url, secret string, body []byte) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if secret != "" {
@@ -77,7 +77,7 @@ func push(t *testing.T, url, secret string, body []byte) (int, string) {
 	return resp.StatusCode, msg.Status
 }
 
-func pushOf(t *testing.T, id, number string, events ...carriers.Event) []byte {
+func pushOf(t testing.TB, id, number string, events ...carriers.Event) []byte {
 	b, err := json.Marshal(pushBody{ID: id, Number: number, Events: events})
 	if err != nil {
 		t.Fatal(err)
