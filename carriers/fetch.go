@@ -150,6 +150,7 @@ func (r Response) Err(detail string) *HTTPError {
 // retryAfter reads a Retry-After value: delay seconds or an HTTP date. A
 // value that is neither, negative or in the past asks for no wait.
 func retryAfter(v string, now time.Time) time.Duration {
+	const longest = 24 * time.Hour // a wait past a day is a broken header
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
@@ -158,10 +159,10 @@ func retryAfter(v string, now time.Time) time.Duration {
 		if secs <= 0 {
 			return 0
 		}
-		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second
+		return time.Duration(min(secs, int64(longest/time.Second))) * time.Second
 	}
 	if at, err := http.ParseTime(v); err == nil && at.After(now) {
-		return at.Sub(now)
+		return min(at.Sub(now), longest)
 	}
 	return 0
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wismo/wismo/carriers"
 )
@@ -38,5 +39,25 @@ func TestDoRedactsTransportErrors(t *testing.T) {
 	}
 	if want := "token: HTTP 503 Service Unavailable: busy for [redacted]"; err.Error() != want {
 		t.Errorf("err = %q, want %q", err, want)
+	}
+}
+
+func TestRetryAfterReadsSecondsAndDatesWithinADay(t *testing.T) {
+	tests := map[string]time.Duration{
+		"":                              0,
+		"7":                             7 * time.Second,
+		" 120 ":                         2 * time.Minute,
+		"0":                             0,
+		"-5":                            0,
+		"soon":                          0,
+		"999999999":                     24 * time.Hour,
+		"Tue, 24 Nov 2015 11:00:00 GMT": 0,
+		"Fri, 31 Dec 9999 23:59:59 GMT": 24 * time.Hour,
+	}
+	for v, want := range tests {
+		r := carriers.Response{Code: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
+		if got := r.Err("").RetryAfter; got != want {
+			t.Errorf("Retry-After %q: %v, want %v", v, got, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -124,30 +125,50 @@ func newFeed(c carriers.Tracker, cfg FeedConfig) *feed {
 // feed.
 const roundBudget = 10 * time.Second
 
-// roundShare is how many parcels one poll round gives the feed: unlimited
-// without a rate limit, else as many as its limit lets through in
-// roundBudget, a whole batch at least.
+// roundShare is how many parcels one poll round gives the feed: none while
+// its breaker is open or it waits out a carrier's Retry-After (its parcels
+// stay due, unwritten, for a later round), one batch for the breaker's
+// trial request, else unlimited without a rate limit and otherwise as many
+// as the limit lets through in roundBudget, a whole batch at least.
 func (f *feed) roundShare() int {
-	if f.cfg.Rate <= 0 {
+	batch := max(f.carrier.MaxBatch(), 1)
+	f.mu.Lock()
+	held := time.Until(f.pauseUntil) > 0
+	f.mu.Unlock()
+	switch {
+	case held || f.breaker.State() == gobreaker.StateOpen:
+		return 0
+	case f.breaker.State() == gobreaker.StateHalfOpen:
+		return batch
+	case f.cfg.Rate <= 0:
 		return math.MaxInt
 	}
-	requests := max(int(f.cfg.Rate*roundBudget.Seconds()), 1)
-	return requests * max(f.carrier.MaxBatch(), 1)
+	return max(int(f.cfg.Rate*roundBudget.Seconds()), 1) * batch
 }
 
-// errPaused reports a request not sent because the feed's breaker is open.
-var errPaused = errors.New("feed paused after repeated failures")
+// maxHold is the longest a worker waits, inside a poll round, for a
+// carrier's Retry-After. A longer wait would hold the round, and with it
+// every other feed's answers, so the feed's parcels are deferred instead.
+const maxHold = roundBudget
+
+// errPaused reports a batch not asked about because the feed is paused:
+// its breaker is open, or the carrier asked to wait longer than maxHold.
+// Its parcels wait and are asked again; it is no failure of theirs.
+var errPaused = errors.New("feed paused")
 
 // track asks the carrier about numbers, within the feed's limits, trying
-// a temporary failure again. The error is errPaused when the breaker is
-// open.
+// a temporary failure again. The error wraps errPaused when the feed is
+// paused.
 func (f *feed) track(ctx context.Context, numbers []string) ([]carriers.Result, error) {
 	res, err := backoff.Retry(ctx, func() ([]carriers.Result, error) {
 		return f.attempt(ctx, numbers)
 	}, backoff.WithMaxTries(uint(f.cfg.Tries)), backoff.WithMaxElapsedTime(0))
-	f.record(err)
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
-		return nil, errPaused
+		return nil, fmt.Errorf("%w: circuit breaker open after repeated failures", errPaused)
+	}
+	var he *carriers.HTTPError
+	if !errors.Is(err, errPaused) || errors.As(err, &he) {
+		f.record(err) // a request went out: its outcome is the feed's
 	}
 	return res, err
 }
@@ -170,6 +191,10 @@ func (f *feed) attempt(ctx context.Context, numbers []string) ([]carriers.Result
 	case err == nil:
 		return res, nil
 	case errors.As(err, &he) && he.Temporary():
+		if he.RetryAfter > maxHold {
+			f.pause(he.RetryAfter)
+			return nil, backoff.Permanent(fmt.Errorf("%w: the carrier asked to wait %s: %w", errPaused, he.RetryAfter, err))
+		}
 		if he.RetryAfter > 0 {
 			f.pause(he.RetryAfter)
 			return nil, retryAfter{err, he.RetryAfter}
@@ -201,12 +226,17 @@ func (r retryAfter) As(target any) bool {
 }
 
 // wait holds a request until the carrier's Retry-After has passed and the
-// rate limit allows it.
+// rate limit allows it; a Retry-After reaching past maxHold pauses the
+// batch instead.
 func (f *feed) wait(ctx context.Context) error {
 	f.mu.Lock()
 	until := f.pauseUntil
 	f.mu.Unlock()
-	if d := time.Until(until); d > 0 {
+	d := time.Until(until)
+	if d > maxHold {
+		return fmt.Errorf("%w: the carrier asked to wait until %s", errPaused, until.UTC().Format(time.RFC3339))
+	}
+	if d > 0 {
 		t := time.NewTimer(d)
 		defer t.Stop()
 		select {

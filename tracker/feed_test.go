@@ -138,8 +138,11 @@ func TestBreakerOpensThenLetsOneTrialThrough(t *testing.T) {
 		if n := len(c.requests()); n != 3 {
 			t.Errorf("%d requests reached the carrier, want 3: an open breaker sends none", n)
 		}
-		if h := f.snapshot(); h.Breaker != "open" || h.ConsecutiveFailures != 4 {
-			t.Errorf("health = %+v, want the breaker open after 4 failed tries", h)
+		if h := f.snapshot(); h.Breaker != "open" || h.ConsecutiveFailures != 3 || !strings.Contains(h.LastError, "502") {
+			t.Errorf("health = %+v, want the breaker open after 3 failed requests, the 502 still the last error", h)
+		}
+		if f.roundShare() != 0 {
+			t.Error("an open breaker's feed still takes a share of poll rounds")
 		}
 		time.Sleep(time.Minute + time.Second)
 		if _, err := f.track(context.Background(), []string{"JJD1"}); err != nil {
@@ -170,29 +173,31 @@ func TestFeedKeepsItsRateLimit(t *testing.T) {
 
 func TestPausedFeedDefersParcelsWithoutCountingFailures(t *testing.T) {
 	st := openStore(t)
-	id := addParcel(t, st, "JJD1", t0)
+	first := addParcel(t, st, "JJD1", t0)
+	second := addParcel(t, st, "JJD2", t0.Add(time.Minute))
 	down := httpErr(http.StatusServiceUnavailable, 0)
-	c := &scripted{name: "dhl", errs: []error{down}}
+	c := &scripted{name: "dhl", batch: 1, errs: []error{down}}
 	clk := newClock(t0.Add(time.Hour))
 	cfg := DefaultConfig()
-	cfg.Feed = FeedConfig{Tries: 1, BreakAfter: 1, BreakFor: time.Hour}
+	cfg.Feed = FeedConfig{Tries: 1, Workers: 1, BreakAfter: 1, BreakFor: time.Hour}
 	tr := New(st, []carriers.Tracker{c}, clk.Now, cfg, nil)
-	tr.PollDue(context.Background()) // fails and opens the breaker
-	p := detail(t, st, id).Parcel
-	if p.PollFailures != 1 {
-		t.Fatalf("after a failed poll: %d failures, want 1", p.PollFailures)
-	}
-	clk.Set(p.NextPollAt)
-	if n, err := tr.PollDue(context.Background()); n != 1 || err != nil {
+	// One worker: the first parcel's request fails and opens the breaker,
+	// so the second is never asked.
+	if n, err := tr.PollDue(context.Background()); n != 2 || err != nil {
 		t.Fatalf("PollDue = %d, %v", n, err)
 	}
-	p = detail(t, st, id).Parcel
-	if p.PollFailures != 1 || !strings.Contains(p.LastError, "paused") || !p.NextPollAt.Equal(clk.Now().Add(cfg.Defer)) {
-		t.Errorf("parcel = failures %d, error %q, next %v; want the failure count kept, the pause named, next poll after Defer",
+	if p := detail(t, st, first).Parcel; p.PollFailures != 1 {
+		t.Errorf("the failed parcel has %d failures, want 1", p.PollFailures)
+	}
+	p := detail(t, st, second).Parcel
+	if p.PollFailures != 0 || !strings.Contains(p.LastError, "paused") || !p.NextPollAt.Equal(clk.Now().Add(cfg.Defer)) {
+		t.Errorf("paused parcel = failures %d, error %q, next %v; want no failure, the pause named, next poll after Defer",
 			p.PollFailures, p.LastError, p.NextPollAt)
 	}
-	if n := len(c.requests()); n != 1 {
-		t.Errorf("%d requests, want 1: the paused round sends none", n)
+	// While the breaker is open its feed's parcels are not taken at all.
+	clk.Add(24 * time.Hour)
+	if n, err := tr.PollDue(context.Background()); n != 0 || err != nil || len(c.requests()) != 1 {
+		t.Errorf("PollDue with the breaker open = %d, %v after %d requests; want nothing taken", n, err, len(c.requests()))
 	}
 }
 
@@ -290,4 +295,32 @@ func TestUnmappedCodesAreCountedOnce(t *testing.T) {
 	if d := detail(t, st, id); d.Parcel.Status != carriers.StatusInTransit || len(d.Events) != 2 {
 		t.Errorf("parcel %s with %d events; want in_transit, the odd event kept", d.Parcel.Status, len(d.Events))
 	}
+}
+
+// A Retry-After longer than a round can hold pauses the feed at once: no
+// worker sleeps it out inside the round, no request goes out until it has
+// passed, and the feed takes no share of poll rounds meanwhile.
+func TestLongRetryAfterPausesTheFeed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := &scripted{name: "ups", errs: []error{httpErr(http.StatusTooManyRequests, time.Hour)}}
+		f := newFeed(c, FeedConfig{Tries: 3})
+		start := time.Now()
+		_, err := f.track(context.Background(), []string{"1Z1"})
+		if !errors.Is(err, errPaused) || time.Since(start) != 0 || !strings.Contains(err.Error(), "429") {
+			t.Fatalf("track = %v after %v; want errPaused naming the 429, at once", err, time.Since(start))
+		}
+		if _, err := f.track(context.Background(), []string{"1Z2"}); !errors.Is(err, errPaused) || len(c.requests()) != 1 {
+			t.Errorf("during the wait: %v after %d requests; want paused with no new request", err, len(c.requests()))
+		}
+		if f.roundShare() != 0 {
+			t.Error("a paused feed still takes a share of poll rounds")
+		}
+		if h := f.snapshot(); h.ConsecutiveFailures != 1 || !strings.Contains(h.LastError, "429") {
+			t.Errorf("health = %+v; want the 429 recorded once", h)
+		}
+		time.Sleep(time.Hour)
+		if _, err := f.track(context.Background(), []string{"1Z3"}); err != nil || f.roundShare() == 0 {
+			t.Errorf("after the wait: %v, share %d; want the feed back", err, f.roundShare())
+		}
+	})
 }
