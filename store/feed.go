@@ -2,6 +2,9 @@ package store
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
@@ -33,8 +36,33 @@ func (t *Tx) MarkDelivery(provider, id string, at time.Time) error {
 	return t.bucket(bucketIdxDeliveryAt).Put(join(timeKey(at), key), nil)
 }
 
+// deliveryKey is provider\0id. An id longer than maxKeyPart is kept as its
+// SHA-256, so a provider's odd id can neither fail the write (bbolt keys
+// stop at 32 KiB) nor bloat the index, and the same id still maps to the
+// same key.
 func deliveryKey(provider, id string) []byte {
-	return join([]byte(provider), []byte{0}, []byte(id))
+	return join([]byte(provider), []byte{0}, []byte(boundedKeyPart(id)))
+}
+
+// maxKeyPart bounds a key part that comes from outside the desk.
+const maxKeyPart = 128
+
+func boundedKeyPart(s string) string {
+	if len(s) <= maxKeyPart {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// OldestDelivery is when the oldest remembered delivery was applied, zero
+// when none is: a sweep reads it to write only when something is due to go.
+func (t *Tx) OldestDelivery() time.Time {
+	k, _ := t.bucket(bucketIdxDeliveryAt).Cursor().First()
+	if len(k) < 8 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(k[:8]))).UTC()
 }
 
 // ForgetDeliveries drops up to max delivery ids applied before cutoff and
@@ -114,8 +142,17 @@ func (s *Store) Quarantined(n int) ([]Quarantined, error) {
 // mapping table knows: unmapped:carrier\0code.
 const unmappedPrefix = "unmapped:"
 
-// CountUnmapped adds one to the count of a carrier's unmapped code.
+// maxCodeLen bounds a counted code: a carrier's codes are a few
+// characters, and a longer one is junk that must not grow a key per
+// variant.
+const maxCodeLen = 64
+
+// CountUnmapped adds one to the count of a carrier's unmapped code, cut to
+// 64 bytes (at a character boundary).
 func (t *Tx) CountUnmapped(carrier, code string) error {
+	if len(code) > maxCodeLen {
+		code = strings.ToValidUTF8(code[:maxCodeLen], "")
+	}
 	return t.addCount([]byte(unmappedPrefix+carrier+"\x00"+code), 1)
 }
 

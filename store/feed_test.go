@@ -2,8 +2,10 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestDeliveriesAreRememberedThenForgotten(t *testing.T) {
@@ -83,5 +85,35 @@ func TestUnmappedCodesAreCounted(t *testing.T) {
 	want := []CodeCount{{"ups", "ZZ", 3}, {"fedex", "Q1", 2}, {"usps", "99", 1}}
 	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("UnmappedCodes = %v, %v; want %v", got, err, want)
+	}
+}
+
+// Ids and codes from outside are bounded before they become keys: bbolt
+// refuses keys over 32 KiB, and junk must not grow the index.
+func TestOutsideKeysAreBounded(t *testing.T) {
+	s := openTemp(t)
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	long := strings.Repeat("é", 40_000)
+	err := s.Update(func(tx *Tx) error {
+		if !tx.OldestDelivery().IsZero() {
+			t.Error("an empty store has an oldest delivery")
+		}
+		if err := tx.MarkDelivery("aftership", long, t0); err != nil {
+			return err
+		}
+		if !tx.SeenDelivery("aftership", long) || tx.SeenDelivery("aftership", long[:len(long)-2]) {
+			t.Error("a long id must be recognised, and only itself")
+		}
+		if got := tx.OldestDelivery(); !got.Equal(t0) {
+			t.Errorf("OldestDelivery = %v, want %v", got, t0)
+		}
+		return tx.CountUnmapped("dhl", long)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, _ := s.UnmappedCodes()
+	if len(codes) != 1 || len(codes[0].Code) > maxCodeLen || !utf8.ValidString(codes[0].Code) {
+		t.Errorf("counted code %q, want it cut to %d bytes of valid UTF-8", codes[0].Code, maxCodeLen)
 	}
 }

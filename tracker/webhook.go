@@ -176,9 +176,20 @@ func (t *Tracker) notePush(provider string, err error) {
 	noteOutcome(h, err)
 }
 
-// forgetDeliveries drops delivery ids too old to be replayed.
+// forgetDeliveries drops delivery ids too old to be replayed. It writes
+// only when one is: the sweep runs every second, and an idle desk must not
+// commit, and wake every screen, for nothing.
 func (t *Tracker) forgetDeliveries() error {
 	cutoff := time.Now().Add(-rememberDeliveries)
+	var due bool
+	t.store.View(func(tx *store.Tx) error {
+		oldest := tx.OldestDelivery()
+		due = !oldest.IsZero() && oldest.Before(cutoff)
+		return nil
+	})
+	if !due {
+		return nil
+	}
 	return t.store.Write(func(tx *store.Tx) error {
 		_, err := tx.ForgetDeliveries(cutoff, 1024)
 		return err

@@ -231,3 +231,26 @@ func TestDuePushOnlyParcelLeavesTheSchedule(t *testing.T) {
 		t.Errorf("parcel next poll %v, %d failures %q; want off the schedule, no failure", p.NextPollAt, p.PollFailures, p.LastError)
 	}
 }
+
+// The sweep forgets old delivery ids, and commits nothing when none is old.
+func TestForgettingDeliveriesWritesOnlyWhenDue(t *testing.T) {
+	st := openStore(t)
+	tr, _ := newTracker(st, newClock(t0))
+	before := commits(t, st)
+	if err := tr.forgetDeliveries(); err != nil || commits(t, st) != before {
+		t.Fatalf("idle forget: %v, %d commits; want none", err, commits(t, st)-before)
+	}
+	old := time.Now().Add(-rememberDeliveries - time.Hour)
+	if err := st.Update(func(tx *store.Tx) error { return tx.MarkDelivery("pushco", "evt_old", old) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.forgetDeliveries(); err != nil {
+		t.Fatal(err)
+	}
+	st.View(func(tx *store.Tx) error {
+		if tx.SeenDelivery("pushco", "evt_old") {
+			t.Error("a delivery id older than rememberDeliveries is still kept")
+		}
+		return nil
+	})
+}
