@@ -30,13 +30,24 @@ func TrackSingle(ctx context.Context, carrier string, numbers []string,
 	return []Result{{TrackingNumber: number, Err: err}}, nil
 }
 
+// ErrUnreadable marks a carrier's 2xx answer that could not be read: cut
+// short, not JSON, or not the documented shape. Asked about one number, it
+// is that number's error: the parcel is asked again on its own backoff, and
+// the answer does not count against the feed's breaker, so one odd record
+// cannot pause a carrier for every parcel.
+var ErrUnreadable = errors.New("unreadable answer")
+
+// Unreadable marks a parse error of a 2xx answer as ErrUnreadable.
+func Unreadable(err error) error { return fmt.Errorf("%w: %w", ErrUnreadable, err) }
+
 // NumberError reports whether err is about the tracking number asked
-// rather than the feed: ErrNotFound, or a carrier's answer with a 4xx
+// rather than the feed: ErrNotFound, an unreadable answer about it
+// (ErrUnreadable), or a carrier's answer with a 4xx
 // status (a 400 or 422 for a malformed number) other than 401 and 403
 // (credentials), 408 (a timeout) and 429 (busy). A refused token request
 // is about the credentials whatever its status.
 func NumberError(err error) bool {
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnreadable) {
 		return true
 	}
 	var te *tokenError

@@ -65,3 +65,13 @@ func TestTrackSingleAnswers(t *testing.T) {
 		}
 	}
 }
+
+func TestUnreadableAnswersAreTheNumbers(t *testing.T) {
+	res, err := TrackSingle(context.Background(), "dhl", []string{"N1"},
+		func(context.Context, string) ([]Shipment, error) {
+			return nil, Unreadable(errors.New("malformed response: unexpected end of JSON input"))
+		})
+	if err != nil || len(res) != 1 || !errors.Is(res[0].Err, ErrUnreadable) {
+		t.Errorf("TrackSingle = %+v, %v; want the number's own error", res, err)
+	}
+}

@@ -69,7 +69,7 @@ func (c *Client) track(ctx context.Context, trackingNumber string) ([]carriers.S
 	}
 	shipments, err := parseResponse(resp.Body)
 	if err != nil {
-		return nil, err
+		return nil, carriers.Unreadable(err)
 	}
 	return pick(shipments, trackingNumber)
 }

@@ -85,7 +85,7 @@ func (c *Client) track(ctx context.Context, number string) ([]carriers.Shipment,
 	}
 	s, err := parseTrackerBody(resp.Body)
 	if err != nil {
-		return nil, err
+		return nil, carriers.Unreadable(err)
 	}
 	if len(s.Events) == 0 {
 		return nil, fmt.Errorf("%w: tracker %s has no scans yet", carriers.ErrNotFound, s.Ref)

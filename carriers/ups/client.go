@@ -92,7 +92,7 @@ func (c *Client) track(ctx context.Context, number string) ([]carriers.Shipment,
 	}
 	inquiries, err := parseResponse(resp.Body)
 	if err != nil {
-		return nil, err
+		return nil, carriers.Unreadable(err)
 	}
 	return pick(inquiries, number)
 }

@@ -91,7 +91,7 @@ func (c *Client) track(ctx context.Context, number string) ([]carriers.Shipment,
 	}
 	shipment, err := parseDetails(resp.Body)
 	if err != nil {
-		return nil, err
+		return nil, carriers.Unreadable(err)
 	}
 	if !sameNumber(shipment.TrackingNumber, number) {
 		return nil, fmt.Errorf("response is about %q", shipment.TrackingNumber)

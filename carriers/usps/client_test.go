@@ -208,7 +208,6 @@ func TestTrackErrorBodies(t *testing.T) {
 			_, _ = w.Write([]byte("<html>bad gateway</html>"))
 		}, "HTTP 502 Bad Gateway"},
 		{"401 on tracking", carrierstest.Reply(http.StatusUnauthorized, `{"error": {"message": "token `+testSecret+`"}}`), "credentials refused"},
-		{"200 malformed", carrierstest.Reply(http.StatusOK, `{"trackingNumber": `), "malformed response"},
 		{"200 other number", carrierstest.Reply(http.StatusOK, `{"trackingNumber": "9400100000000000999999"}`), `response is about "9400100000000000999999"`},
 	}
 	for _, tt := range tests {
@@ -218,6 +217,14 @@ func TestTrackErrorBodies(t *testing.T) {
 				t.Errorf("err = %q, want a feed error containing %q", err, tt.contains)
 			}
 		})
+	}
+}
+
+// An answer that cannot be read is that number's error, not the feed's.
+func TestTrackUnreadableAnswer(t *testing.T) {
+	res, err := serve(t, &fakeUSPS{track: carrierstest.Reply(http.StatusOK, `{"trackingNumber": `)}).Track(context.Background(), []string{number})
+	if err != nil || len(res) != 1 || !errors.Is(res[0].Err, carriers.ErrUnreadable) || !strings.Contains(res[0].Err.Error(), "malformed response") {
+		t.Errorf("Track = %+v, %v; want the number's own unreadable-answer error", res, err)
 	}
 }
 
