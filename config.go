@@ -22,7 +22,7 @@ import (
 )
 
 // Config is the desk's configuration file, in TOML; README.md documents it
-// and wismo.example.toml is a complete example. Credentials are never in
+// with a complete example, which config_test.go loads. Credentials are never in
 // the file: it names the environment variables that hold them.
 type Config struct {
 	// Data is the directory holding the store and the log.
@@ -107,6 +107,11 @@ func (c Config) check() error {
 			errs = append(errs, fmt.Errorf("tracker.cadence.%s: not a status that is polled", s))
 		}
 	}
+	for key, d := range c.durations() {
+		if d > 0 && d < time.Millisecond {
+			errs = append(errs, fmt.Errorf("%s: %d is %s; write a duration as a string such as \"15s\"", key, int64(d), d))
+		}
+	}
 	for _, name := range sortedKeys(c.Carriers) {
 		if _, ok := feedKinds[name]; !ok {
 			errs = append(errs, fmt.Errorf("carriers.%s: unknown carrier (wismo speaks %s)", name, strings.Join(sortedKeys(feedKinds), ", ")))
@@ -117,6 +122,21 @@ func (c Config) check() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// durations are the file's durations by key, for check: TOML reads a bare
+// integer as nanoseconds, which is never what someone writing 15 meant.
+func (c Config) durations() map[string]time.Duration {
+	d := map[string]time.Duration{
+		"tracker.stall_after": c.Tracker.StallAfter, "tracker.retain_for": c.Tracker.RetainFor, "tracker.defer": c.Tracker.Defer,
+	}
+	for s, every := range c.Tracker.Cadence {
+		d["tracker.cadence."+s] = every
+	}
+	for name, f := range c.Carriers {
+		d["carriers."+name+".timeout"], d["carriers."+name+".break_for"] = f.Timeout, f.BreakFor
+	}
+	return d
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -145,8 +165,13 @@ func (c Config) trackerConfig() tracker.Config {
 
 // feeds builds the carrier clients and webhook hooks the configuration
 // names, reading credentials with getenv. A missing credential is an error
-// that names the variable, never its value.
+// that names the variable, never its value. A nil hc gets a client without
+// a timeout of its own: the tracker bounds each request by its feed's
+// configured timeout.
 func (c Config) feeds(getenv func(string) (string, bool), hc *http.Client) ([]carriers.Tracker, []tracker.Hook, error) {
+	if hc == nil {
+		hc = &http.Client{}
+	}
 	var polls []carriers.Tracker
 	var hooks []tracker.Hook
 	var errs []error
@@ -213,7 +238,8 @@ func (e *envReader) need(key, variable string) string {
 		return ""
 	}
 	v, ok := e.getenv(variable)
-	if !ok || strings.TrimSpace(v) == "" {
+	v = strings.TrimSpace(v) // a pasted secret's trailing newline is no part of it
+	if !ok || v == "" {
 		e.errs = append(e.errs, fmt.Errorf("carriers.%s.%s: environment variable %s is not set", e.carrier, key, variable))
 	}
 	return v

@@ -90,6 +90,7 @@ func TestBadConfigIsRefused(t *testing.T) {
 		{"unknown status", base + "[tracker.cadence]\ndelivered = \"1h\"\n", "tracker.cadence.delivered"},
 		{"negative rate", base + "[carriers.ups]\nrate = -1\n", "carriers.ups: rate"},
 		{"no data", "[carriers.dhl]\n", "data:"},
+		{"bare integer duration", base + "[carriers.ups]\ntimeout = 15\n", "carriers.ups.timeout: 15 is 15ns"},
 	}
 	for _, tt := range tests {
 		_, err := loadConfig(writeConfig(t, tt.body))
@@ -158,3 +159,4 @@ func TestDeskRefusesToStartMisconfigured(t *testing.T) {
 		}
 	}
 }
+
