@@ -159,4 +159,3 @@ func TestDeskRefusesToStartMisconfigured(t *testing.T) {
 		}
 	}
 }
-
