@@ -35,13 +35,21 @@ func (t *Tracker) apply(tx *store.Tx, r pollResult, now time.Time) error {
 	}
 	p.LastPolledAt = now
 	p.PollFailures, p.LastError = 0, ""
-	return t.record(tx, p, r.shipment, store.SourcePoll, now)
+	return t.record(tx, p, r.shipment, report{source: store.SourcePoll, feed: p.FeedName()}, now)
+}
+
+// report says where news of a parcel came from: polled or pushed, and by
+// which feed, whose codes its events carry.
+type report struct {
+	source store.Source
+	feed   string
 }
 
 // record applies what a carrier said about a parcel, polled or pushed, and
-// writes the parcel.
-func (t *Tracker) record(tx *store.Tx, p store.Parcel, s carriers.Shipment, src store.Source, now time.Time) error {
-	if p.CarrierRef == "" {
+// writes the parcel. Only the parcel's own feed binds it to a shipment: an
+// aggregator pushing news of a parcel another feed polls has ids of its own.
+func (t *Tracker) record(tx *store.Tx, p store.Parcel, s carriers.Shipment, from report, now time.Time) error {
+	if p.CarrierRef == "" && from.feed == p.FeedName() {
 		p.CarrierRef = s.Ref
 	}
 	if s.Service != "" {
@@ -50,7 +58,7 @@ func (t *Tracker) record(tx *store.Tx, p store.Parcel, s carriers.Shipment, src 
 	if !s.EstimatedDelivery.IsZero() {
 		p.EstimatedDelivery = s.EstimatedDelivery
 	}
-	changed, err := merge(tx, &p, s.Events, src)
+	changed, err := merge(tx, &p, s.Events, from)
 	if err != nil {
 		return err
 	}
@@ -83,13 +91,13 @@ func isNews(before, after store.Parcel) bool {
 // parcel moving on) and one of them says something, the new events are
 // folded into the parcel's state as it stands; otherwise the whole timeline
 // is read and derived again.
-func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, src store.Source) (*store.Event, error) {
+func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, from report) (*store.Event, error) {
 	before := *p
-	added, err := tx.AddEvents(p.ID, src, events)
+	added, err := tx.AddEvents(p.ID, from.source, events)
 	if err != nil || len(added) == 0 {
 		return nil, err
 	}
-	if err := countUnmapped(tx, p.FeedName(), added); err != nil {
+	if err := countUnmapped(tx, from.feed, added); err != nil {
 		return nil, err
 	}
 	var ev *store.Event

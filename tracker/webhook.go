@@ -128,7 +128,7 @@ func (t *Tracker) deliver(provider string, d carriers.Delivery) (replay bool, er
 				return err
 			}
 			if ok {
-				if err := t.record(tx, p, s, store.SourceWebhook, now); err != nil {
+				if err := t.record(tx, p, s, report{source: store.SourceWebhook, feed: provider}, now); err != nil {
 					return fmt.Errorf("%s: %w", s.TrackingNumber, err)
 				}
 			}
@@ -142,22 +142,23 @@ func (t *Tracker) deliver(provider string, d carriers.Delivery) (replay bool, er
 }
 
 // pushedParcel finds the parcel a pushed shipment is about: the one with
-// its number and carrier, else the one with its number fed by this
-// provider. A parcel bound to another shipment under a recycled number is
-// not it.
+// its number that this provider feeds, else the one with its number and
+// carrier (news of a parcel another feed polls). Refs are compared only
+// within the provider's own parcels: a parcel bound to another of its
+// shipments under a recycled number is not it.
 func pushedParcel(tx *store.Tx, provider string, s carriers.Shipment) (store.Parcel, bool, error) {
 	ps, err := tx.ParcelsByTracking(s.TrackingNumber)
 	if err != nil {
 		return store.Parcel{}, false, err
 	}
-	for _, match := range []func(store.Parcel) bool{
-		func(p store.Parcel) bool { return p.Carrier == s.Carrier },
-		func(p store.Parcel) bool { return p.FeedName() == provider },
-	} {
-		for _, p := range ps {
-			if match(p) && (p.CarrierRef == "" || s.Ref == "" || p.CarrierRef == s.Ref) {
-				return p, true, nil
-			}
+	for _, p := range ps {
+		if p.FeedName() == provider && (p.CarrierRef == "" || s.Ref == "" || p.CarrierRef == s.Ref) {
+			return p, true, nil
+		}
+	}
+	for _, p := range ps {
+		if p.FeedName() != provider && p.Carrier == s.Carrier {
+			return p, true, nil
 		}
 	}
 	return store.Parcel{}, false, nil

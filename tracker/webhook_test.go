@@ -43,12 +43,13 @@ func (signedPush) Parse(body []byte) (carriers.Delivery, error) {
 		return carriers.Delivery{}, fmt.Errorf("pushco: %w", err)
 	}
 	return carriers.Delivery{ID: p.ID, Shipments: []carriers.Shipment{
-		{Carrier: "dhl", TrackingNumber: p.Number, Events: p.Events}}}, nil
+		{Carrier: "dhl", TrackingNumber: p.Number, Ref: p.Ref, Events: p.Events}}}, nil
 }
 
 type pushBody struct {
 	ID     string           `json:"id"`
 	Number string           `json:"number"`
+	Ref    string           `json:"ref,omitempty"`
 	Events []carriers.Event `json:"events"`
 }
 
@@ -253,4 +254,32 @@ func TestForgettingDeliveriesWritesOnlyWhenDue(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// News pushed by an aggregator about a parcel another feed polls lands on
+// it, but does not bind it to the aggregator's shipment id, and its odd
+// codes are counted under the aggregator.
+func TestPushAboutAPolledParcelLeavesItsBinding(t *testing.T) {
+	st := openStore(t)
+	id := addParcel(t, st, "JJD5", t0.Add(24*time.Hour))
+	tr, _ := newTracker(st, newClock(t0.Add(time.Hour)))
+	url := receiver(t, tr, "s")
+	odd := event(time.Minute, carriers.StatusUnknown, "??")
+	odd.RawCode, odd.Unmapped = "Q9", true
+	body, err := json.Marshal(pushBody{ID: "evt_1", Number: "JJD5", Ref: "agg-77",
+		Events: []carriers.Event{event(0, carriers.StatusInTransit, "Processed"), odd}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := push(t, url, "s", body); code != 200 {
+		t.Fatalf("HTTP %d", code)
+	}
+	d := detail(t, st, id)
+	if len(d.Events) != 2 || d.Parcel.CarrierRef != "" || d.Parcel.Status != carriers.StatusInTransit {
+		t.Errorf("parcel %s, ref %q, %d events; want the news applied and no binding to the aggregator's id",
+			d.Parcel.Status, d.Parcel.CarrierRef, len(d.Events))
+	}
+	if codes, _ := st.UnmappedCodes(); len(codes) != 1 || codes[0].Carrier != "pushco" {
+		t.Errorf("unmapped codes %v, want Q9 under pushco", codes)
+	}
 }
