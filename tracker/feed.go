@@ -81,9 +81,11 @@ type FeedHealth struct {
 	// round was: how far the feed is behind its cadence.
 	Lag time.Duration
 	// Requests and Failures count poll requests; Deliveries and Rejected
-	// count webhook calls applied and refused.
-	Requests, Failures   int
-	Deliveries, Rejected int
+	// count signed webhook calls applied and refused, Unverified the calls
+	// refused before a signature vouched for them (unsigned, wrongly
+	// signed, oversized).
+	Requests, Failures               int
+	Deliveries, Rejected, Unverified int
 }
 
 // feed wraps one carrier with what every carrier needs: a rate limit,
@@ -315,7 +317,7 @@ func (t *Tracker) Health() []FeedHealth {
 	for name, h := range t.push {
 		got := byName[name]
 		got.Feed, got.Push = name, true
-		got.Deliveries, got.Rejected = h.Deliveries, h.Rejected
+		got.Deliveries, got.Rejected, got.Unverified = h.Deliveries, h.Rejected, h.Unverified
 		if h.LastSuccess.After(got.LastSuccess) {
 			got.LastSuccess = h.LastSuccess
 		}

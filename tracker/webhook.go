@@ -36,8 +36,8 @@ const rememberDeliveries = 7 * 24 * time.Hour
 // Each call is answered so the provider does the right thing next:
 //   - 200 once the delivery's events are committed, or when it is a replay
 //     of one already applied;
-//   - 401 for a missing or wrong signature (nothing is kept: anyone can
-//     post);
+//   - 401 for a missing or wrong signature (nothing is kept and the feed's
+//     health is untouched, bar a count: anyone can post);
 //   - 400 for a signed body that cannot be read, so the provider stops
 //     retrying; the body is quarantined in the store for inspection;
 //   - 413 for a body over 1 MiB;
@@ -61,19 +61,19 @@ func (t *Tracker) receiver(h Hook) http.HandlerFunc {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
-			t.refuse(w, name, http.StatusRequestEntityTooLarge, errors.New("body larger than 1 MiB"), nil)
+			t.unverified(w, name, http.StatusRequestEntityTooLarge, errors.New("body larger than 1 MiB"))
 			return
 		case err != nil:
-			t.refuse(w, name, http.StatusBadRequest, fmt.Errorf("reading body: %w", err), nil)
+			t.unverified(w, name, http.StatusBadRequest, fmt.Errorf("reading body: %w", err))
 			return
 		}
 		if err := h.Webhook.Verify(r.Header, body, h.Secrets); err != nil {
-			t.refuse(w, name, http.StatusUnauthorized, err, nil)
+			t.unverified(w, name, http.StatusUnauthorized, err)
 			return
 		}
 		d, err := h.Webhook.Parse(body)
 		if err != nil {
-			t.refuse(w, name, http.StatusBadRequest, err, body)
+			t.quarantine(w, name, err, body)
 			return
 		}
 		replay, err := t.deliver(name, d)
@@ -92,18 +92,27 @@ func (t *Tracker) receiver(h Hook) http.HandlerFunc {
 	}
 }
 
-// refuse answers a call the desk will not apply, logs why, and keeps a
-// signed but unreadable body in quarantine.
-func (t *Tracker) refuse(w http.ResponseWriter, provider string, code int, why error, body []byte) {
-	t.log.Warn("webhook refused", "provider", provider, "status", code, "err", why)
-	t.notePush(provider, why)
-	if body != nil {
-		q := store.Quarantined{Provider: provider, At: time.Now().UTC(), Reason: why.Error(), Body: body}
-		if err := t.store.Write(func(tx *store.Tx) error { return tx.Quarantine(q) }); err != nil {
-			t.log.Error("webhook body not quarantined", "provider", provider, "err", err)
-		}
-	}
+// unverified answers a call refused before its signature could vouch for
+// it. Anyone can post, so such calls are only counted: they must not make
+// the provider's feed look broken or fill the log.
+func (t *Tracker) unverified(w http.ResponseWriter, provider string, code int, why error) {
+	t.log.Debug("webhook refused unverified", "provider", provider, "status", code, "err", why)
+	t.pushMu.Lock()
+	t.push[provider].Unverified++
+	t.pushMu.Unlock()
 	reply(w, code, why.Error())
+}
+
+// quarantine answers 400 to a signed body that cannot be read, so the
+// provider stops retrying it, logs why, and keeps the body for inspection.
+func (t *Tracker) quarantine(w http.ResponseWriter, provider string, why error, body []byte) {
+	t.log.Warn("webhook refused", "provider", provider, "err", why)
+	t.notePush(provider, why)
+	q := store.Quarantined{Provider: provider, At: time.Now().UTC(), Reason: why.Error(), Body: body}
+	if err := t.store.Write(func(tx *store.Tx) error { return tx.Quarantine(q) }); err != nil {
+		t.log.Error("webhook body not quarantined", "provider", provider, "err", err)
+	}
+	reply(w, http.StatusBadRequest, why.Error())
 }
 
 func reply(w http.ResponseWriter, code int, msg string) {
