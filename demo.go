@@ -82,7 +82,7 @@ func runDemo(args []string, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	clock, stopWorld, err := startWorld(ctx, dir, f, st, log)
+	clock, tr, stopWorld, err := startWorld(ctx, dir, f, st, log)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func runDemo(args []string, stderr io.Writer) error {
 
 	changes, unsubscribe := st.Subscribe()
 	defer unsubscribe()
-	_, err = tea.NewProgram(ui.New(st, clock.Now, changes), tea.WithContext(ctx)).Run()
+	_, err = tea.NewProgram(ui.New(st, clock.Now, changes).WithFeeds(tr.Health), tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // a signal asked us to stop: not an error
 	}
@@ -128,17 +128,17 @@ func demoLookup(name string) (string, bool) {
 // startWorld starts the simulated carriers, the tracker and the webhook
 // receiver on the demo's world, seeding its orders. The returned stop ends
 // them all, waits for the tracker, and records how far simulated time got.
-func startWorld(ctx context.Context, dir string, f demoFlags, st *store.Store, log *slog.Logger) (*sim.Clock, func(), error) {
+func startWorld(ctx context.Context, dir string, f demoFlags, st *store.Store, log *slog.Logger) (*sim.Clock, *tracker.Tracker, func(), error) {
 	state, err := loadDemoState(dir, f)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	clock := sim.NewClock(state.SimNow, f.speed)
 	world := sim.NewWorld(state.Seed, state.Orders, state.Epoch)
 	// The receiver's port opens first: the simulator pushes to it.
 	hooksAt, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, nil, fmt.Errorf("webhook receiver: %w", err)
+		return nil, nil, nil, fmt.Errorf("webhook receiver: %w", err)
 	}
 	opts := sim.Options{APIKey: demoEnv["DEMO_API_KEY"], ClientID: demoEnv["DEMO_CLIENT_ID"],
 		PushURL: "http://" + hooksAt.Addr().String(), Log: log.With("component", "simulator"),
@@ -149,13 +149,13 @@ func startWorld(ctx context.Context, dir string, f demoFlags, st *store.Store, l
 	simulator := sim.NewServer(world, clock.Now, opts)
 	if err := simulator.Start(ctx); err != nil {
 		hooksAt.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	added, err := tracker.SeedDemo(st, world, clock.Now())
 	if err != nil {
 		simulator.Close()
 		hooksAt.Close()
-		return nil, nil, fmt.Errorf("seed demo orders: %w", err)
+		return nil, nil, nil, fmt.Errorf("seed demo orders: %w", err)
 	}
 	log.Info("demo started", "dir", dir, "orders_added", added, "simulator", simulator.URL(), "speed", f.speed, "faults", f.faults)
 	cfg := demoConfig(simulator.URL())
@@ -163,9 +163,9 @@ func startWorld(ctx context.Context, dir string, f demoFlags, st *store.Store, l
 	if err != nil {
 		simulator.Close()
 		hooksAt.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	_, stopTracker := startTracker(ctx, st, clock.Now, cfg.trackerConfig(), polls, hooks, hooksAt, log)
+	tr, stopTracker := startTracker(ctx, st, clock.Now, cfg.trackerConfig(), polls, hooks, hooksAt, log)
 	stop := func() {
 		stopTracker()
 		simulator.Close()
@@ -173,7 +173,7 @@ func startWorld(ctx context.Context, dir string, f demoFlags, st *store.Store, l
 			log.Error("save demo state", "err", err)
 		}
 	}
-	return clock, stop, nil
+	return clock, tr, stop, nil
 }
 
 // dataDir returns the directory to keep the store in, creating it, and

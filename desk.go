@@ -65,11 +65,11 @@ func runDesk(args []string, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	_, stopTracker := startTracker(ctx, st, time.Now, cfg.trackerConfig(), polls, hooks, hooksAt, log)
+	tr, stopTracker := startTracker(ctx, st, time.Now, cfg.trackerConfig(), polls, hooks, hooksAt, log)
 	defer stopTracker()
 	changes, unsubscribe := st.Subscribe()
 	defer unsubscribe()
-	_, err = tea.NewProgram(ui.New(st, time.Now, changes), tea.WithContext(ctx)).Run()
+	_, err = tea.NewProgram(ui.New(st, time.Now, changes).WithFeeds(tr.Health), tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wismo/wismo/store"
+	"github.com/wismo/wismo/tracker"
 )
 
 // The smallest terminal the desk lays out in.
@@ -33,6 +34,8 @@ type Model struct {
 
 	stack         []Pane
 	counts        map[store.ExceptionKind]int
+	feeds         func() []tracker.FeedHealth // nil: no feeds to show
+	health        []tracker.FeedHealth
 	clock         time.Time
 	err           error
 	width, height int
@@ -103,7 +106,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.waitForChange(), m.loadCounts(), m.route(msg))
 	case tickMsg:
 		m.clock = msg.now
-		return m, tea.Batch(m.tick(), m.route(msg))
+		return m, tea.Batch(m.tick(), m.loadFeeds(), m.route(msg))
+	case feedsMsg:
+		m.health = msg.health
+		return m, nil
 	case countsMsg:
 		m.counts = msg.counts
 		if msg.err != nil {
@@ -227,6 +233,9 @@ func (m Model) header() string {
 	right := m.styles.Subtle.Render(m.clock.UTC().Format("Mon 02 Jan 15:04 UTC"))
 	if m.clock.IsZero() {
 		right = ""
+	}
+	if marks := m.feedMarks(); marks != "" && lipgloss.Width(left+marks+right)+4 <= w {
+		right = marks + "   " + right
 	}
 	gap := max(w-lipgloss.Width(left)-lipgloss.Width(right), 1)
 	line := ansi.Truncate(left+strings.Repeat(" ", gap)+right, w, "…")
