@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"slices"
 
 	"github.com/wismo/wismo/carriers"
@@ -65,6 +66,31 @@ func (t *Tx) AddEvents(id ParcelID, src Source, events []carriers.Event) ([]Even
 		out = append(out, f.ev)
 	}
 	return out, nil
+}
+
+// ReviseEvent gives a stored event the reading (status, reason, rule,
+// unmapped) e has, when the carrier now reads the same event differently.
+// It reports whether the stored event changed; an event not stored is left
+// alone.
+func (t *Tx) ReviseEvent(id ParcelID, e carriers.Event) (bool, error) {
+	print := e.Fingerprint()
+	prefix := u64(uint64(id))
+	c := t.bucket(bucketEvents).Cursor()
+	for k, v := c.Seek(prefix); withinPrefix(k, prefix); k, v = c.Next() {
+		if binary.BigEndian.Uint64(k[16:]) != print {
+			continue
+		}
+		var stored Event
+		if err := decode(v, &stored); err != nil {
+			return false, fmt.Errorf("event %x: %w", k, err)
+		}
+		if stored.Status == e.Status && stored.Reason == e.Reason && stored.Rule == e.Rule && stored.Unmapped == e.Unmapped {
+			return false, nil
+		}
+		stored.Status, stored.Reason, stored.Rule, stored.Unmapped = e.Status, e.Reason, e.Rule, e.Unmapped
+		return true, t.put(bucketEvents, bytes.Clone(k), stored)
+	}
+	return false, nil
 }
 
 // eventPrints is the set of fingerprints of a parcel's stored events.

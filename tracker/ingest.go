@@ -94,14 +94,18 @@ func isNews(before, after store.Parcel) bool {
 func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, from report) (*store.Event, error) {
 	before := *p
 	added, err := tx.AddEvents(p.ID, from.source, events)
-	if err != nil || len(added) == 0 {
+	if err != nil {
+		return nil, err
+	}
+	revised, err := revise(tx, before, events, added)
+	if err != nil || (len(added) == 0 && !revised) {
 		return nil, err
 	}
 	if err := countUnmapped(tx, from.feed, added); err != nil {
 		return nil, err
 	}
 	var ev *store.Event
-	if added[0].Time.After(before.LastEventAt) {
+	if !revised && added[0].Time.After(before.LastEventAt) {
 		ev = fold(p, added)
 	}
 	if ev == nil {
@@ -116,6 +120,33 @@ func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, from report) 
 		return nil, nil
 	}
 	return ev, nil
+}
+
+// revise stores a carrier's new reading of events it reported before: a
+// status that only the shipment's later state decides (EasyPost's last
+// return scan once the tracker is finalized, DHL failures once the
+// shipment is flagged returned). Only an event already stored, at or after
+// the one that set the parcel's status, and read differently from the
+// parcel's status, can change it, so a poll that repeats history decodes
+// nothing. It reports whether a stored event changed.
+func revise(tx *store.Tx, p store.Parcel, events []carriers.Event, added []store.Event) (bool, error) {
+	isNew := make(map[uint64]bool, len(added))
+	for _, e := range added {
+		isNew[e.Fingerprint()] = true
+	}
+	changed := false
+	for _, e := range events {
+		if e.Time.Before(p.StatusAt) || e.Status == carriers.StatusUnknown ||
+			(e.Status == p.Status && e.Reason == p.Reason) || isNew[e.Fingerprint()] {
+			continue
+		}
+		ok, err := tx.ReviseEvent(p.ID, e)
+		if err != nil {
+			return false, err
+		}
+		changed = changed || ok
+	}
+	return changed, nil
 }
 
 // fold carries the parcel's status forward over events in timeline order:

@@ -215,3 +215,34 @@ func TestLateOldEventsDoNotRegress(t *testing.T) {
 		})
 	}
 }
+
+// A carrier may read an event it reported before differently once the
+// shipment's later state is known (EasyPost's last return scan becomes
+// "returned" when the tracker is finalized): the stored event takes the new
+// reading and the parcel's status follows.
+func TestALaterReadingOfAnEventIsStored(t *testing.T) {
+	st := openStore(t)
+	id := addParcel(t, st, "EZ1", t0)
+	tr, _ := newTracker(st, newClock(t0.Add(48*time.Hour)))
+	moving := carriers.Event{Time: t0, LocalTime: "2026-11-02T09:00:00Z", RawCode: "in_transit",
+		Status: carriers.StatusInTransit, Rule: "easypost/in_transit"}
+	back := carriers.Event{Time: t0.Add(24 * time.Hour), LocalTime: "2026-11-03T09:00:00Z", RawCode: "return_to_sender",
+		Status: carriers.StatusReturning, Rule: "easypost/return_to_sender"}
+	ingest(t, tr, id, []carriers.Event{moving, back})
+	if p := detail(t, st, id).Parcel; p.Status != carriers.StatusReturning {
+		t.Fatalf("status %s, want returning", p.Status)
+	}
+	back.Status, back.Rule = carriers.StatusReturned, "easypost/return_to_sender+finalized"
+	ingest(t, tr, id, []carriers.Event{moving, back})
+	d := detail(t, st, id)
+	if d.Parcel.Status != carriers.StatusReturned || !d.Parcel.NextPollAt.IsZero() || len(d.Events) != 2 ||
+		d.Events[1].Rule != "easypost/return_to_sender+finalized" {
+		t.Errorf("parcel %s (next poll %v) with %d events, last by %s; want returned, not polled again, the event revised in place",
+			d.Parcel.Status, d.Parcel.NextPollAt, len(d.Events), d.Events[len(d.Events)-1].Rule)
+	}
+	// The same answer again changes nothing.
+	ingest(t, tr, id, []carriers.Event{moving, back})
+	if got := detail(t, st, id); got.Parcel.Status != carriers.StatusReturned || len(got.Events) != 2 {
+		t.Errorf("repeat: %s with %d events", got.Parcel.Status, len(got.Events))
+	}
+}
