@@ -8,7 +8,6 @@ package carriers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -192,25 +191,6 @@ func (s Status) Terminal() bool {
 		return true
 	}
 	return false
-}
-
-// TrackOne asks t about one number and returns its newest shipment (the one
-// whose last event is latest), or the request's or the number's error.
-func TrackOne(ctx context.Context, t Tracker, number string) (Shipment, error) {
-	res, err := t.Track(ctx, []string{number})
-	if err != nil {
-		return Shipment{}, err
-	}
-	if len(res) != 1 || res[0].TrackingNumber != number {
-		return Shipment{}, fmt.Errorf("%s: asked about %q, got %d results", t.Carrier(), number, len(res))
-	}
-	if res[0].Err != nil {
-		return Shipment{}, res[0].Err
-	}
-	if len(res[0].Shipments) == 0 {
-		return Shipment{}, fmt.Errorf("%s: %q: %w", t.Carrier(), number, ErrNotFound)
-	}
-	return slices.MaxFunc(res[0].Shipments, func(a, b Shipment) int { return a.LastEventTime().Compare(b.LastEventTime()) }), nil
 }
 
 // LastEventTime is the time of the shipment's newest event, zero without

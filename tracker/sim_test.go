@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 	"github.com/wismo/wismo/carriers/aftership"
 	"github.com/wismo/wismo/carriers/dhl"
 	"github.com/wismo/wismo/carriers/easypost"
@@ -136,7 +137,7 @@ func (r *simRun) checkEndings(t *testing.T) {
 			d := detail(t, r.st, p.ID)
 			last := sp.Steps[len(sp.Steps)-1]
 			if client, polled := r.clients[p.FeedName()]; polled {
-				want, err := carriers.TrackOne(context.Background(), client, sp.TrackingNumber)
+				want, err := carrierstest.TrackOne(context.Background(), client, sp.TrackingNumber)
 				if err != nil {
 					t.Fatal(err)
 				}

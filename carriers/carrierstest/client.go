@@ -3,8 +3,10 @@ package carrierstest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +43,7 @@ func TrackCancels(t *testing.T, serve func(handler http.HandlerFunc) carriers.Tr
 	}()
 	done := make(chan error, 1)
 	go func() {
-		_, err := carriers.TrackOne(ctx, c, number)
+		_, err := TrackOne(ctx, c, number)
 		done <- err
 	}()
 	select {
@@ -69,4 +71,23 @@ func NumberErr(t *testing.T, c carriers.Tracker, number string) error {
 		t.Errorf("result error = %q, want it to start %q", res[0].Err, prefix)
 	}
 	return res[0].Err
+}
+
+// TrackOne asks t about one number and returns its newest shipment (the one
+// whose last event is latest), or the request's or the number's error.
+func TrackOne(ctx context.Context, t carriers.Tracker, number string) (carriers.Shipment, error) {
+	res, err := t.Track(ctx, []string{number})
+	if err != nil {
+		return carriers.Shipment{}, err
+	}
+	if len(res) != 1 || res[0].TrackingNumber != number {
+		return carriers.Shipment{}, fmt.Errorf("%s: asked about %q, got %d results", t.Carrier(), number, len(res))
+	}
+	if res[0].Err != nil {
+		return carriers.Shipment{}, res[0].Err
+	}
+	if len(res[0].Shipments) == 0 {
+		return carriers.Shipment{}, fmt.Errorf("%s: %q: %w", t.Carrier(), number, carriers.ErrNotFound)
+	}
+	return slices.MaxFunc(res[0].Shipments, func(a, b carriers.Shipment) int { return a.LastEventTime().Compare(b.LastEventTime()) }), nil
 }

@@ -40,7 +40,7 @@ func TestTrackSendsKeyAndEscapedQuery(t *testing.T) {
 		got = r
 		carrierstest.Reply(http.StatusOK, oneShipment(t, number))(w, r)
 	})
-	s, err := carriers.TrackOne(context.Background(), c, number)
+	s, err := carrierstest.TrackOne(context.Background(), c, number)
 	if err != nil {
 		t.Fatalf("Track: %v", err)
 	}
@@ -57,7 +57,7 @@ func TestTrackSendsKeyAndEscapedQuery(t *testing.T) {
 
 func TestTrackPicksMatchingShipment(t *testing.T) {
 	c := serve(t, carrierstest.Reply(http.StatusOK, oneShipment(t, "OTHER-BU-1", "abc123")))
-	s, err := carriers.TrackOne(context.Background(), c, "ABC123")
+	s, err := carrierstest.TrackOne(context.Background(), c, "ABC123")
 	if err != nil || s.TrackingNumber != "abc123" {
 		t.Errorf("Track = %q, %v; want the shipment with id abc123", s.TrackingNumber, err)
 	}
@@ -65,7 +65,7 @@ func TestTrackPicksMatchingShipment(t *testing.T) {
 
 func TestTrackNoMatchingShipment(t *testing.T) {
 	c := serve(t, carrierstest.Reply(http.StatusOK, oneShipment(t, "OTHER-BU-1")))
-	_, err := carriers.TrackOne(context.Background(), c, "ABC123")
+	_, err := carrierstest.TrackOne(context.Background(), c, "ABC123")
 	if err == nil || errors.Is(err, carriers.ErrNotFound) || !strings.Contains(err.Error(), "none with this id") {
 		t.Errorf("err = %v, want a non-NotFound error about the id", err)
 	}
@@ -79,7 +79,7 @@ func TestTrackNotFound(t *testing.T) {
 	}
 	for name, handler := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := carriers.TrackOne(context.Background(), serve(t, handler), "00340434161234567890")
+			_, err := carrierstest.TrackOne(context.Background(), serve(t, handler), "00340434161234567890")
 			if !errors.Is(err, carriers.ErrNotFound) {
 				t.Fatalf("err = %v, want ErrNotFound", err)
 			}
@@ -94,7 +94,7 @@ func TestTrackKeyRefused(t *testing.T) {
 	// The body echoes the key, as a careless gateway might.
 	body := `{"title": "Unauthorized", "detail": "Invalid key ` + testKey + `"}`
 	for _, code := range []int{http.StatusUnauthorized, http.StatusForbidden} {
-		_, err := carriers.TrackOne(context.Background(), serve(t, carrierstest.Reply(code, body)), "N1")
+		_, err := carrierstest.TrackOne(context.Background(), serve(t, carrierstest.Reply(code, body)), "N1")
 		if err == nil || !strings.Contains(err.Error(), "credentials refused") {
 			t.Fatalf("HTTP %d: err = %v, want credentials refused", code, err)
 		}
@@ -119,7 +119,7 @@ func TestTrackServerErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := carriers.TrackOne(context.Background(), serve(t, tt.handler), "N1")
+			_, err := carrierstest.TrackOne(context.Background(), serve(t, tt.handler), "N1")
 			if err == nil || errors.Is(err, carriers.ErrNotFound) {
 				t.Fatalf("err = %v, want a feed error", err)
 			}
@@ -138,11 +138,11 @@ func TestTrackServerErrors(t *testing.T) {
 func TestTrackBodyLimit(t *testing.T) {
 	// Exactly 1 MiB is still read; one byte more is refused.
 	exact := `{"shipments": []}` + strings.Repeat(" ", carriers.MaxBody-len(`{"shipments": []}`))
-	_, err := carriers.TrackOne(context.Background(), serve(t, carrierstest.Reply(http.StatusOK, exact)), "N1")
+	_, err := carrierstest.TrackOne(context.Background(), serve(t, carrierstest.Reply(http.StatusOK, exact)), "N1")
 	if !errors.Is(err, carriers.ErrNotFound) {
 		t.Errorf("1 MiB body: err = %v, want ErrNotFound", err)
 	}
-	_, err = carriers.TrackOne(context.Background(), serve(t, carrierstest.Reply(http.StatusOK, exact+" ")), "N1")
+	_, err = carrierstest.TrackOne(context.Background(), serve(t, carrierstest.Reply(http.StatusOK, exact+" ")), "N1")
 	if err == nil || !strings.Contains(err.Error(), "response larger than 1 MiB") {
 		t.Errorf("oversized body: err = %v, want response larger than 1 MiB", err)
 	}
@@ -167,7 +167,7 @@ func TestTrackRetryAfter(t *testing.T) {
 		w.Header().Set("Retry-After", "7")
 		w.WriteHeader(http.StatusTooManyRequests)
 	})
-	_, err := carriers.TrackOne(context.Background(), c, "N1")
+	_, err := carrierstest.TrackOne(context.Background(), c, "N1")
 	var he *carriers.HTTPError
 	if !errors.As(err, &he) || !he.Temporary() || he.RetryAfter != 7*time.Second {
 		t.Errorf("err = %#v, want a temporary HTTPError asking for 7s", err)

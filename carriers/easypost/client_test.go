@@ -43,7 +43,7 @@ func TestTrackCreatesTracker(t *testing.T) {
 		}
 		carrierstest.Reply(http.StatusOK, string(carrierstest.Fixture(t, "tracker_local_times.json")))(w, r)
 	})
-	s, err := carriers.TrackOne(context.Background(), c, "1Z999AA10123456784")
+	s, err := carrierstest.TrackOne(context.Background(), c, "1Z999AA10123456784")
 	if err != nil {
 		t.Fatalf("Track: %v", err)
 	}
@@ -93,7 +93,7 @@ func TestTrackRetryAfter(t *testing.T) {
 		w.Header().Set("Retry-After", "12")
 		carrierstest.Reply(http.StatusTooManyRequests, apiError("RATE_LIMITED", "slow down"))(w, r)
 	})
-	_, err := carriers.TrackOne(context.Background(), c, "N1")
+	_, err := carrierstest.TrackOne(context.Background(), c, "N1")
 	var he *carriers.HTTPError
 	if !errors.As(err, &he) || he.RetryAfter != 12*time.Second || !he.Temporary() {
 		t.Fatalf("err = %#v, want a temporary HTTPError asking for 12s", err)
@@ -110,7 +110,7 @@ func TestTrackKeyNeverLeaks(t *testing.T) {
 		}
 	}
 	for _, code := range []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusInternalServerError} {
-		_, err := carriers.TrackOne(context.Background(), serve(t, echo(code)), "N1")
+		_, err := carrierstest.TrackOne(context.Background(), serve(t, echo(code)), "N1")
 		if err == nil || errors.Is(err, carriers.ErrNotFound) {
 			t.Fatalf("HTTP %d: err = %v, want a feed error", code, err)
 		}
@@ -132,7 +132,7 @@ func TestTrackServerErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := carriers.TrackOne(context.Background(), serve(t, tt.handler), "N1")
+			_, err := carrierstest.TrackOne(context.Background(), serve(t, tt.handler), "N1")
 			if err == nil || errors.Is(err, carriers.ErrNotFound) || !strings.Contains(err.Error(), tt.want) ||
 				!strings.HasPrefix(err.Error(), `easypost: track "N1": `) {
 				t.Errorf("err = %v, want easypost: prefix and %q", err, tt.want)

@@ -127,7 +127,7 @@ func requested(r Request) []string {
 }
 
 func TestTrackOne(t *testing.T) {
-	s, err := carriers.TrackOne(context.Background(), serve(t, &fake{}), "791111111111")
+	s, err := carrierstest.TrackOne(context.Background(), serve(t, &fake{}), "791111111111")
 	if err != nil || s.Carrier != "fedex" || len(s.Events) != 3 {
 		t.Errorf("TrackOne = %+v, %v", s, err)
 	}

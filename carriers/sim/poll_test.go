@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 	"github.com/wismo/wismo/carriers/fedex"
 	"github.com/wismo/wismo/carriers/ups"
 	"github.com/wismo/wismo/carriers/usps"
@@ -66,7 +67,7 @@ func TestFedExRecycledNumberGivesTwoShipments(t *testing.T) {
 	if !old.LastEventTime().Before(p.ShippedAt) {
 		t.Errorf("older shipment ends %v, after this one shipped", old.LastEventTime())
 	}
-	if s, err := carriers.TrackOne(context.Background(), pollClients["fedex"](serve(t, w, &end, Faults{})), p.TrackingNumber); err != nil || s.Ref != now.Ref {
+	if s, err := carrierstest.TrackOne(context.Background(), pollClients["fedex"](serve(t, w, &end, Faults{})), p.TrackingNumber); err != nil || s.Ref != now.Ref {
 		t.Errorf("TrackOne picks %q, %v; want the newer %q", s.Ref, err, now.Ref)
 	}
 }
@@ -108,13 +109,13 @@ func TestOAuthTokensAreCheckedAndReused(t *testing.T) {
 			t.Errorf("%s tracking without a token: HTTP %d, want 401", carrier, code)
 		}
 		var he *carriers.HTTPError
-		if _, err := carriers.TrackOne(context.Background(), c.client(srv.URL, "wrong"), p.TrackingNumber); !errors.As(err, &he) || he.Code != http.StatusUnauthorized {
+		if _, err := carrierstest.TrackOne(context.Background(), c.client(srv.URL, "wrong"), p.TrackingNumber); !errors.As(err, &he) || he.Code != http.StatusUnauthorized {
 			t.Errorf("%s with a wrong secret: %v, want 401", carrier, err)
 		}
 		tokens.Store(0)
 		good := c.client(srv.URL, testKey)
 		for range 3 {
-			if _, err := carriers.TrackOne(context.Background(), good, p.TrackingNumber); err != nil {
+			if _, err := carrierstest.TrackOne(context.Background(), good, p.TrackingNumber); err != nil {
 				t.Fatalf("%s: %v", carrier, err)
 			}
 		}

@@ -41,8 +41,8 @@ func (s *Server) push(ctx context.Context) {
 
 // Push posts each aggregator-fed parcel's news since the last round to
 // Options.PushURL and returns how many deliveries the desk took. A delivery
-// the desk does not take (not 2xx, or no answer) is sent again with the
-// next news. Faults repeat a delivery, or hold one back to arrive after the
+// the desk does not take (not 2xx, or no answer) is sent again the next
+// round, with whatever news came since. Faults repeat a delivery, or hold one back to arrive after the
 // next round's. Start runs rounds on its own; a test with a clock of its
 // own calls Push after moving it.
 func (s *Server) Push(ctx context.Context) int {
@@ -77,6 +77,8 @@ func (s *Server) Push(ctx context.Context) int {
 	for _, d := range held {
 		if s.post(ctx, d) {
 			took++
+		} else {
+			s.late = append(s.late, d) // not taken: again next round
 		}
 	}
 	return took

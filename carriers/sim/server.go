@@ -44,6 +44,7 @@ type Server struct {
 	log   *slog.Logger
 	http  *http.Server
 	url   string
+	stop  context.CancelFunc // ends what Start started
 
 	mu     sync.Mutex
 	rand   *mrand.Rand
@@ -75,6 +76,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sim: listen: %w", err)
 	}
+	ctx, s.stop = context.WithCancel(ctx)
 	s.url = "http://" + ln.Addr().String()
 	s.http = &http.Server{
 		Handler:           s.Handler(),
@@ -97,11 +99,12 @@ func (s *Server) Start(ctx context.Context) error {
 // URL is the base URL to give every carrier client, valid after Start.
 func (s *Server) URL() string { return s.url }
 
-// Close stops the server.
+// Close stops the server and its pusher.
 func (s *Server) Close() error {
 	if s.http == nil {
 		return nil
 	}
+	s.stop()
 	return s.http.Close()
 }
 

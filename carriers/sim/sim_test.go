@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/carriers/carrierstest"
 	"github.com/wismo/wismo/carriers/dhl"
 	"github.com/wismo/wismo/carriers/easypost"
 	"github.com/wismo/wismo/carriers/fedex"
@@ -100,7 +101,7 @@ func TestJourneysEndAsPlanned(t *testing.T) {
 			p := testParcel(r, carrier, i, tr)
 			w := &World{parcels: map[string]*Parcel{p.TrackingNumber: p}}
 			end := p.Steps[len(p.Steps)-1].At
-			s, err := carriers.TrackOne(context.Background(), client(serve(t, w, &end, Faults{})), p.TrackingNumber)
+			s, err := carrierstest.TrackOne(context.Background(), client(serve(t, w, &end, Faults{})), p.TrackingNumber)
 			if err != nil {
 				t.Fatalf("%s %s: %v", carrier, tr, err)
 			}
@@ -144,18 +145,18 @@ func TestServerRevealsStepsWithTheClock(t *testing.T) {
 		w := &World{parcels: map[string]*Parcel{p.TrackingNumber: p}}
 		now := p.Steps[0].At.Add(-time.Minute)
 		c := client(serve(t, w, &now, Faults{}))
-		if _, err := carriers.TrackOne(context.Background(), c, p.TrackingNumber); !errors.Is(err, carriers.ErrNotFound) {
+		if _, err := carrierstest.TrackOne(context.Background(), c, p.TrackingNumber); !errors.Is(err, carriers.ErrNotFound) {
 			t.Fatalf("%s before the label: %v, want not found", carrier, err)
 		}
 		now = p.Steps[2].At
-		s, err := carriers.TrackOne(context.Background(), c, p.TrackingNumber)
+		s, err := carrierstest.TrackOne(context.Background(), c, p.TrackingNumber)
 		if err != nil || len(s.Events) != 3 {
 			t.Errorf("%s: %d events visible, %v; want 3", carrier, len(s.Events), err)
 		}
 		if eta := p.ETA(p.Steps[:3]); !s.EstimatedDelivery.Equal(eta) {
 			t.Errorf("%s: ETA %v, want %v", carrier, s.EstimatedDelivery, eta)
 		}
-		if _, err := carriers.TrackOne(context.Background(), c, "9400999999999999999999"); !errors.Is(err, carriers.ErrNotFound) {
+		if _, err := carrierstest.TrackOne(context.Background(), c, "9400999999999999999999"); !errors.Is(err, carriers.ErrNotFound) {
 			t.Errorf("%s unknown number: %v", carrier, err)
 		}
 	}
@@ -167,11 +168,11 @@ func TestWrongCredentialsAreRefused(t *testing.T) {
 	url := serve(t, w, &now, Faults{})
 	bad := dhl.New(url, "wrong", nil)
 	var he *carriers.HTTPError
-	if _, err := carriers.TrackOne(context.Background(), bad, "00340434000000000000"); !errors.As(err, &he) || he.Code != http.StatusUnauthorized {
+	if _, err := carrierstest.TrackOne(context.Background(), bad, "00340434000000000000"); !errors.As(err, &he) || he.Code != http.StatusUnauthorized {
 		t.Errorf("DHL with a wrong key: %v, want 401", err)
 	}
 	badEP := easypost.New(easypost.Config{BaseURL: url, APIKey: "wrong"}, nil)
-	if _, err := carriers.TrackOne(context.Background(), badEP, "6000000000"); !errors.As(err, &he) || he.Code != http.StatusUnauthorized {
+	if _, err := carrierstest.TrackOne(context.Background(), badEP, "6000000000"); !errors.As(err, &he) || he.Code != http.StatusUnauthorized {
 		t.Errorf("EasyPost with a wrong key: %v, want 401", err)
 	}
 }
@@ -188,7 +189,7 @@ func testFaults(t *testing.T, carrier string, client func(string) carriers.Track
 	w := &World{parcels: map[string]*Parcel{p.TrackingNumber: p}}
 	end := p.Steps[len(p.Steps)-1].At
 	track := func(f Faults) (carriers.Shipment, error) {
-		return carriers.TrackOne(context.Background(), client(serve(t, w, &end, f)), p.TrackingNumber)
+		return carrierstest.TrackOne(context.Background(), client(serve(t, w, &end, f)), p.TrackingNumber)
 	}
 	var he *carriers.HTTPError
 	if _, err := track(Faults{RateLimited: 1}); !errors.As(err, &he) || he.Code != 429 || he.RetryAfter != time.Second {

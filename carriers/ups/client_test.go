@@ -86,7 +86,7 @@ func TestTrackRequest(t *testing.T) {
 	}
 	c := f.serve(t)
 	for range 2 {
-		if _, err := carriers.TrackOne(context.Background(), c, number); err != nil {
+		if _, err := carrierstest.TrackOne(context.Background(), c, number); err != nil {
 			t.Fatalf("Track: %v", err)
 		}
 	}
@@ -107,7 +107,7 @@ func TestTokenRefused(t *testing.T) {
 	// The body echoes the secret, as a careless gateway might.
 	f := &fakeUPS{token: carrierstest.Reply(http.StatusUnauthorized, upsError("250002", "Invalid Authentication Information: "+testSecret))}
 	c := f.serve(t)
-	_, err := carriers.TrackOne(context.Background(), c, "1ZAUTH")
+	_, err := carrierstest.TrackOne(context.Background(), c, "1ZAUTH")
 	var he *carriers.HTTPError
 	if !errors.As(err, &he) || he.Code != http.StatusUnauthorized || he.Temporary() {
 		t.Fatalf("err = %v, want a permanent HTTPError 401", err)
@@ -122,7 +122,7 @@ func TestTokenBusy(t *testing.T) {
 		w.Header().Set("Retry-After", "30")
 		carrierstest.Reply(http.StatusServiceUnavailable, upsError("10500", "Service busy for "+testSecret))(w, r)
 	}}
-	_, err := carriers.TrackOne(context.Background(), f.serve(t), "1ZBUSY")
+	_, err := carrierstest.TrackOne(context.Background(), f.serve(t), "1ZBUSY")
 	var he *carriers.HTTPError
 	if !errors.As(err, &he) || !he.Temporary() || he.RetryAfter != 30*time.Second {
 		t.Fatalf("err = %#v, want a temporary HTTPError asking for 30s", err)
@@ -180,7 +180,7 @@ func TestTrackFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := carriers.TrackOne(context.Background(), serve(t, tt.handler), "1ZFAIL")
+			_, err := carrierstest.TrackOne(context.Background(), serve(t, tt.handler), "1ZFAIL")
 			if err == nil || errors.Is(err, carriers.ErrNotFound) {
 				t.Fatalf("err = %v, want a feed error", err)
 			}
@@ -201,7 +201,7 @@ func TestTrackRetryAfter(t *testing.T) {
 		w.Header().Set("Retry-After", "7")
 		carrierstest.Reply(http.StatusTooManyRequests, upsError("TR0001", "Rate limit exceeded"))(w, r)
 	})
-	_, err := carriers.TrackOne(context.Background(), c, "1ZBUSY")
+	_, err := carrierstest.TrackOne(context.Background(), c, "1ZBUSY")
 	var he *carriers.HTTPError
 	if !errors.As(err, &he) || !he.Temporary() || he.RetryAfter != 7*time.Second || he.Detail != "TR0001 Rate limit exceeded" {
 		t.Errorf("err = %#v, want a temporary HTTPError asking for 7s with UPS's code", err)

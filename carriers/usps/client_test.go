@@ -81,7 +81,7 @@ func TestTrackRequest(t *testing.T) {
 		got = r
 		tracking(t)(w, r)
 	}
-	s, err := carriers.TrackOne(context.Background(), serve(t, fake), number)
+	s, err := carrierstest.TrackOne(context.Background(), serve(t, fake), number)
 	if err != nil {
 		t.Fatalf("Track: %v", err)
 	}
@@ -109,13 +109,13 @@ func TestTrackEscapesNumber(t *testing.T) {
 		raw = r.URL.EscapedPath()
 		carrierstest.Reply(http.StatusOK, `{"trackingNumber": "9400100000000000123456"}`)(w, r)
 	}}
-	if _, err := carriers.TrackOne(context.Background(), serve(t, fake), "9400 1000/0000?0000123456"); err == nil {
+	if _, err := carrierstest.TrackOne(context.Background(), serve(t, fake), "9400 1000/0000?0000123456"); err == nil {
 		t.Error("a different number in the answer was accepted")
 	}
 	if raw != "/tracking/v3/tracking/9400%201000%2F0000%3F0000123456" {
 		t.Errorf("path = %s, want the number escaped as one segment", raw)
 	}
-	s, err := carriers.TrackOne(context.Background(), serve(t, fake), "9400 1000 0000 0000 1234 56")
+	s, err := carrierstest.TrackOne(context.Background(), serve(t, fake), "9400 1000 0000 0000 1234 56")
 	if err != nil || s.TrackingNumber != number {
 		t.Errorf("spaced number: %q, %v; want USPS's spelling accepted", s.TrackingNumber, err)
 	}
@@ -286,7 +286,7 @@ func TestTokenURL(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	c := New(Config{BaseURL: srv.URL, TokenURL: srv.URL + "/auth/token", ClientSecret: testSecret}, srv.Client())
-	if _, err := carriers.TrackOne(context.Background(), c, number); err != nil || tokenPath != "/auth/token" {
+	if _, err := carrierstest.TrackOne(context.Background(), c, number); err != nil || tokenPath != "/auth/token" {
 		t.Errorf("Track: %v; token fetched from %q, want /auth/token", err, tokenPath)
 	}
 }
