@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/carriers"
-	"github.com/wismo/wismo/carriers/carrierstest"
 	"github.com/wismo/wismo/carriers/aftership"
+	"github.com/wismo/wismo/carriers/carrierstest"
 	"github.com/wismo/wismo/carriers/dhl"
 	"github.com/wismo/wismo/carriers/easypost"
 	"github.com/wismo/wismo/carriers/fedex"
