@@ -3,29 +3,34 @@ package store
 // SchemaVersion is the layout this build writes. A store written by a newer
 // build is refused rather than risk misreading it; an older one is upgraded
 // in place by the migrations in migrate.go.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // Bucket names: the one registry of every bucket in the file.
 var (
-	bucketMeta          = []byte("meta")
-	bucketOrders        = []byte("orders")
-	bucketParcels       = []byte("parcels")
-	bucketEvents        = []byte("events")
-	bucketExceptions    = []byte("exceptions")
-	bucketArchive       = []byte("archive")
-	bucketIdxOrder      = []byte("idx_order")
-	bucketIdxTracking   = []byte("idx_tracking")
-	bucketIdxSearch     = []byte("idx_search")
-	bucketIdxPlaced     = []byte("idx_placed")
-	bucketIdxDue        = []byte("idx_due")
-	bucketIdxLastScan   = []byte("idx_last_scan")
-	bucketIdxExc        = []byte("idx_exc")
-	bucketIdxParcelExc  = []byte("idx_parcel_exc")
-	bucketIdxArchived   = []byte("idx_archived")
-	bucketStats         = []byte("stats")
-	bucketDeliveries    = []byte("deliveries")
-	bucketIdxDeliveryAt = []byte("idx_delivery_at")
-	bucketQuarantine    = []byte("quarantine")
+	bucketMeta           = []byte("meta")
+	bucketOrders         = []byte("orders")
+	bucketParcels        = []byte("parcels")
+	bucketEvents         = []byte("events")
+	bucketExceptions     = []byte("exceptions")
+	bucketArchive        = []byte("archive")
+	bucketIdxOrder       = []byte("idx_order")
+	bucketIdxTracking    = []byte("idx_tracking")
+	bucketIdxSearch      = []byte("idx_search")
+	bucketIdxPlaced      = []byte("idx_placed")
+	bucketIdxDue         = []byte("idx_due")
+	bucketIdxLastScan    = []byte("idx_last_scan")
+	bucketIdxExc         = []byte("idx_exc")
+	bucketIdxParcelExc   = []byte("idx_parcel_exc")
+	bucketIdxArchived    = []byte("idx_archived")
+	bucketStats          = []byte("stats")
+	bucketDeliveries     = []byte("deliveries")
+	bucketIdxDeliveryAt  = []byte("idx_delivery_at")
+	bucketQuarantine     = []byte("quarantine")
+	bucketNotifications  = []byte("notifications")
+	bucketIdxNotifyKey   = []byte("idx_notify_key")
+	bucketIdxNotifyDue   = []byte("idx_notify_due")
+	bucketIdxNotifyOrder = []byte("idx_notify_order")
+	bucketAudit          = []byte("audit")
 )
 
 // allBuckets lists every bucket Open creates, in one transaction.
@@ -34,6 +39,7 @@ var allBuckets = [][]byte{
 	bucketIdxOrder, bucketIdxTracking, bucketIdxSearch, bucketIdxPlaced, bucketIdxDue,
 	bucketIdxLastScan, bucketIdxExc, bucketIdxParcelExc, bucketIdxArchived, bucketStats,
 	bucketDeliveries, bucketIdxDeliveryAt, bucketQuarantine,
+	bucketNotifications, bucketIdxNotifyKey, bucketIdxNotifyDue, bucketIdxNotifyOrder, bucketAudit,
 }
 
 // Keys of the meta bucket: the schema version, and where the archive's

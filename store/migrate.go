@@ -15,7 +15,8 @@ import (
 var migrations = map[uint32]func(*Tx) error{
 	1: migrate1to2,
 	2: migrate2to3,
-	3: migrate3to4,
+	3: addsBuckets,
+	4: addsBuckets,
 }
 
 // migrate runs every migration from schema from up to SchemaVersion.
@@ -108,9 +109,10 @@ func deleteBucket(tx *bolt.Tx, name []byte) error {
 	return nil
 }
 
-// migrate3to4 brings a schema 3 store to schema 4, which adds the webhook
-// buckets (deliveries, idx_delivery_at, quarantine). Open creates missing
-// buckets before migrating, so there is nothing to move; the version step
-// keeps an older build from opening a store whose buckets it would not
-// look after.
-func migrate3to4(*Tx) error { return nil }
+// addsBuckets is the step to a schema that only adds buckets. Open creates
+// missing buckets before migrating, so there is nothing to move; the
+// version step keeps an older build from opening a store whose buckets it
+// would not look after. Schema 4 added deliveries, idx_delivery_at and
+// quarantine; schema 5 the notification outbox, its indexes and the audit
+// log.
+func addsBuckets(*Tx) error { return nil }
