@@ -31,6 +31,7 @@ var (
 	bucketIdxNotifyDue   = []byte("idx_notify_due")
 	bucketIdxNotifyOrder = []byte("idx_notify_order")
 	bucketAudit          = []byte("audit")
+	bucketReturns        = []byte("returns")
 )
 
 // allBuckets lists every bucket Open creates, in one transaction.
@@ -40,6 +41,7 @@ var allBuckets = [][]byte{
 	bucketIdxLastScan, bucketIdxExc, bucketIdxParcelExc, bucketIdxArchived, bucketStats,
 	bucketDeliveries, bucketIdxDeliveryAt, bucketQuarantine,
 	bucketNotifications, bucketIdxNotifyKey, bucketIdxNotifyDue, bucketIdxNotifyOrder, bucketAudit,
+	bucketReturns,
 }
 
 // Keys of the meta bucket: the schema version, and where the archive's

@@ -113,6 +113,6 @@ func deleteBucket(tx *bolt.Tx, name []byte) error {
 // missing buckets before migrating, so there is nothing to move; the
 // version step keeps an older build from opening a store whose buckets it
 // would not look after. Schema 4 added deliveries, idx_delivery_at and
-// quarantine; schema 5 the notification outbox, its indexes and the audit
-// log.
+// quarantine; schema 5 the notification outbox, its indexes, the audit log
+// and returns.
 func addsBuckets(*Tx) error { return nil }

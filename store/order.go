@@ -19,7 +19,9 @@ type Order struct {
 	ShipTo   Address    `json:"ship_to"`
 	Lines    []Line     `json:"lines,omitempty"`
 	Parcels  []ParcelID `json:"parcels,omitempty"`
-	Tags     []string   `json:"tags,omitempty"`
+	// Returns are the RMAs of the order's returns, oldest first.
+	Returns []string `json:"returns,omitempty"`
+	Tags    []string `json:"tags,omitempty"`
 }
 
 // Customer is the person an order belongs to.

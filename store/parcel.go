@@ -16,10 +16,10 @@ type ParcelID uint64
 // Direction says whether a parcel goes to the customer or comes back.
 type Direction string
 
-// The directions.
+// The directions: to the customer, or back to the shop under a return.
 const (
 	Outbound Direction = "outbound"
-	Return   Direction = "return"
+	Inbound  Direction = "return"
 )
 
 // Parcel is one tracked shipment of an order.
