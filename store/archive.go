@@ -142,6 +142,15 @@ func (t *Tx) gather(number string, cutoff time.Time) (archiveRecord, bool, error
 		}
 		rec.Parcels = append(rec.Parcels, archivedParcel{Parcel: p})
 	}
+	for _, rma := range o.Returns {
+		r, err := t.Return(rma)
+		if err != nil || !r.State.Final() {
+			return archiveRecord{}, false, nil // a return still open keeps its order hot
+		}
+		if n := len(r.History); n > 0 && r.History[n-1].At.After(last) {
+			last = r.History[n-1].At
+		}
+	}
 	return rec, last.Before(cutoff), nil
 }
 

@@ -385,3 +385,35 @@ func TestUpgradedStoreArchivesWithItsExceptions(t *testing.T) {
 		t.Errorf("%d exceptions archived and %d left, want %d in all (%v)", archivedExcs, bytes.Count(left, []byte("\n")), excs, err)
 	}
 }
+
+// An order whose return is still open stays hot however old; once the
+// return is refunded or rejected, and that too is old, it moves.
+func TestAnOpenReturnKeepsItsOrderHot(t *testing.T) {
+	s := openTemp(t)
+	old := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	putJourneys(t, s, "#R1", old, journey{tracking: "JJDR1", status: carriers.StatusDelivered, last: old})
+	put := func(state ReturnState, at time.Time) {
+		t.Helper()
+		err := s.Update(func(tx *Tx) error {
+			return tx.PutReturn(Return{RMA: "RMA-1", Order: "#R1", State: state}, at, "shop")
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(ReturnReceived, old.Add(24*time.Hour))
+	cutoff := old.Add(90 * 24 * time.Hour)
+	if n, err := s.Archive(cutoff, 10); n != 0 || err != nil {
+		t.Fatalf("Archive with the return received = %d, %v; want the order kept hot", n, err)
+	}
+	put(ReturnRefunded, cutoff.Add(time.Hour))
+	if n, err := s.Archive(cutoff, 10); n != 0 || err != nil {
+		t.Fatalf("Archive just after the refund = %d, %v; want the refund's own age to count", n, err)
+	}
+	if n, err := s.Archive(cutoff.Add(90*24*time.Hour), 10); n != 1 || err != nil {
+		t.Fatalf("Archive once the refund is old = %d, %v; want the order archived", n, err)
+	}
+	if rs, err := s.OrderReturns("#R1"); err != nil || len(rs) != 1 || rs[0].State != ReturnRefunded {
+		t.Errorf("archived order's returns = %+v, %v", rs, err)
+	}
+}

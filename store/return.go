@@ -45,6 +45,9 @@ func (s ReturnState) Valid() bool {
 	return ok
 }
 
+// Final reports whether a return in state s is over: refunded or rejected.
+func (s ReturnState) Final() bool { return s.Valid() && len(returnMoves[s]) == 0 }
+
 // CanBecome reports whether a return in state s may move to next. Staying
 // is allowed: a shop reporting the same state twice changes nothing.
 func (s ReturnState) CanBecome(next ReturnState) bool {
