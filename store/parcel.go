@@ -34,12 +34,14 @@ type Parcel struct {
 	// CarrierRef is the carrier's own id of the shipment this parcel
 	// follows, once known, for tracking numbers that name several
 	// shipments (a recycled number, a FedEx duplicate).
-	CarrierRef string          `json:"carrier_ref,omitempty"`
-	Order      string          `json:"order"`
-	Service    string          `json:"service,omitempty"`
-	Direction  Direction       `json:"direction"`
-	Status     carriers.Status `json:"status"`
-	Reason     carriers.Reason `json:"reason,omitempty"`
+	CarrierRef string `json:"carrier_ref,omitempty"`
+	// RMA is the return an inbound parcel carries back.
+	RMA       string          `json:"rma,omitempty"`
+	Order     string          `json:"order"`
+	Service   string          `json:"service,omitempty"`
+	Direction Direction       `json:"direction"`
+	Status    carriers.Status `json:"status"`
+	Reason    carriers.Reason `json:"reason,omitempty"`
 	// StatusText is the carrier's text for the event that set Status.
 	StatusText string `json:"status_text,omitempty"`
 	// StatusAt is when the event that set Status happened; later events

@@ -69,7 +69,10 @@ func (t *Tracker) record(tx *store.Tx, p store.Parcel, s carriers.Shipment, from
 	if changed == nil {
 		return nil
 	}
-	return judge(tx, p, *changed, now)
+	if err := judge(tx, p, *changed, now); err != nil {
+		return err
+	}
+	return followReturn(tx, p, *changed)
 }
 
 // isNews reports whether a merge told anything new about a parcel: another

@@ -1,0 +1,36 @@
+package tracker
+
+import (
+	"errors"
+
+	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/store"
+)
+
+// followReturn moves a return on as its parcel travels: in transit once
+// the carrier has it, received once it is delivered back. A return the shop
+// has already moved further, or closed, stays where it is: the carrier's
+// news never moves a return backwards.
+func followReturn(tx *store.Tx, p store.Parcel, ev store.Event) error {
+	if p.Direction != store.Inbound || p.RMA == "" {
+		return nil
+	}
+	var next store.ReturnState
+	switch {
+	case p.Status == carriers.StatusDelivered || p.Status == carriers.StatusReturned:
+		next = store.ReturnReceived
+	case progress[p.Status] >= progress[carriers.StatusInTransit]:
+		next = store.ReturnInTransit
+	default:
+		return nil
+	}
+	r, err := tx.Return(p.RMA)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil || r.State == next || !r.State.CanBecome(next) {
+		return err
+	}
+	r.State = next
+	return tx.PutReturn(r, ev.Time, "carrier "+p.Carrier)
+}
