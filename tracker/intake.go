@@ -143,4 +143,3 @@ func cmpOr(t, def time.Time) time.Time {
 	}
 	return t
 }
-

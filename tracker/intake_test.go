@@ -9,7 +9,6 @@ import (
 	"github.com/wismo/wismo/tracker/intake"
 )
 
-
 func TestImportingAnOrderTwiceChangesOnlyWhatChanged(t *testing.T) {
 	st := openStore(t)
 	tr, _ := newTracker(st, newClock(t0), &scripted{name: "dhl"})
