@@ -49,6 +49,7 @@ type report struct {
 // writes the parcel. Only the parcel's own feed binds it to a shipment: an
 // aggregator pushing news of a parcel another feed polls has ids of its own.
 func (t *Tracker) record(tx *store.Tx, p store.Parcel, s carriers.Shipment, from report, now time.Time) error {
+	was := p
 	if p.CarrierRef == "" && from.feed == p.FeedName() {
 		p.CarrierRef = s.Ref
 	}
@@ -66,13 +67,18 @@ func (t *Tracker) record(tx *store.Tx, p store.Parcel, s carriers.Shipment, from
 	if err := tx.PutParcel(p); err != nil {
 		return err
 	}
+	if trigger, ok := parcelTrigger(was, p); ok && t.notifier != nil {
+		if err := t.notifyParcel(tx, p, trigger, now); err != nil {
+			return err
+		}
+	}
 	if changed == nil {
 		return nil
 	}
 	if err := judge(tx, p, *changed, now); err != nil {
 		return err
 	}
-	return followReturn(tx, p, *changed)
+	return t.followReturn(tx, p, *changed, now)
 }
 
 // isNews reports whether a merge told anything new about a parcel: another

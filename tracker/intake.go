@@ -113,8 +113,10 @@ func (t *Tracker) ImportReturn(tx *store.Tx, r intake.Return, now time.Time) err
 		}
 		ret.Parcel = id
 	}
-	at := cmpOr(r.UpdatedAt, now)
-	return tx.PutReturn(ret, at, "shop")
+	if err := tx.PutReturn(ret, cmpOr(r.UpdatedAt, now), "shop"); err != nil {
+		return err
+	}
+	return t.returnMoved(tx, ret, now)
 }
 
 // feedFor is the feed to track a carrier's parcels with: the carrier's own

@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"errors"
+	"time"
 
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
@@ -11,7 +12,7 @@ import (
 // the carrier has it, received once it is delivered back. A return the shop
 // has already moved further, or closed, stays where it is: the carrier's
 // news never moves a return backwards.
-func followReturn(tx *store.Tx, p store.Parcel, ev store.Event) error {
+func (t *Tracker) followReturn(tx *store.Tx, p store.Parcel, ev store.Event, now time.Time) error {
 	if p.Direction != store.Inbound || p.RMA == "" {
 		return nil
 	}
@@ -32,5 +33,17 @@ func followReturn(tx *store.Tx, p store.Parcel, ev store.Event) error {
 		return err
 	}
 	r.State = next
-	return tx.PutReturn(r, ev.Time, "carrier "+p.Carrier)
+	if err := tx.PutReturn(r, ev.Time, "carrier "+p.Carrier); err != nil {
+		return err
+	}
+	return t.returnMoved(tx, r, now)
+}
+
+// returnMoved tells the customer of a return's new state, if it is one
+// they are told of.
+func (t *Tracker) returnMoved(tx *store.Tx, r store.Return, now time.Time) error {
+	if trigger, ok := returnTrigger(r.State); ok && t.notifier != nil {
+		return t.notifyReturn(tx, r, trigger, now)
+	}
+	return nil
 }

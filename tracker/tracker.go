@@ -79,6 +79,8 @@ type Tracker struct {
 	mu     sync.Mutex
 	inHand map[store.ParcelID]struct{} // parcels a poll round is working on
 
+	notifier *Notifier // nil: customers are not told automatically
+
 	// pushMu guards push apart from mu: the writer reads push while a poll
 	// round may hold mu across a read transaction.
 	pushMu sync.Mutex
