@@ -150,24 +150,40 @@ func (t *Tx) NotificationsDue(now time.Time, n int) ([]Notification, error) {
 	return out, nil
 }
 
-// OrderNotifications returns an order's notifications, newest first.
+// OrderNotificationsSince returns an order's notifications queued at or
+// after since, newest first.
+func (t *Tx) OrderNotificationsSince(order string, since time.Time) ([]Notification, error) {
+	var out []Notification
+	prefix := join([]byte(order), []byte{0})
+	c := t.bucket(bucketIdxNotifyOrder).Cursor()
+	// Ids grow with time, so the newest are at the end of the order's keys.
+	k, _ := c.Seek(append(prefix, 0xff))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+		n, err := t.Notification(NotificationID(binary.BigEndian.Uint64(k[len(prefix):])))
+		if err != nil {
+			return nil, err
+		}
+		if n.QueuedAt.Before(since) {
+			break
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// OrderNotifications returns an order's notifications, newest first: the
+// log the desk shows on the order.
 func (s *Store) OrderNotifications(order string) ([]Notification, error) {
 	var out []Notification
-	err := s.View(func(tx *Tx) error {
-		prefix := join([]byte(order), []byte{0})
-		c := tx.bucket(bucketIdxNotifyOrder).Cursor()
-		for k, _ := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			n, err := tx.Notification(NotificationID(binary.BigEndian.Uint64(k[len(prefix):])))
-			if err != nil {
-				return err
-			}
-			out = append(out, n)
-		}
-		return nil
+	err := s.View(func(tx *Tx) (err error) {
+		out, err = tx.OrderNotificationsSince(order, time.Time{})
+		return err
 	})
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
 	return out, err
 }
 
