@@ -70,11 +70,21 @@ type shopifyAddress struct {
 	Phone        string `json:"phone"`
 }
 
+// shopifyLine is a line item. Newer API versions add current_quantity,
+// which an order edit lowers while quantity keeps what was first ordered.
 type shopifyLine struct {
-	SKU      string `json:"sku"`
-	Title    string `json:"title"`
-	Name     string `json:"name"`
-	Quantity int    `json:"quantity"`
+	SKU             string `json:"sku"`
+	Title           string `json:"title"`
+	Name            string `json:"name"`
+	Quantity        int    `json:"quantity"`
+	CurrentQuantity *int   `json:"current_quantity"`
+}
+
+func (l shopifyLine) qty() int {
+	if l.CurrentQuantity != nil {
+		return *l.CurrentQuantity
+	}
+	return l.Quantity
 }
 
 type shopifyFulfillment struct {
@@ -120,8 +130,8 @@ func parseShopifyOrder(body []byte) (*Order, error) {
 	o := &Order{Number: number, ShopID: int64(so.ID), Channel: "shopify", PlacedAt: placed,
 		Customer: so.customer(), ShipTo: so.ShippingAddress.address()}
 	for _, l := range so.LineItems {
-		if l.Quantity > 0 {
-			o.Lines = append(o.Lines, store.Line{SKU: l.SKU, Title: first(l.Name, l.Title), Qty: l.Quantity})
+		if q := l.qty(); q > 0 {
+			o.Lines = append(o.Lines, store.Line{SKU: l.SKU, Title: first(l.Name, l.Title), Qty: q})
 		}
 	}
 	var service string

@@ -124,7 +124,7 @@ func TestParseShopifyGuestOrderWithNulls(t *testing.T) {
 		"shipping_address": {"first_name": "Bo", "last_name": "Li", "name": null, "phone": "+1 555 0100",
 			"address1": "1 Main St", "address2": null, "city": "Austin", "province_code": "TX", "zip": "78701", "country_code": "us"},
 		"line_items": [{"sku": "A-1", "title": "Mug", "name": null, "quantity": 1, "price": "12.00"},
-			{"sku": "GONE", "title": "Removed", "quantity": 0}],
+			{"sku": "GONE", "title": "Removed", "quantity": 2, "current_quantity": 0}],
 		"shipping_lines": null, "fulfillments": null}`
 	d, err := ParseShopify("orders/updated", []byte(body))
 	if err != nil {
@@ -145,7 +145,7 @@ func TestParseShopifyGuestOrderWithNulls(t *testing.T) {
 		t.Errorf("ShipTo = %+v", o.ShipTo)
 	}
 	if want := []store.Line{{SKU: "A-1", Title: "Mug", Qty: 1}}; !reflect.DeepEqual(o.Lines, want) {
-		t.Errorf("Lines = %+v, want %+v (a line with quantity 0 is dropped)", o.Lines, want)
+		t.Errorf("Lines = %+v, want %+v (a line an edit removed is dropped)", o.Lines, want)
 	}
 }
 
