@@ -42,20 +42,49 @@ const rememberDeliveries = 7 * 24 * time.Hour
 //     retrying; the body is quarantined in the store for inspection;
 //   - 413 for a body over 1 MiB;
 //   - 500 when the store could not commit, so the provider retries.
-func (t *Tracker) Webhooks(hooks ...Hook) http.Handler {
+func (t *Tracker) Webhooks(hooks ...Hook) http.Handler { return t.Receiver(nil, hooks...) }
+
+// Receiver is Webhooks with the shop's webhook too, at POST
+// /webhooks/shopify, when shopSecrets are given: orders, fulfillments and
+// returns, signed as Shopify signs. The same answers apply, and two more:
+// 409 for news of an order not known yet (the shop sends it again later)
+// and 422 for a return move its state machine forbids.
+func (t *Tracker) Receiver(shopSecrets []string, hooks ...Hook) http.Handler {
 	mux := http.NewServeMux()
 	for _, h := range hooks {
-		name := h.Webhook.Provider()
-		t.pushMu.Lock()
-		t.push[name] = &FeedHealth{Feed: name, Push: true}
-		t.pushMu.Unlock()
-		mux.Handle("POST /webhooks/"+name, t.receiver(h))
+		t.register(h.Webhook.Provider())
+		mux.Handle("POST /webhooks/"+h.Webhook.Provider(), t.receiver(h))
+	}
+	if len(shopSecrets) > 0 {
+		t.register(shopProvider)
+		mux.Handle("POST /webhooks/"+shopProvider, t.receive(shopProvider, shopHook{t: t, secrets: shopSecrets}))
 	}
 	return mux
 }
 
+// register starts a pushing provider's health record.
+func (t *Tracker) register(name string) {
+	t.pushMu.Lock()
+	defer t.pushMu.Unlock()
+	t.push[name] = &FeedHealth{Feed: name, Push: true}
+}
+
 func (t *Tracker) receiver(h Hook) http.HandlerFunc {
-	name := h.Webhook.Provider()
+	return t.receive(h.Webhook.Provider(), pushHook{t: t, Hook: h})
+}
+
+// inbound is one kind of signed webhook the receiver takes: a carrier's
+// tracking push, or the shop's orders.
+type inbound interface {
+	verify(h http.Header, body []byte) error
+	// parse reads a verified body into the delivery's id (empty when the
+	// sender gives none) and the write that applies it.
+	parse(h http.Header, body []byte) (id string, apply func(*store.Tx) error, err error)
+}
+
+// receive is the handler for one provider: read, verify, parse, apply in
+// one transaction with the replay check, and answer.
+func (t *Tracker) receive(name string, in inbound) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
 		var tooBig *http.MaxBytesError
@@ -67,27 +96,35 @@ func (t *Tracker) receiver(h Hook) http.HandlerFunc {
 			t.unverified(w, name, http.StatusBadRequest, fmt.Errorf("reading body: %w", err))
 			return
 		}
-		if err := h.Webhook.Verify(r.Header, body, h.Secrets); err != nil {
+		if err := in.verify(r.Header, body); err != nil {
 			t.unverified(w, name, http.StatusUnauthorized, err)
 			return
 		}
-		d, err := h.Webhook.Parse(body)
+		id, apply, err := in.parse(r.Header, body)
 		if err != nil {
 			t.quarantine(w, name, err, body)
 			return
 		}
-		replay, err := t.deliver(name, d)
-		if err != nil {
-			t.log.Error("webhook not stored", "provider", name, "delivery", d.ID, "err", err)
-			t.notePush(name, err)
-			reply(w, http.StatusInternalServerError, "not stored, try again")
-			return
-		}
-		t.notePush(name, nil)
-		if replay {
-			reply(w, http.StatusOK, "already applied")
-			return
-		}
+		replay, err := t.deliver(name, id, apply)
+		t.answer(w, name, id, replay, err)
+	}
+}
+
+// answer tells the sender how its delivery went: applied (or a replay of
+// one applied), to be sent again later, or refused for good.
+func (t *Tracker) answer(w http.ResponseWriter, name, id string, replay bool, err error) {
+	t.notePush(name, err)
+	switch {
+	case errors.Is(err, ErrOrderUnknown):
+		reply(w, http.StatusConflict, err.Error()+": send it again later")
+	case errors.Is(err, store.ErrBadMove):
+		reply(w, http.StatusUnprocessableEntity, err.Error())
+	case err != nil:
+		t.log.Error("webhook not stored", "provider", name, "delivery", id, "err", err)
+		reply(w, http.StatusInternalServerError, "not stored, try again")
+	case replay:
+		reply(w, http.StatusOK, "already applied")
+	default:
 		reply(w, http.StatusOK, "applied")
 	}
 }
@@ -122,32 +159,60 @@ func reply(w http.ResponseWriter, code int, msg string) {
 }
 
 // deliver applies a delivery in one transaction and reports whether it was
-// a replay of one already applied. Shipments for numbers the desk does not
-// track are skipped: a provider pushes everything on the account.
-func (t *Tracker) deliver(provider string, d carriers.Delivery) (replay bool, err error) {
-	now := t.now()
+// a replay of one already applied.
+func (t *Tracker) deliver(provider, id string, apply func(*store.Tx) error) (replay bool, err error) {
 	err = t.store.Write(func(tx *store.Tx) error {
-		replay = d.ID != "" && tx.SeenDelivery(provider, d.ID)
+		replay = id != "" && tx.SeenDelivery(provider, id)
 		if replay {
 			return nil
 		}
-		for _, s := range d.Shipments {
-			p, ok, err := pushedParcel(tx, provider, s)
-			if err != nil {
-				return err
-			}
-			if ok {
-				if err := t.record(tx, p, s, report{source: store.SourceWebhook, feed: provider}, now); err != nil {
-					return fmt.Errorf("%s: %w", s.TrackingNumber, err)
-				}
-			}
+		if err := apply(tx); err != nil {
+			return err
 		}
-		if d.ID == "" {
+		if id == "" {
 			return nil
 		}
-		return tx.MarkDelivery(provider, d.ID, time.Now().UTC())
+		return tx.MarkDelivery(provider, id, time.Now().UTC())
 	})
 	return replay, err
+}
+
+// pushHook is a carrier's tracking webhook as the receiver takes it.
+type pushHook struct {
+	t *Tracker
+	Hook
+}
+
+func (p pushHook) verify(h http.Header, body []byte) error {
+	return p.Webhook.Verify(h, body, p.Secrets)
+}
+
+func (p pushHook) parse(_ http.Header, body []byte) (string, func(*store.Tx) error, error) {
+	d, err := p.Webhook.Parse(body)
+	if err != nil {
+		return "", nil, err
+	}
+	return d.ID, func(tx *store.Tx) error { return p.t.applyPush(tx, p.Webhook.Provider(), d) }, nil
+}
+
+// applyPush records a pushed delivery's shipments. Shipments for numbers
+// the desk does not track are skipped: a provider pushes everything on the
+// account.
+func (t *Tracker) applyPush(tx *store.Tx, provider string, d carriers.Delivery) error {
+	now := t.now()
+	for _, s := range d.Shipments {
+		p, ok, err := pushedParcel(tx, provider, s)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if err := t.record(tx, p, s, report{source: store.SourceWebhook, feed: provider}, now); err != nil {
+			return fmt.Errorf("%s: %w", s.TrackingNumber, err)
+		}
+	}
+	return nil
 }
 
 // pushedParcel finds the parcel a pushed shipment is about: the one with
