@@ -5,6 +5,7 @@
 //	wismo demo [--data DIR] [--orders N] [--speed X] [--seed N] [--faults=false]
 //	wismo desk --config FILE
 //	wismo parse --carrier NAME FILE
+//	wismo import orders|returns [--data DIR] FILE.csv
 //	wismo check [--data DIR]
 //	wismo compact [--data DIR]
 //	wismo backup [--data DIR] FILE
@@ -29,6 +30,8 @@ Usage:
   wismo demo [flags]              run the desk on simulated carriers and seeded orders
   wismo desk --config FILE        run the desk on the carriers FILE configures
   wismo parse --carrier NAME FILE print the events the desk reads from a saved carrier body
+  wismo import orders|returns [--data DIR] FILE.csv
+                                  store a shop's orders or returns from a CSV file
   wismo bench [flags]             measure the store at scale against raw bbolt
   wismo check [--data DIR]        check the store file for damaged pages
   wismo compact [--data DIR]      give the space freed by archiving back to the disk
@@ -58,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runDesk(args[1:], stderr)
 	case "parse":
 		return runParse(args[1:], os.Stdin, stdout, stderr)
+	case "import":
+		return runImport(args[1:], stdout, stderr)
 	case "bench":
 		return bench.Run(args[1:], stdout, stderr)
 	case "check":
