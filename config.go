@@ -30,6 +30,8 @@ type Config struct {
 	Webhooks webhookSection  `toml:"webhooks"`
 	Tracker  trackerSection  `toml:"tracker"`
 	Carriers map[string]feed `toml:"carriers"`
+	Shop     shopSection     `toml:"shop"`
+	Notify   notifySection   `toml:"notify"`
 }
 
 type webhookSection struct {
@@ -177,7 +179,7 @@ func (c Config) feeds(getenv func(string) (string, bool), hc *http.Client) ([]ca
 	var errs []error
 	for _, name := range sortedKeys(c.Carriers) {
 		f := c.Carriers[name]
-		env := envReader{carrier: name, getenv: getenv}
+		env := envReader{section: "carriers." + name, getenv: getenv}
 		if feedKinds[name].poll && (name != "easypost" || f.APIKeyEnv != "") {
 			polls = append(polls, f.client(name, &env, hc))
 		}
@@ -222,10 +224,10 @@ func or(s, def string) string {
 	return s
 }
 
-// envReader reads one carrier's credentials from the environment and
+// envReader reads one section's credentials from the environment and
 // collects what is missing.
 type envReader struct {
-	carrier string
+	section string // "carriers.ups", "notify.email"
 	getenv  func(string) (string, bool)
 	errs    []error
 }
@@ -234,22 +236,30 @@ type envReader struct {
 // variable that is unset or empty, is an error.
 func (e *envReader) need(key, variable string) string {
 	if variable == "" {
-		e.errs = append(e.errs, fmt.Errorf("carriers.%s.%s: name the environment variable holding it", e.carrier, key))
+		e.errs = append(e.errs, fmt.Errorf("%s.%s: name the environment variable holding it", e.section, key))
 		return ""
 	}
 	v, ok := e.getenv(variable)
 	v = strings.TrimSpace(v) // a pasted secret's trailing newline is no part of it
 	if !ok || v == "" {
-		e.errs = append(e.errs, fmt.Errorf("carriers.%s.%s: environment variable %s is not set", e.carrier, key, variable))
+		e.errs = append(e.errs, fmt.Errorf("%s.%s: environment variable %s is not set", e.section, key, variable))
 	}
 	return v
+}
+
+// first is the first missing credential, nil when none is.
+func (e *envReader) first() error {
+	if len(e.errs) == 0 {
+		return nil
+	}
+	return e.errs[0]
 }
 
 // secrets are the values of the webhook secret variables; at least one is
 // required.
 func (e *envReader) secrets(variables []string) []string {
 	if len(variables) == 0 {
-		e.errs = append(e.errs, fmt.Errorf("carriers.%s.webhook_secret_envs: name at least one environment variable", e.carrier))
+		e.errs = append(e.errs, fmt.Errorf("%s.webhook_secret_envs: name at least one environment variable", e.section))
 	}
 	var out []string
 	for _, v := range variables {

@@ -76,6 +76,23 @@ func TestReadmeConfigBuildsEveryFeed(t *testing.T) {
 	if cfg.Data != "/var/lib/wismo" || cfg.Webhooks.Listen != "127.0.0.1:8480" {
 		t.Errorf("config = %+v", cfg)
 	}
+	p, err := cfg.parts(env())
+	if err != nil || len(p.shopSecrets) != 1 || p.notifier == nil || len(p.notifier.Channels) != 2 ||
+		p.notifier.Shop != "Tee & Becher" || len(p.senders) != 3 || !p.receives() {
+		t.Errorf("parts = %+v, %v; want the shop's webhook, email and texts", p, err)
+	}
+}
+
+func TestNotifyChannelsNeedAProvider(t *testing.T) {
+	cfg := Config{Data: "/tmp/w", Notify: notifySection{Channels: []string{"sms"},
+		Email: &emailConfig{Host: "smtp.example.com", From: "care@shop.example"}}}
+	if _, err := cfg.parts(env()); err == nil || !strings.Contains(err.Error(), `notify.channels: "sms" has no provider`) {
+		t.Errorf("sms without a provider: %v", err)
+	}
+	cfg.Notify = notifySection{SMS: &smsConfig{From: "+4915100000000", AccountSIDEnv: "SID", AuthTokenEnv: "TOKEN"}}
+	if _, err := cfg.parts(env("TOKEN")); err == nil || !strings.Contains(err.Error(), "notify.sms.auth_token_env: environment variable TOKEN is not set") {
+		t.Errorf("missing token: %v", err)
+	}
 }
 
 // Each bad configuration is refused with an error that names the key at

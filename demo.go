@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -21,6 +23,8 @@ import (
 	"github.com/wismo/wismo/carriers/sim"
 	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker"
+	"github.com/wismo/wismo/tracker/notify"
+	"github.com/wismo/wismo/tracker/notify/mailbox"
 	"github.com/wismo/wismo/ui"
 )
 
@@ -82,7 +86,7 @@ func runDemo(args []string, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	clock, tr, stopWorld, err := startWorld(ctx, dir, f, st, log)
+	desk, stopWorld, err := startWorld(ctx, dir, f, st, log)
 	if err != nil {
 		return err
 	}
@@ -90,7 +94,7 @@ func runDemo(args []string, stderr io.Writer) error {
 
 	changes, unsubscribe := st.Subscribe()
 	defer unsubscribe()
-	_, err = tea.NewProgram(ui.New(st, clock.Now, changes).WithFeeds(tr.Health), tea.WithContext(ctx)).Run()
+	_, err = tea.NewProgram(ui.New(st, desk.clock.Now, changes).WithFeeds(desk.tracker.Health), tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // a signal asked us to stop: not an error
 	}
@@ -105,19 +109,33 @@ var demoEnv = map[string]string{
 	// The secrets the simulator signs webhooks with.
 	"DEMO_EASYPOST_SECRET":  "demo-easypost-secret",
 	"DEMO_AFTERSHIP_SECRET": "demo-aftership-secret",
+	// The demo mailbox's Messages API account.
+	"DEMO_SMS_SID":   "ACdemo",
+	"DEMO_SMS_TOKEN": "demo-sms-token",
 }
 
 // demoConfig is the configuration of a desk whose every carrier is the
-// simulator at url: the same path from configuration to feeds a real desk
-// takes.
-func demoConfig(url string) Config {
+// simulator at url and whose customers' mail and texts go to box: the same
+// path from configuration to a running desk a real one takes.
+func demoConfig(url string, box *mailbox.Box) Config {
 	polled := feed{BaseURL: url, APIKeyEnv: "DEMO_API_KEY", ClientIDEnv: "DEMO_CLIENT_ID", ClientSecretEnv: "DEMO_API_KEY"}
 	easypost := polled
 	easypost.WebhookSecretEnvs = []string{"DEMO_EASYPOST_SECRET"}
-	return Config{Carriers: map[string]feed{
-		"dhl": polled, "ups": polled, "fedex": polled, "usps": polled, "easypost": easypost,
-		"aftership": {WebhookSecretEnvs: []string{"DEMO_AFTERSHIP_SECRET"}},
-	}}
+	host, port, _ := net.SplitHostPort(box.SMTPAddr())
+	smtpPort, _ := strconv.Atoi(port)
+	return Config{
+		Carriers: map[string]feed{
+			"dhl": polled, "ups": polled, "fedex": polled, "usps": polled, "easypost": easypost,
+			"aftership": {WebhookSecretEnvs: []string{"DEMO_AFTERSHIP_SECRET"}},
+		},
+		Shop: shopSection{Name: "Tee & Becher"},
+		Notify: notifySection{
+			Channels: []string{"email", "sms"},
+			Email:    &emailConfig{Host: host, Port: smtpPort, TLS: string(notify.TLSNone), From: "Tee & Becher <care@tee-und-becher.example>"},
+			SMS: &smsConfig{BaseURL: box.APIURL(), AccountSIDEnv: "DEMO_SMS_SID", AuthTokenEnv: "DEMO_SMS_TOKEN",
+				From: "+4915100000000", WhatsAppFrom: "+4915100000001"},
+		},
+	}
 }
 
 func demoLookup(name string) (string, bool) {
@@ -125,55 +143,80 @@ func demoLookup(name string) (string, bool) {
 	return v, ok
 }
 
-// startWorld starts the simulated carriers, the tracker and the webhook
-// receiver on the demo's world, seeding its orders. The returned stop ends
-// them all, waits for the tracker, and records how far simulated time got.
-func startWorld(ctx context.Context, dir string, f demoFlags, st *store.Store, log *slog.Logger) (*sim.Clock, *tracker.Tracker, func(), error) {
+// demoDesk is a running demo: its clock, tracker and mailbox.
+type demoDesk struct {
+	clock   *sim.Clock
+	tracker *tracker.Tracker
+	box     *mailbox.Box
+}
+
+// startWorld starts the simulated carriers, the mailbox customers' messages
+// go to, the tracker, the outbox and the webhook receiver on the demo's
+// world, seeding its orders. The returned stop ends them all, waits for the
+// tracker, and records how far simulated time got.
+func startWorld(ctx context.Context, dir string, f demoFlags, st *store.Store, log *slog.Logger) (demoDesk, func(), error) {
+	var undo []func()
+	fail := func(err error) (demoDesk, func(), error) {
+		slices.Reverse(undo)
+		for _, u := range undo {
+			u()
+		}
+		return demoDesk{}, nil, err
+	}
 	state, err := loadDemoState(dir, f)
 	if err != nil {
-		return nil, nil, nil, err
+		return fail(err)
 	}
-	clock := sim.NewClock(state.SimNow, f.speed)
-	world := sim.NewWorld(state.Seed, state.Orders, state.Epoch)
-	// The receiver's port opens first: the simulator pushes to it.
+	d := demoDesk{clock: sim.NewClock(state.SimNow, f.speed),
+		box: &mailbox.Box{AccountSID: demoEnv["DEMO_SMS_SID"], AuthToken: demoEnv["DEMO_SMS_TOKEN"]}}
+	if err := d.box.Start(ctx); err != nil {
+		return fail(err)
+	}
+	undo = append(undo, d.box.Close)
+	// The receiver's port opens before the simulator starts: it pushes to it.
 	hooksAt, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("webhook receiver: %w", err)
+		return fail(fmt.Errorf("webhook receiver: %w", err))
 	}
+	undo = append(undo, func() { hooksAt.Close() })
+	world := sim.NewWorld(state.Seed, state.Orders, state.Epoch)
+	simulator := sim.NewServer(world, d.clock.Now, simOptions(f, "http://"+hooksAt.Addr().String(), log))
+	if err := simulator.Start(ctx); err != nil {
+		return fail(err)
+	}
+	undo = append(undo, func() { simulator.Close() })
+	added, err := tracker.SeedDemo(st, world, d.clock.Now())
+	if err != nil {
+		return fail(fmt.Errorf("seed demo orders: %w", err))
+	}
+	log.Info("demo started", "dir", dir, "orders_added", added, "simulator", simulator.URL(), "speed", f.speed, "faults", f.faults)
+	cfg := demoConfig(simulator.URL(), d.box)
+	p, err := cfg.parts(demoLookup)
+	if err != nil {
+		return fail(err)
+	}
+	var stopTracker func()
+	d.tracker, stopTracker = startTracker(ctx, st, d.clock.Now, cfg.trackerConfig(), p, hooksAt, log)
+	return d, func() {
+		stopTracker()
+		simulator.Close()
+		d.box.Close()
+		if err := state.save(dir, d.clock.Now()); err != nil {
+			log.Error("save demo state", "err", err)
+		}
+	}, nil
+}
+
+// simOptions are the simulator's: the demo's credentials, where to push,
+// and the faults the flags ask for.
+func simOptions(f demoFlags, pushURL string, log *slog.Logger) sim.Options {
 	opts := sim.Options{APIKey: demoEnv["DEMO_API_KEY"], ClientID: demoEnv["DEMO_CLIENT_ID"],
-		PushURL: "http://" + hooksAt.Addr().String(), Log: log.With("component", "simulator"),
+		PushURL: pushURL, Log: log.With("component", "simulator"),
 		PushSecrets: map[string]string{"easypost": demoEnv["DEMO_EASYPOST_SECRET"], "aftership": demoEnv["DEMO_AFTERSHIP_SECRET"]}}
 	if f.faults {
 		opts.Faults = sim.DemoFaults()
 	}
-	simulator := sim.NewServer(world, clock.Now, opts)
-	if err := simulator.Start(ctx); err != nil {
-		hooksAt.Close()
-		return nil, nil, nil, err
-	}
-	added, err := tracker.SeedDemo(st, world, clock.Now())
-	if err != nil {
-		simulator.Close()
-		hooksAt.Close()
-		return nil, nil, nil, fmt.Errorf("seed demo orders: %w", err)
-	}
-	log.Info("demo started", "dir", dir, "orders_added", added, "simulator", simulator.URL(), "speed", f.speed, "faults", f.faults)
-	cfg := demoConfig(simulator.URL())
-	polls, hooks, err := cfg.feeds(demoLookup, nil)
-	if err != nil {
-		simulator.Close()
-		hooksAt.Close()
-		return nil, nil, nil, err
-	}
-	tr, stopTracker := startTracker(ctx, st, clock.Now, cfg.trackerConfig(), polls, hooks, hooksAt, log)
-	stop := func() {
-		stopTracker()
-		simulator.Close()
-		if err := state.save(dir, clock.Now()); err != nil {
-			log.Error("save demo state", "err", err)
-		}
-	}
-	return clock, tr, stop, nil
+	return opts
 }
 
 // dataDir returns the directory to keep the store in, creating it, and

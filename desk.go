@@ -20,6 +20,7 @@ import (
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker"
+	"github.com/wismo/wismo/tracker/notify"
 	"github.com/wismo/wismo/ui"
 )
 
@@ -40,11 +41,11 @@ func runDesk(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	polls, hooks, err := cfg.feeds(lookupEnv, nil)
+	p, err := cfg.parts(lookupEnv)
 	if err != nil {
 		return fmt.Errorf("config %s: %w", *path, err)
 	}
-	hooksAt, err := listenWebhooks(cfg.Webhooks.Listen, len(hooks) > 0)
+	hooksAt, err := listenWebhooks(cfg.Webhooks.Listen, p.receives())
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func runDesk(args []string, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	tr, stopTracker := startTracker(ctx, st, time.Now, cfg.trackerConfig(), polls, hooks, hooksAt, log)
+	tr, stopTracker := startTracker(ctx, st, time.Now, cfg.trackerConfig(), p, hooksAt, log)
 	defer stopTracker()
 	changes, unsubscribe := st.Subscribe()
 	defer unsubscribe()
@@ -92,18 +93,56 @@ func listenWebhooks(addr string, needed bool) (net.Listener, error) {
 	return ln, nil
 }
 
-// startTracker runs the tracker over st and, when hooksAt is open, the
-// webhook receiver on it. The returned stop shuts the receiver down (calls
-// in progress finish) and then the tracker, and waits for both.
+// parts is what a desk runs besides its store: carrier feeds, the webhooks
+// it receives, and the notifications it sends.
+type parts struct {
+	polls       []carriers.Tracker
+	hooks       []tracker.Hook
+	shopSecrets []string
+	notifier    *tracker.Notifier
+	senders     map[notify.Channel]notify.Sender
+	outbox      tracker.OutboxConfig
+}
+
+// parts builds everything the configuration names, reading credentials
+// with getenv.
+func (c Config) parts(getenv func(string) (string, bool)) (parts, error) {
+	var p parts
+	var err error
+	if p.polls, p.hooks, err = c.feeds(getenv, nil); err != nil {
+		return p, err
+	}
+	if len(c.Shop.WebhookSecretEnvs) > 0 {
+		env := envReader{section: "shop", getenv: getenv}
+		if p.shopSecrets = env.secrets(c.Shop.WebhookSecretEnvs); len(env.errs) > 0 {
+			return p, env.errs[0]
+		}
+	}
+	p.notifier, p.senders, p.outbox, err = c.outbox(getenv)
+	return p, err
+}
+
+// receives reports whether anything posts to the desk's webhook receiver.
+func (p parts) receives() bool { return len(p.hooks) > 0 || len(p.shopSecrets) > 0 }
+
+// startTracker runs the tracker over st, the outbox worker when
+// notifications are configured and, when hooksAt is open, the webhook
+// receiver on it. The returned stop shuts the receiver down (calls in
+// progress finish), then the tracker and the outbox, and waits for them.
 func startTracker(ctx context.Context, st *store.Store, now func() time.Time, cfg tracker.Config,
-	polls []carriers.Tracker, hooks []tracker.Hook, hooksAt net.Listener, log *slog.Logger) (*tracker.Tracker, func()) {
+	p parts, hooksAt net.Listener, log *slog.Logger) (*tracker.Tracker, func()) {
 	ctx, cancel := context.WithCancel(ctx)
-	tr := tracker.New(st, polls, now, cfg, log)
+	tr := tracker.New(st, p.polls, now, cfg, log)
 	var wg sync.WaitGroup
+	if p.notifier != nil {
+		tr.Notify(*p.notifier)
+		outbox := tracker.NewOutbox(st, p.senders, now, p.outbox, log.With("component", "outbox"))
+		wg.Go(func() { outbox.Run(ctx) })
+	}
 	var srv *http.Server
 	if hooksAt != nil {
 		srv = &http.Server{
-			Handler:           tr.Webhooks(hooks...),
+			Handler:           tr.Receiver(p.shopSecrets, p.hooks...),
 			ReadHeaderTimeout: 5 * time.Second,
 			ReadTimeout:       30 * time.Second,
 			WriteTimeout:      30 * time.Second,

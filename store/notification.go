@@ -126,26 +126,40 @@ func (t *Tx) writeNotification(old, n Notification) error {
 
 func (n Notification) due() bool { return n.State == NotifyQueued || n.State == NotifySending }
 
-// notifyDueKey orders the due index by time, then id.
-func notifyDueKey(n Notification) []byte { return join(timeKey(n.NextAt), u64(uint64(n.ID))) }
+// notifyDueKey orders the due index: an agent's messages before automatic
+// ones, so a resend never waits behind a burst of automatic news; then by
+// time, then id.
+func notifyDueKey(n Notification) []byte {
+	return join([]byte{duePriority(n)}, timeKey(n.NextAt), u64(uint64(n.ID)))
+}
+
+func duePriority(n Notification) byte {
+	if n.Automatic {
+		return 1
+	}
+	return 0
+}
 
 // notifyOrderKey lists an order's notifications in the order queued.
 func notifyOrderKey(order string, id NotificationID) []byte {
 	return join([]byte(order), []byte{0}, u64(uint64(id)))
 }
 
-// NotificationsDue returns up to n notifications due by now, the longest
-// due first: queued ones, and ones left sending by a worker that stopped.
+// NotificationsDue returns up to n notifications due by now: queued ones,
+// and ones left sending by a worker that stopped. Agents' messages come
+// first, then automatic ones, each the longest due first.
 func (t *Tx) NotificationsDue(now time.Time, n int) ([]Notification, error) {
 	var out []Notification
 	end := timeKey(now)
 	c := t.bucket(bucketIdxNotifyDue).Cursor()
-	for k, _ := c.First(); k != nil && len(out) < n && bytes.Compare(k[:8], end) <= 0; k, _ = c.Next() {
-		nt, err := t.Notification(NotificationID(binary.BigEndian.Uint64(k[8:])))
-		if err != nil {
-			return nil, err
+	for _, prio := range []byte{0, 1} {
+		for k, _ := c.Seek([]byte{prio}); k != nil && k[0] == prio && len(out) < n && bytes.Compare(k[1:9], end) <= 0; k, _ = c.Next() {
+			nt, err := t.Notification(NotificationID(binary.BigEndian.Uint64(k[9:])))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, nt)
 		}
-		out = append(out, nt)
 	}
 	return out, nil
 }

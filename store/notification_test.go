@@ -98,3 +98,31 @@ func TestAuditIsAppendOnlyAndNamed(t *testing.T) {
 		t.Errorf("trail = %+v, %v; want the two entries for order 1001, newest first", trail, err)
 	}
 }
+
+// An agent's message goes before automatic ones due earlier.
+func TestAgentsMessagesGoFirst(t *testing.T) {
+	s := openTemp(t)
+	t0 := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	var resend Notification
+	err := s.Update(func(tx *Tx) error {
+		for i := range 3 {
+			n := Notification{Order: "1001", Trigger: "shipped", Channel: "email", To: "a@example.com", Automatic: true,
+				QueuedAt: t0.Add(time.Duration(i) * time.Minute)}
+			if err := tx.Enqueue(&n); err != nil {
+				return err
+			}
+		}
+		resend = Notification{Order: "1001", Trigger: "shipped", Channel: "email", To: "a@example.com", QueuedAt: t0.Add(time.Hour)}
+		return tx.Enqueue(&resend)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.View(func(tx *Tx) error {
+		due, err := tx.NotificationsDue(t0.Add(2*time.Hour), 2)
+		if err != nil || len(due) != 2 || due[0].ID != resend.ID || !due[1].Automatic {
+			t.Errorf("due = %+v, %v; want the resend first, then the oldest automatic one", due, err)
+		}
+		return nil
+	})
+}
