@@ -7,6 +7,7 @@ package mailbox
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -48,6 +49,13 @@ const keep = 500
 type Box struct {
 	// AccountSID and AuthToken are the credentials the Messages API wants.
 	AccountSID, AuthToken string
+	// SMTPListen is the SMTP server's address; empty picks a free
+	// loopback port.
+	SMTPListen string
+	// RefuseMail, when set, answers a recipient it returns an error for
+	// with that error, as a mail server refusing or deferring a mailbox
+	// does (550, 451).
+	RefuseMail func(to string) *smtp.SMTPError
 
 	mu    sync.Mutex
 	got   []Message
@@ -60,7 +68,7 @@ type Box struct {
 // Start opens the SMTP server and the Messages API on loopback ports and
 // serves until ctx ends or Close is called.
 func (b *Box) Start(ctx context.Context) error {
-	ml, err := net.Listen("tcp", "127.0.0.1:0")
+	ml, err := net.Listen("tcp", cmp.Or(b.SMTPListen, "127.0.0.1:0"))
 	if err != nil {
 		return fmt.Errorf("mailbox: %w", err)
 	}
@@ -157,9 +165,17 @@ type session struct {
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error   { s.to = to; return nil }
-func (s *session) Reset()                                      {}
-func (s *session) Logout() error                               { return nil }
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.b.RefuseMail != nil {
+		if err := s.b.RefuseMail(to); err != nil {
+			return err
+		}
+	}
+	s.to = to
+	return nil
+}
+func (s *session) Reset()        {}
+func (s *session) Logout() error { return nil }
 
 // Data reads the message and keeps its header and text part.
 func (s *session) Data(r io.Reader) error {
