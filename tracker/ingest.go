@@ -19,6 +19,9 @@ func (t *Tracker) apply(tx *store.Tx, r pollResult, now time.Time) error {
 		return err
 	}
 	switch {
+	case r.refeed != "":
+		p.Feed, p.NextPollAt = r.refeed, t.nextPoll(store.Parcel{Feed: r.refeed, Status: p.Status}, now)
+		return tx.PutParcel(p)
 	case r.pushOnly:
 		p.NextPollAt = time.Time{}
 		return tx.PutParcel(p)

@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -98,5 +99,20 @@ func TestImportedReturnGetsItsParcelOnce(t *testing.T) {
 	r.State = store.ReturnRequested
 	if err := st.Update(func(tx *store.Tx) error { return tr.ImportReturn(tx, r, t0.Add(2*time.Hour)) }); !errors.Is(err, store.ErrBadMove) {
 		t.Errorf("approved → requested: %v, want ErrBadMove", err)
+	}
+}
+
+// A parcel stored before the desk knew it has no feed for its carrier (an
+// import from the command line) is handed to the desk's aggregator.
+func TestAParcelWithoutAFeedIsHandedToTheAggregator(t *testing.T) {
+	st := openStore(t)
+	id := addFeedParcel(t, st, "dpd", "", "0150123", t0)
+	tr, _ := newTracker(st, newClock(t0), &scripted{name: "dhl"})
+	tr.Webhooks(Hook{Webhook: aftershipLike{}})
+	if n, err := tr.PollDue(context.Background()); n != 1 || err != nil {
+		t.Fatalf("PollDue = %d, %v", n, err)
+	}
+	if p := detail(t, st, id).Parcel; p.Feed != "aftership" || !p.NextPollAt.IsZero() || p.PollFailures != 0 {
+		t.Errorf("parcel fed by %q, next poll %v, %d failures; want AfterShip's, push only, no failure", p.Feed, p.NextPollAt, p.PollFailures)
 	}
 }

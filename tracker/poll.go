@@ -26,6 +26,10 @@ type pollResult struct {
 	// pushOnly means no request went out: the parcel's news comes by
 	// webhook alone, and it is not polled again.
 	pushOnly bool
+	// refeed names the aggregator to track the parcel with, its carrier
+	// having no feed of its own on this desk (a parcel imported before the
+	// desk's configuration was known).
+	refeed string
 }
 
 // PollDue runs one poll round: it takes up to Batch parcels whose next poll
@@ -77,6 +81,9 @@ func (t *Tracker) pollFeed(ctx context.Context, parcels []store.Parcel, written 
 	if !ok {
 		for i, p := range parcels {
 			r := pollResult{parcel: p.ID, err: fmt.Errorf("no feed configured for %q", name), pushOnly: t.pushOnly(name)}
+			if p.Feed == "" {
+				r.refeed = t.feedFor(p.Carrier)
+			}
 			written[i] = t.store.Submit(func(tx *store.Tx) error { return t.apply(tx, r, now) })
 		}
 		return
