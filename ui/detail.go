@@ -43,3 +43,10 @@ func columns2(s *Styles, width int, left, right string) string {
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top, gutter, right)
 }
+
+// clampLines keeps the first n lines of s, so a pane never draws past its
+// height however little room it was given.
+func clampLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	return strings.Join(lines[:min(len(lines), max(n, 0))], "\n")
+}

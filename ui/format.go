@@ -62,3 +62,48 @@ func day(t time.Time) string {
 	}
 	return t.UTC().Format("Mon 02 Jan")
 }
+
+// currencySymbols are the currencies written with a symbol; any other is
+// written with its code.
+var currencySymbols = map[string]string{"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
+
+// wholeCurrencies have no minor units.
+var wholeCurrencies = map[string]bool{"JPY": true, "KRW": true}
+
+// money renders an amount in minor units as agents read it: "€12.50",
+// "CHF 12.50", "¥1200".
+func money(minor int64, currency string) string {
+	sign := ""
+	if minor < 0 {
+		minor, sign = -minor, "-"
+	}
+	amount := fmt.Sprintf("%d.%02d", minor/100, minor%100)
+	if wholeCurrencies[currency] {
+		amount = fmt.Sprint(minor)
+	}
+	if sym, ok := currencySymbols[currency]; ok {
+		return sign + sym + amount
+	}
+	return strings.TrimSpace(sign + currency + " " + amount)
+}
+
+// shortStamp renders a time for a row: day, month and minute, in UTC.
+func shortStamp(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("02 Jan 15:04")
+}
+
+// noteLine is what a notification's row says beyond its state: why it
+// failed, and which agent asked for it.
+func noteLine(n store.Notification) string {
+	var parts []string
+	if n.State == store.NotifyFailed && n.LastError != "" {
+		parts = append(parts, n.LastError)
+	}
+	if n.RequestedBy != "" {
+		parts = append(parts, "resent by "+n.RequestedBy)
+	}
+	return strings.Join(parts, " · ")
+}

@@ -161,6 +161,7 @@ func press(t *testing.T, m tea.Model, keys ...string) tea.Model {
 var namedKeys = map[string]rune{
 	"enter": tea.KeyEnter, "esc": tea.KeyEscape, "down": tea.KeyDown,
 	"up": tea.KeyUp, "pgdown": tea.KeyPgDown, "end": tea.KeyEnd,
+	"tab": tea.KeyTab, "left": tea.KeyLeft, "right": tea.KeyRight, "backspace": tea.KeyBackspace,
 }
 
 func keyPress(k string) tea.KeyPressMsg {
@@ -195,12 +196,17 @@ func screen(m tea.Model) string {
 	return ansi.Strip(m.(Model).View().Content)
 }
 
-// start builds a desk of size w×h over st and runs its first loads.
-func start(t testing.TB, st *store.Store, w, h int) tea.Model {
+// start builds a desk of size w×h over st, given what with adds (actions,
+// an inbox), and runs its first loads.
+func start(t testing.TB, st *store.Store, w, h int, with ...func(Model) Model) tea.Model {
 	t.Helper()
 	ch, cancel := st.Subscribe()
 	t.Cleanup(cancel)
-	var m tea.Model = New(st, clock, ch)
+	desk := New(st, clock, ch)
+	for _, f := range with {
+		desk = f(desk)
+	}
+	var m tea.Model = desk
 	m = settle(t, m, m.Init())
 	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} })
 	return settle(t, m, func() tea.Msg { return tickMsg{now: now} })
@@ -214,3 +220,15 @@ func mustContain(t *testing.T, s string, wants ...string) {
 		}
 	}
 }
+
+// containsAll reports whether s holds every one of wants.
+func containsAll(s string, wants ...string) bool {
+	for _, w := range wants {
+		if !strings.Contains(s, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func splitLines(s string) []string { return strings.Split(s, "\n") }

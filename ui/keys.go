@@ -10,6 +10,7 @@ type GlobalKeys struct {
 	Quit   key.Binding
 	Help   key.Binding
 	Search key.Binding
+	Outbox key.Binding
 	Back   key.Binding
 }
 
@@ -19,6 +20,7 @@ func DefaultGlobalKeys() GlobalKeys {
 		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Search: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		Outbox: key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "outbox")),
 		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	}
 }
@@ -71,5 +73,36 @@ func DefaultSearchKeys() SearchKeys {
 		Down:  key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "next")),
 		Open:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open order")),
 		Close: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+	}
+}
+
+// DetailKeys are what a pane showing an order or a parcel adds to its
+// list: resend a notification, and move between its lists.
+type DetailKeys struct {
+	Resend, Switch key.Binding
+}
+
+// DefaultDetailKeys is the order and parcel panes' own key map.
+func DefaultDetailKeys() DetailKeys {
+	return DetailKeys{
+		Resend: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "resend")),
+		Switch: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next list")),
+	}
+}
+
+// ResendKeys drive the resend dialog. Letters belong to the recipient box.
+type ResendKeys struct {
+	Next, Prev, Left, Right, Send, Cancel key.Binding
+}
+
+// DefaultResendKeys is the resend dialog's key map.
+func DefaultResendKeys() ResendKeys {
+	return ResendKeys{
+		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous")),
+		Left:   key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "choose")),
+		Right:  key.NewBinding(key.WithKeys("right")),
+		Send:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
 }

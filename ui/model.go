@@ -35,6 +35,9 @@ type Model struct {
 	stack         []Pane
 	counts        map[store.ExceptionKind]int
 	feeds         func() []tracker.FeedHealth // nil: no feeds to show
+	actions       Actions                     // nil: the desk only reads
+	agent         string                      // who resends, for the audit log
+	inbox         Inbox                       // nil: no mailbox to show
 	health        []tracker.FeedHealth
 	clock         time.Time
 	err           error
@@ -138,6 +141,14 @@ func (m *Model) navigate(msg navMsg) tea.Cmd {
 		return m.push(newOrderPane(m.src, m.now, m.styles, msg.number))
 	case openParcelMsg:
 		return m.push(newParcelPane(m.src, m.now, m.styles, msg.id))
+	case openResendMsg:
+		if m.actions == nil {
+			m.err = errNoActions
+			return nil
+		}
+		return m.push(newResendPane(m.src, m.actions, m.agent, m.styles, msg.req))
+	case openLetterMsg:
+		return m.push(newLetterPane(m.styles, msg.letter))
 	case closeMsg:
 		return m.pop()
 	}
@@ -162,6 +173,11 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	case key.Matches(msg, m.keys.Search):
 		return m.push(newSearchPane(m.src, m.styles)), true
+	case key.Matches(msg, m.keys.Outbox):
+		if _, ok := m.top().(*outboxPane); ok {
+			return nil, true
+		}
+		return m.push(newOutboxPane(m.src, m.inbox, m.styles)), true
 	case key.Matches(msg, m.keys.Back) && len(m.stack) > 1:
 		return m.pop(), true
 	}
@@ -294,5 +310,5 @@ func (k keyMap) globalBindings() []key.Binding {
 	}
 	back := k.global.Back
 	back.SetEnabled(k.depth > 1)
-	return []key.Binding{k.global.Search, back, k.global.Help, k.global.Quit}
+	return []key.Binding{k.global.Search, k.global.Outbox, back, k.global.Help, k.global.Quit}
 }

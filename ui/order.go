@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/wismo/wismo/store"
+	"github.com/wismo/wismo/tracker/notify"
 )
 
 var parcelColumns = []column{
@@ -23,65 +24,117 @@ var parcelColumns = []column{
 	{title: "Latest scan", width: 8, flex: true, drop: 5},
 }
 
-// orderPane shows one order: who, what, where, and its parcels.
+// orderPane shows one order: who, what, where, its parcels, its returns
+// and the notifications its customer was sent. tab moves the keyboard
+// between the parcels and the notification log.
 type orderPane struct {
 	loads
 	tableBase
 	src    Source
 	now    func() time.Time
 	number string
+	dkeys  DetailKeys
 
-	detail store.OrderDetail
-	selID  store.ParcelID
-	clock  time.Time
-	err    error
-	ready  bool
+	detail   store.OrderDetail
+	returns  []store.Return
+	log      noteLog
+	onLog    bool // the log has the keyboard
+	retLines int  // returns that fit
+	selID    store.ParcelID
+	clock    time.Time
+	err      error
+	ready    bool
 }
 
-// orderMsg carries a loaded order.
+// orderMsg carries a loaded order with its returns and notifications.
 type orderMsg struct {
 	tag
-	detail store.OrderDetail
-	now    time.Time
-	err    error
+	detail  store.OrderDetail
+	returns []store.Return
+	notes   []store.Notification
+	now     time.Time
+	err     error
 }
 
 func newOrderPane(src Source, now func() time.Time, styles *Styles, number string) *orderPane {
-	return &orderPane{loads: newLoads(), tableBase: newTableBase(styles, DefaultListKeys("parcel timeline")),
-		src: src, now: now, number: number}
+	keys := DefaultListKeys("parcel timeline")
+	return &orderPane{loads: newLoads(), tableBase: newTableBase(styles, keys),
+		log: newNoteLog(styles, keys, false), src: src, now: now, number: number, dkeys: DefaultDetailKeys()}
 }
 
 func (p *orderPane) Title() string { return "Order " + p.number }
 
+func (p *orderPane) ShortHelp() []key.Binding {
+	keys := p.keys.Short()
+	if p.onLog {
+		keys[2].SetHelp("enter", "show message")
+	}
+	return append(keys, p.dkeys.Resend, p.dkeys.Switch)
+}
+
+func (p *orderPane) FullHelp() [][]key.Binding {
+	return [][]key.Binding{p.keys.Full(), {p.dkeys.Resend, p.dkeys.Switch}}
+}
+
 func (p *orderPane) SetSize(w, h int) {
 	p.fit(parcelColumns, w, h)
+	p.log.fit(w)
 	p.layout()
 }
 
-// layout gives the parcels table what the summary and the gap under it
-// leave, but never less than a header and one row.
+// layout shares the height: the parcels first, all of them if the
+// smallest log still fits below, then the returns, and the log takes the
+// rest; it shows only if a header and a row fit.
 func (p *orderPane) layout() {
-	p.table.SetHeight(max(p.height-lipgloss.Height(p.summary())-lipgloss.Height(detailGap), minTableHeight))
+	avail := p.height - lipgloss.Height(p.summary()) - lipgloss.Height(detailGap)
+	const heading = 2 // a gap and a section title
+	parcels := max(min(2+len(p.detail.Parcels), avail-heading-minTableHeight), minTableHeight)
+	avail -= parcels
+	p.retLines = min(len(p.returns), avail-2*heading-minTableHeight)
+	if p.retLines > 0 {
+		avail -= heading + p.retLines
+	}
+	p.table.SetHeight(parcels)
+	p.log.table.SetHeight(avail - heading)
+	p.setFocus(p.onLog && p.logShown())
+}
+
+// logShown reports whether the log has room for a header and a row.
+func (p *orderPane) logShown() bool { return p.log.table.Height() >= 1 }
+
+func (p *orderPane) setFocus(onLog bool) {
+	p.onLog = onLog
+	p.log.focus(onLog)
+	focusTable(&p.table, p.styles, !onLog)
 }
 
 func (p *orderPane) Reload() tea.Cmd {
 	t, src, now, number := p.loads.next(), p.src, p.now, p.number
 	return func() tea.Msg {
-		d, err := src.Order(number)
-		return orderMsg{tag: t, detail: d, now: now(), err: err}
+		msg := loadOrder(src, number)
+		msg.tag, msg.now = t, now()
+		return msg
 	}
+}
+
+// loadOrder reads an order, then its returns and its notification log.
+func loadOrder(src Source, number string) orderMsg {
+	var msg orderMsg
+	if msg.detail, msg.err = src.Order(number); msg.err != nil {
+		return msg
+	}
+	if msg.returns, msg.err = src.OrderReturns(number); msg.err != nil {
+		return msg
+	}
+	msg.notes, msg.err = src.OrderNotifications(number)
+	return msg
 }
 
 func (p *orderPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case orderMsg:
 		if p.loads.current(msg.tag) {
-			p.ready, p.err, p.clock = true, msg.err, msg.now
-			if msg.err == nil {
-				p.detail = msg.detail
-				p.sync()
-				p.layout()
-			}
+			p.loaded(msg)
 		}
 	case changedMsg:
 		return p, p.Reload()
@@ -89,17 +142,66 @@ func (p *orderPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.clock = msg.now
 		p.sync()
 	case tea.KeyPressMsg:
-		if key.Matches(msg, p.keys.Open) && len(p.detail.Parcels) > 0 {
-			return p, emit(openParcelMsg{from: p.id, id: p.detail.Parcels[p.table.Cursor()].ID})
-		}
-		var cmd tea.Cmd
-		p.table, cmd = p.table.Update(msg)
-		if i := p.table.Cursor(); i >= 0 && i < len(p.detail.Parcels) {
-			p.selID = p.detail.Parcels[i].ID
-		}
-		return p, cmd
+		return p, p.key(msg)
 	}
 	return p, nil
+}
+
+func (p *orderPane) loaded(msg orderMsg) {
+	p.ready, p.err, p.clock = true, msg.err, msg.now
+	if msg.err != nil {
+		return
+	}
+	p.detail, p.returns = msg.detail, msg.returns
+	p.log.set(msg.notes)
+	p.sync()
+	p.layout()
+}
+
+func (p *orderPane) key(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, p.dkeys.Resend):
+		return emit(openResendMsg{from: p.id, req: p.resendReq()})
+	case key.Matches(msg, p.dkeys.Switch):
+		p.setFocus(!p.onLog && p.logShown() && len(p.log.notes) > 0)
+		return nil
+	case p.onLog && key.Matches(msg, p.keys.Open):
+		if n, ok := p.log.selected(); ok {
+			return emit(openLetterMsg{from: p.id, letter: noteLetter(n)})
+		}
+		return nil
+	case p.onLog:
+		return p.log.update(msg)
+	case key.Matches(msg, p.keys.Open) && len(p.detail.Parcels) > 0:
+		return emit(openParcelMsg{from: p.id, id: p.detail.Parcels[p.table.Cursor()].ID})
+	}
+	var cmd tea.Cmd
+	p.table, cmd = p.table.Update(msg)
+	if pc, ok := p.parcel(); ok {
+		p.selID = pc.ID
+	}
+	return cmd
+}
+
+// parcel is the selected parcel, if any.
+func (p *orderPane) parcel() (store.Parcel, bool) {
+	i := p.table.Cursor()
+	if i < 0 || i >= len(p.detail.Parcels) {
+		return store.Parcel{}, false
+	}
+	return p.detail.Parcels[i], true
+}
+
+// resendReq is what n offers to resend: the selected notification when
+// the log has the keyboard, else the selected parcel's news.
+func (p *orderPane) resendReq() resendReq {
+	if n, ok := p.log.selected(); ok && p.onLog {
+		return resendOf(n)
+	}
+	if pc, ok := p.parcel(); ok {
+		return resendFor(pc)
+	}
+	return resendReq{order: p.number, trigger: notify.Shipped, channel: notify.Email}
 }
 
 // sync renders the parcels, keeping the selection on the same parcel.
@@ -158,7 +260,21 @@ func (p *orderPane) View() string {
 	case !p.ready:
 		return p.styles.Empty.Render("Loading order " + p.number + "…")
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, p.summary(), detailGap, p.table.View())
+	parts := []string{p.summary(), detailGap, p.table.View()}
+	parts = append(parts, returnsBlock(p.styles, p.returns, p.width, p.retLines)...)
+	if p.logShown() {
+		parts = append(parts, detailGap, p.styles.Section.Render(fmt.Sprintf("Notifications (%d)", len(p.log.notes))))
+		parts = append(parts, p.logView())
+	}
+	return clampLines(lipgloss.JoinVertical(lipgloss.Left, parts...), p.height)
+}
+
+// logView is the notification log, or why it is empty.
+func (p *orderPane) logView() string {
+	if len(p.log.notes) == 0 {
+		return p.styles.Subtle.Render("None sent yet. n resends the selected parcel's news.")
+	}
+	return p.log.table.View()
 }
 
 // nonEmpty drops blank strings.

@@ -19,6 +19,9 @@ type Source interface {
 	Search(query string, limit int) ([]store.SearchHit, error)
 	Order(number string) (store.OrderDetail, error)
 	Parcel(id store.ParcelID) (store.ParcelDetail, error)
+	OrderReturns(order string) ([]store.Return, error)
+	OrderNotifications(order string) ([]store.Notification, error)
+	RecentNotifications(n int) ([]store.Notification, error)
 }
 
 // Pane is one screen of the desk. Every pane keeps the same contract so the
@@ -93,6 +96,16 @@ type (
 		from uint64
 		id   store.ParcelID
 	}
+	// openResendMsg asks the root for the resend dialog.
+	openResendMsg struct {
+		from uint64
+		req  resendReq
+	}
+	// openLetterMsg asks the root to show one message in full.
+	openLetterMsg struct {
+		from   uint64
+		letter letter
+	}
 	// closeMsg asks the root to pop the asking pane.
 	closeMsg struct{ from uint64 }
 	// errMsg reports a failure for the status line.
@@ -104,6 +117,8 @@ type navMsg interface{ origin() uint64 }
 
 func (m openOrderMsg) origin() uint64  { return m.from }
 func (m openParcelMsg) origin() uint64 { return m.from }
+func (m openResendMsg) origin() uint64 { return m.from }
+func (m openLetterMsg) origin() uint64 { return m.from }
 func (m closeMsg) origin() uint64      { return m.from }
 
 // emit returns a command that delivers msg.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -29,6 +30,7 @@ type parcelPane struct {
 	src    Source
 	now    func() time.Time
 	parcel store.ParcelID
+	dkeys  DetailKeys
 
 	detail store.ParcelDetail
 	events []store.Event // newest first, as rows
@@ -48,7 +50,15 @@ type parcelMsg struct {
 func newParcelPane(src Source, now func() time.Time, styles *Styles, id store.ParcelID) *parcelPane {
 	keys := DefaultListKeys("")
 	keys.Open.SetEnabled(false)
-	return &parcelPane{loads: newLoads(), tableBase: newTableBase(styles, keys), src: src, now: now, parcel: id}
+	dkeys := DefaultDetailKeys()
+	dkeys.Switch.SetEnabled(false)
+	return &parcelPane{loads: newLoads(), tableBase: newTableBase(styles, keys), src: src, now: now, parcel: id, dkeys: dkeys}
+}
+
+func (p *parcelPane) ShortHelp() []key.Binding { return append(p.keys.Short(), p.dkeys.Resend) }
+
+func (p *parcelPane) FullHelp() [][]key.Binding {
+	return [][]key.Binding{p.keys.Full(), {p.dkeys.Resend}}
 }
 
 func (p *parcelPane) Title() string {
@@ -89,6 +99,9 @@ func (p *parcelPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case tickMsg:
 		p.clock = msg.now
 	case tea.KeyPressMsg:
+		if key.Matches(msg, p.dkeys.Resend) && p.ready && p.err == nil {
+			return p, emit(openResendMsg{from: p.id, req: resendFor(p.detail.Parcel)})
+		}
 		var cmd tea.Cmd
 		p.table, cmd = p.table.Update(msg)
 		p.layout()

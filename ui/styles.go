@@ -13,7 +13,7 @@ import (
 
 // Theme is the palette by role. Panes never name a colour, only a role.
 type Theme struct {
-	Text, Subtle, Accent, Warn, Error, Critical, Border color.Color
+	Text, Subtle, Accent, OK, Warn, Error, Critical, Border color.Color
 }
 
 // NewTheme picks each role's colour for a light or dark background.
@@ -23,6 +23,7 @@ func NewTheme(isDark bool) Theme {
 		Text:     ld(lipgloss.Color("#1F1F1F"), lipgloss.Color("#E4E4E4")),
 		Subtle:   ld(lipgloss.Color("#7A7A7A"), lipgloss.Color("#8A8A8A")),
 		Accent:   ld(lipgloss.Color("#5A3FD6"), lipgloss.Color("#9E8CFF")),
+		OK:       ld(lipgloss.Color("#1A7F37"), lipgloss.Color("#56D364")),
 		Warn:     ld(lipgloss.Color("#9A6700"), lipgloss.Color("#E8B931")),
 		Error:    ld(lipgloss.Color("#C4432B"), lipgloss.Color("#FF8A65")),
 		Critical: ld(lipgloss.Color("#B00020"), lipgloss.Color("#FF4D6A")),
@@ -47,15 +48,28 @@ type Styles struct {
 	Gutter   lipgloss.Style
 	Empty    lipgloss.Style
 	Severity map[store.Severity]lipgloss.Style
-	Table    table.Styles
-	Help     help.Styles
-	Input    textinput.Styles
+	// State colours a notification by where it is on its way out.
+	State map[store.NotificationState]lipgloss.Style
+	// Section heads a list under a detail block.
+	Section lipgloss.Style
+	// Focused marks the dialog field that has the keyboard.
+	Focused lipgloss.Style
+	// Dialog frames the resend dialog.
+	Dialog lipgloss.Style
+	Table  table.Styles
+	// TableBlurred is a table that does not have the keyboard: its
+	// selected row is only marked, not highlighted.
+	TableBlurred table.Styles
+	Help         help.Styles
+	Input        textinput.Styles
 }
 
 // NewStyles builds the styles for a light or dark terminal.
 func NewStyles(isDark bool) *Styles {
 	t := NewTheme(isDark)
 	base := lipgloss.NewStyle().Foreground(t.Text)
+	tableHeader := lipgloss.NewStyle().Bold(true).Foreground(t.Subtle).Padding(0, 1).
+		BorderStyle(lipgloss.NormalBorder()).BorderBottom(true).BorderForeground(t.Border)
 	s := &Styles{
 		Theme:    t,
 		App:      lipgloss.NewStyle().Padding(0, 1),
@@ -77,11 +91,25 @@ func NewStyles(isDark bool) *Styles {
 			store.SeverityMedium:   lipgloss.NewStyle().Foreground(t.Warn),
 			store.SeverityLow:      lipgloss.NewStyle().Foreground(t.Subtle),
 		},
+		State: map[store.NotificationState]lipgloss.Style{
+			store.NotifyQueued:  lipgloss.NewStyle().Foreground(t.Warn),
+			store.NotifySending: lipgloss.NewStyle().Foreground(t.Accent),
+			store.NotifySent:    lipgloss.NewStyle().Foreground(t.OK),
+			store.NotifyFailed:  lipgloss.NewStyle().Foreground(t.Error).Bold(true),
+		},
+		Section: lipgloss.NewStyle().Bold(true).Foreground(t.Subtle),
+		Focused: lipgloss.NewStyle().Bold(true).Foreground(t.Accent),
+		Dialog: lipgloss.NewStyle().BorderStyle(lipgloss.RoundedBorder()).BorderForeground(t.Accent).
+			Padding(0, 1),
 		Table: table.Styles{
-			Header: lipgloss.NewStyle().Bold(true).Foreground(t.Subtle).Padding(0, 1).
-				BorderStyle(lipgloss.NormalBorder()).BorderBottom(true).BorderForeground(t.Border),
+			Header:   tableHeader,
 			Cell:     lipgloss.NewStyle().Padding(0, 1),
 			Selected: lipgloss.NewStyle().Bold(true).Foreground(t.Text).Reverse(true),
+		},
+		TableBlurred: table.Styles{
+			Header:   tableHeader,
+			Cell:     lipgloss.NewStyle().Padding(0, 1),
+			Selected: lipgloss.NewStyle().Bold(true),
 		},
 		Help:  help.DefaultStyles(isDark),
 		Input: textinput.DefaultStyles(isDark),
