@@ -282,6 +282,10 @@ func (m Model) countLine(w int) string {
 func (m Model) footer() string {
 	w := m.width - m.styles.App.GetHorizontalFrameSize()
 	body := m.help.View(keyMap{global: m.keys, pane: m.top(), depth: len(m.stack)})
+	if !m.help.ShowAll {
+		// help adds the last item whole when its ellipsis would not fit.
+		body = ansi.Truncate(body, w, "…")
+	}
 	if m.err != nil {
 		first, _, _ := strings.Cut(m.err.Error(), "\n")
 		body = m.styles.ErrorMsg.Render(ansi.Truncate("Error: "+first, w, "…"))

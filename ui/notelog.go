@@ -12,7 +12,7 @@ var logColumns = []column{
 	{title: "Queued", width: 12},
 	{title: "Message", width: 20},
 	{title: "By", width: 8, drop: 3},
-	{title: "To", width: 20, drop: 2},
+	{title: "To", width: 18, drop: 2},
 	{title: "State", width: 7},
 	{title: "Note", width: 10, flex: true, drop: 1},
 }

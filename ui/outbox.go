@@ -24,7 +24,7 @@ var mailColumns = []column{
 	{title: "Arrived", width: 12},
 	{title: "By", width: 8, drop: 3},
 	{title: "From", width: 20, drop: 2},
-	{title: "To", width: 22},
+	{title: "To", width: 18},
 	{title: "Subject or text", width: 12, flex: true, drop: 1},
 }
 
