@@ -15,7 +15,7 @@ func returnLine(s *Styles, r store.Return, width int) string {
 	parts := nonEmpty(r.RMA, humanize(string(r.State)), r.Reason)
 	if r.RefundAmount != 0 {
 		refund := "refund " + money(r.RefundAmount, r.Currency)
-		if !r.RefundedAt.IsZero() {
+		if !r.RefundedAt.IsZero() && len(r.History) < 2 { // else the history dates it
 			refund += " on " + day(r.RefundedAt)
 		}
 		parts = append(parts, refund)
