@@ -94,7 +94,9 @@ func runDemo(args []string, stderr io.Writer) error {
 
 	changes, unsubscribe := st.Subscribe()
 	defer unsubscribe()
-	_, err = tea.NewProgram(ui.New(st, desk.clock.Now, changes).WithFeeds(desk.tracker.Health), tea.WithContext(ctx)).Run()
+	m := ui.New(st, desk.clock.Now, changes).WithFeeds(desk.tracker.Health).
+		WithActions(desk.tracker).WithAgent(agentName()).WithInbox(desk.box)
+	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // a signal asked us to stop: not an error
 	}

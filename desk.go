@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"os/user"
 	"sync"
 	"syscall"
 	"time"
@@ -70,7 +71,8 @@ func runDesk(args []string, stderr io.Writer) error {
 	defer stopTracker()
 	changes, unsubscribe := st.Subscribe()
 	defer unsubscribe()
-	_, err = tea.NewProgram(ui.New(st, time.Now, changes).WithFeeds(tr.Health), tea.WithContext(ctx)).Run()
+	m := ui.New(st, time.Now, changes).WithFeeds(tr.Health).WithActions(tr).WithAgent(agentName())
+	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
@@ -165,4 +167,13 @@ func startTracker(ctx context.Context, st *store.Store, now func() time.Time, cf
 		cancel()
 		wg.Wait()
 	}
+}
+
+// agentName is who acts at this terminal: the OS user, until the SSH desk
+// names its agents.
+func agentName() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "agent"
 }
