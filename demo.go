@@ -171,6 +171,7 @@ func startWorld(ctx context.Context, dir string, f demoFlags, st *store.Store, l
 	}
 	d := demoDesk{clock: sim.NewClock(state.SimNow, f.speed),
 		box: &mailbox.Box{AccountSID: demoEnv["DEMO_SMS_SID"], AuthToken: demoEnv["DEMO_SMS_TOKEN"]}}
+	d.box.Now = d.clock.Now
 	if err := d.box.Start(ctx); err != nil {
 		return fail(err)
 	}

@@ -56,6 +56,9 @@ type Box struct {
 	// with that error, as a mail server refusing or deferring a mailbox
 	// does (550, 451).
 	RefuseMail func(to string) *smtp.SMTPError
+	// Now stamps arrivals; nil means the wall clock. The demo gives its
+	// simulated clock, so arrivals and the desk's own times agree.
+	Now func() time.Time
 
 	mu    sync.Mutex
 	got   []Message
@@ -118,6 +121,13 @@ func (b *Box) Messages(n int) []Message {
 	return out
 }
 
+func (b *Box) now() time.Time {
+	if b.Now == nil {
+		return time.Now()
+	}
+	return b.Now()
+}
+
 func (b *Box) add(m Message) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -142,7 +152,7 @@ func (b *Box) text(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(to, "whatsapp:") {
 		channel, to, from = "whatsapp", strings.TrimPrefix(to, "whatsapp:"), strings.TrimPrefix(from, "whatsapp:")
 	}
-	b.add(Message{At: time.Now(), Channel: channel, From: from, To: to, Body: body})
+	b.add(Message{At: b.now(), Channel: channel, From: from, To: to, Body: body})
 	id := make([]byte, 16)
 	rand.Read(id)
 	reply(w, http.StatusCreated, map[string]any{"sid": "SM" + hex.EncodeToString(id), "status": "queued", "to": to})
@@ -189,7 +199,7 @@ func (s *session) Data(r io.Reader) error {
 	}
 	header, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
 	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	s.b.add(Message{At: time.Now(), Channel: "email", From: s.from, To: s.to, Subject: subject,
+	s.b.add(Message{At: s.b.now(), Channel: "email", From: s.from, To: s.to, Subject: subject,
 		Header: string(header), Body: textPart(m)})
 	return nil
 }

@@ -7,13 +7,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wismo/wismo/tracker/notify"
 )
 
+// arrival is the box's clock in the tests.
+var arrival = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
 func start(t *testing.T) *Box {
 	t.Helper()
-	b := &Box{AccountSID: "ACdemo", AuthToken: "demo-token"}
+	b := &Box{AccountSID: "ACdemo", AuthToken: "demo-token", Now: func() time.Time { return arrival }}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := b.Start(ctx); err != nil {
@@ -51,6 +55,9 @@ func TestTheDesksSendersDeliverToTheBox(t *testing.T) {
 		t.Fatalf("box holds %d messages, want 3", len(got))
 	}
 	wa, text, mail := got[0], got[1], got[2]
+	if !mail.At.Equal(arrival) {
+		t.Errorf("arrival stamped %v, want the box's clock %v", mail.At, arrival)
+	}
 	if mail.Channel != "email" || mail.Subject != "Ihre Bestellung 1001 ist unterwegs" || !strings.Contains(mail.Body, "Grüße") ||
 		!strings.Contains(mail.Header, "Message-Id: <n1@shop.example>") && !strings.Contains(mail.Header, "Message-ID: <n1@shop.example>") {
 		t.Errorf("mail = %+v", mail)
