@@ -3,8 +3,11 @@ package carriers
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Delivery is one webhook call's content.
@@ -48,4 +51,42 @@ func MatchHMAC(body, mac []byte, keys [][]byte) bool {
 		}
 	}
 	return ok
+}
+
+// VerifyHMAC checks mac, the HMAC-SHA256 a sender put on body, against
+// every non-empty secret, each made a key by key (nil: as it is). An empty secret is skipped, as anyone can sign with it. Errors
+// start with name and wrap ErrSignature.
+func VerifyHMAC(name string, body, mac []byte, secrets []string, key func(string) string) error {
+	var keys [][]byte
+	for _, s := range secrets {
+		switch {
+		case s == "":
+		case key == nil:
+			keys = append(keys, []byte(s))
+		default:
+			keys = append(keys, []byte(key(s)))
+		}
+	}
+	if len(keys) == 0 {
+		return fmt.Errorf("%s: no webhook secret configured: %w", name, ErrSignature)
+	}
+	if !MatchHMAC(body, mac, keys) {
+		return fmt.Errorf("%s: %w", name, ErrSignature)
+	}
+	return nil
+}
+
+// Base64MAC reads the value of a header carrying a base64 HMAC-SHA256, as
+// AfterShip and Shopify send it. Errors start with name and wrap
+// ErrSignature.
+func Base64MAC(name, header, value string) ([]byte, error) {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return nil, fmt.Errorf("%s: no %s header: %w", name, header, ErrSignature)
+	}
+	mac, err := base64.StdEncoding.Strict().DecodeString(v)
+	if err != nil || len(mac) != sha256.Size {
+		return nil, fmt.Errorf("%s: %s is not a base64 SHA-256 MAC: %w", name, header, ErrSignature)
+	}
+	return mac, nil
 }

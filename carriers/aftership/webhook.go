@@ -1,10 +1,7 @@
 package aftership
 
 import (
-	"encoding/base64"
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/wismo/wismo/carriers"
 )
@@ -26,27 +23,11 @@ func (Webhook) Provider() string { return Provider }
 // body keyed with the webhook secret (CARRIERS.md §7), against each secret.
 // Empty secrets are skipped: an empty key is one anybody can sign with.
 func (Webhook) Verify(h http.Header, body []byte, secrets []string) error {
-	v := strings.TrimSpace(h.Get(SignatureHeader))
-	if v == "" {
-		return fmt.Errorf("aftership: no %s header: %w", SignatureHeader, carriers.ErrSignature)
+	mac, err := carriers.Base64MAC("aftership", SignatureHeader, h.Get(SignatureHeader))
+	if err != nil {
+		return err
 	}
-	mac, err := base64.StdEncoding.Strict().DecodeString(v)
-	if err != nil || len(mac) != 32 {
-		return fmt.Errorf("aftership: %s is not a base64 SHA-256 MAC: %w", SignatureHeader, carriers.ErrSignature)
-	}
-	var keys [][]byte
-	for _, s := range secrets {
-		if s != "" {
-			keys = append(keys, []byte(s))
-		}
-	}
-	if len(keys) == 0 {
-		return fmt.Errorf("aftership: no webhook secret configured: %w", carriers.ErrSignature)
-	}
-	if !carriers.MatchHMAC(body, mac, keys) {
-		return fmt.Errorf("aftership: %w", carriers.ErrSignature)
-	}
-	return nil
+	return carriers.VerifyHMAC("aftership", body, mac, secrets, nil)
 }
 
 // Parse normalizes a verified body: a tracking_update gives a Delivery with

@@ -37,19 +37,7 @@ func (Webhook) Verify(h http.Header, body []byte, secrets []string) error {
 	if err != nil {
 		return err
 	}
-	var keys [][]byte
-	for _, s := range secrets {
-		if s != "" {
-			keys = append(keys, []byte(norm.NFKD.String(s)))
-		}
-	}
-	if len(keys) == 0 {
-		return fmt.Errorf("easypost: no webhook secret configured: %w", carriers.ErrSignature)
-	}
-	if !carriers.MatchHMAC(body, mac, keys) {
-		return fmt.Errorf("easypost: %w", carriers.ErrSignature)
-	}
-	return nil
+	return carriers.VerifyHMAC("easypost", body, mac, secrets, norm.NFKD.String)
 }
 
 // headerMAC decodes the signature header into the 32 bytes of the MAC.

@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -53,27 +52,11 @@ type Delivery struct {
 // usable secret, is an error wrapping carriers.ErrSignature, as for the
 // carriers' webhooks. Empty secrets are skipped: anyone can sign with one.
 func VerifyShopify(h http.Header, body []byte, secrets []string) error {
-	v := strings.TrimSpace(h.Get(HeaderHMAC))
-	if v == "" {
-		return fmt.Errorf("shopify: no %s header: %w", HeaderHMAC, carriers.ErrSignature)
+	mac, err := carriers.Base64MAC("shopify", HeaderHMAC, h.Get(HeaderHMAC))
+	if err != nil {
+		return err
 	}
-	mac, err := base64.StdEncoding.Strict().DecodeString(v)
-	if err != nil || len(mac) != 32 {
-		return fmt.Errorf("shopify: %s is not a base64 SHA-256 MAC: %w", HeaderHMAC, carriers.ErrSignature)
-	}
-	var keys [][]byte
-	for _, s := range secrets {
-		if s != "" {
-			keys = append(keys, []byte(s))
-		}
-	}
-	if len(keys) == 0 {
-		return fmt.Errorf("shopify: no webhook secret configured: %w", carriers.ErrSignature)
-	}
-	if !carriers.MatchHMAC(body, mac, keys) {
-		return fmt.Errorf("shopify: %w", carriers.ErrSignature)
-	}
-	return nil
+	return carriers.VerifyHMAC("shopify", body, mac, secrets, nil)
 }
 
 // ParseShopifyRequest parses a verified body with the topic, delivery id
