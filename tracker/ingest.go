@@ -142,14 +142,19 @@ func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, from report) 
 // parcel's status, can change it, so a poll that repeats history decodes
 // nothing. It reports whether a stored event changed.
 func revise(tx *store.Tx, p store.Parcel, events []carriers.Event, added []store.Event) (bool, error) {
-	isNew := make(map[uint64]bool, len(added))
-	for _, e := range added {
-		isNew[e.Fingerprint()] = true
-	}
+	var isNew map[uint64]bool // built only if a candidate turns up
 	changed := false
 	for _, e := range events {
-		if e.Time.Before(p.StatusAt) || e.Status == carriers.StatusUnknown ||
-			(e.Status == p.Status && e.Reason == p.Reason) || isNew[e.Fingerprint()] {
+		if e.Time.Before(p.StatusAt) || e.Status == carriers.StatusUnknown || (e.Status == p.Status && e.Reason == p.Reason) {
+			continue
+		}
+		if isNew == nil {
+			isNew = make(map[uint64]bool, len(added))
+			for _, a := range added {
+				isNew[a.Fingerprint()] = true
+			}
+		}
+		if isNew[e.Fingerprint()] {
 			continue
 		}
 		ok, err := tx.ReviseEvent(p.ID, e)
