@@ -94,9 +94,9 @@ func pageLatency(st *store.Store, n int) ([]latency, int, error) {
 		f    store.ExceptionFilter
 	}{
 		{"all open", store.ExceptionFilter{}},
-		{"kind attempt_failed", store.ExceptionFilter{Kind: store.KindAttemptFailed}},
+		{"kind attempt_failed", store.ExceptionFilter{Kinds: []store.ExceptionKind{store.KindAttemptFailed}}},
 		{"carrier ups", store.ExceptionFilter{Carrier: "ups"}},
-		{"kind customs_hold, carrier dhl", store.ExceptionFilter{Kind: store.KindCustomsHold, Carrier: "dhl"}},
+		{"kind customs_hold, carrier dhl", store.ExceptionFilter{Kinds: []store.ExceptionKind{store.KindCustomsHold}, Carrier: "dhl"}},
 	}
 	r := rand.New(rand.NewPCG(7, 7))
 	var out []latency

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -11,28 +12,107 @@ type AuditEntry struct {
 	At     time.Time `json:"at"`
 	Agent  string    `json:"agent"`
 	Action string    `json:"action"`
-	// Target names what was acted on ("order 1001", "notification 7").
+	// Target names what was acted on ("order 1001", "exception 7").
 	Target string `json:"target"`
 	Detail string `json:"detail,omitempty"`
+	// Order and Parcel are the order and parcel the action concerns, when
+	// it concerns one: the entry then shows in their histories.
+	Order  string   `json:"order,omitempty"`
+	Parcel ParcelID `json:"parcel,omitempty"`
 }
 
 // Audit appends an entry to the audit log, in the transaction of the action
-// it records.
+// it records, with its entries in the order's and the parcel's histories,
+// and adds its agent to the names Agents lists.
 func (t *Tx) Audit(e AuditEntry) error {
 	if e.Agent == "" || e.Action == "" {
 		return errors.New("an audit entry names its agent and action")
 	}
-	b := t.bucket(bucketAudit)
-	seq, err := b.NextSequence()
+	seq, err := t.bucket(bucketAudit).NextSequence()
 	if err != nil {
 		return err
 	}
-	return t.put(bucketAudit, join(timeKey(e.At), u64(seq)), e)
+	key := join(timeKey(e.At), u64(seq))
+	if err := t.put(bucketAudit, key, e); err != nil {
+		return err
+	}
+	if err := t.indexAudit(e, key); err != nil {
+		return err
+	}
+	return t.noteAgent(e.Agent)
+}
+
+// indexAudit files the entry at key under its parcel and its order in
+// idx_audit: the history of either is then one prefix, newest last.
+func (t *Tx) indexAudit(e AuditEntry, key []byte) error {
+	idx := t.bucket(bucketIdxAudit)
+	if e.Parcel != 0 {
+		if err := idx.Put(join(parcelAuditPrefix(e.Parcel), key), nil); err != nil {
+			return err
+		}
+	}
+	if e.Order != "" {
+		return idx.Put(join(orderAuditPrefix(e.Order), key), nil)
+	}
+	return nil
+}
+
+// indexAuditLog files the entries of a log written before schema 6 in
+// idx_audit (an entry of then names its order only in its target, "order
+// N") and notes their agents: the step to schema 6, one walk of the log.
+func (t *Tx) indexAuditLog() error {
+	return t.bucket(bucketAudit).ForEach(func(k, v []byte) error {
+		var e AuditEntry
+		if err := decode(v, &e); err != nil {
+			return fmt.Errorf("audit %x: %w", k, err)
+		}
+		if number, ok := strings.CutPrefix(e.Target, "order "); ok && e.Order == "" {
+			e.Order = number
+		}
+		if err := t.indexAudit(e, clone(k)); err != nil {
+			return err
+		}
+		return t.noteAgent(e.Agent)
+	})
+}
+
+func parcelAuditPrefix(id ParcelID) []byte { return join([]byte{'p'}, u64(uint64(id))) }
+
+func orderAuditPrefix(number string) []byte {
+	return join([]byte{'o'}, []byte(boundedKeyPart(strings.ReplaceAll(number, "\x00", ""))), []byte{0})
+}
+
+// ParcelAudit returns up to n entries about a parcel, newest first.
+func (s *Store) ParcelAudit(id ParcelID, n int) ([]AuditEntry, error) {
+	return s.auditUnder(parcelAuditPrefix(id), n)
+}
+
+// OrderAudit returns up to n entries about an order, newest first.
+func (s *Store) OrderAudit(number string, n int) ([]AuditEntry, error) {
+	return s.auditUnder(orderAuditPrefix(number), n)
+}
+
+// auditUnder reads the newest n entries filed under prefix in idx_audit.
+func (s *Store) auditUnder(prefix []byte, n int) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := s.View(func(tx *Tx) error {
+		c := tx.bucket(bucketIdxAudit).Cursor()
+		for k := seekPage(c, prefix, nil, true); withinPrefix(k, prefix) && len(out) < n; k, _ = c.Prev() {
+			var e AuditEntry
+			if err := tx.get(bucketAudit, k[len(prefix):], &e); err != nil {
+				return fmt.Errorf("audit %x: %w", k[len(prefix):], err)
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // AuditTrail returns up to n entries about target, newest first; an empty
 // target returns every entry. It reads back from the newest entry, so
-// asking about a target acted on long ago reads the log that far.
+// asking about a target acted on long ago reads the log that far; a
+// parcel's or an order's history is ParcelAudit's or OrderAudit's.
 func (s *Store) AuditTrail(target string, n int) ([]AuditEntry, error) {
 	var out []AuditEntry
 	err := s.View(func(tx *Tx) error {
@@ -45,6 +125,41 @@ func (s *Store) AuditTrail(target string, n int) ([]AuditEntry, error) {
 			if target == "" || e.Target == target {
 				out = append(out, e)
 			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// agentPrefix starts the stats keys naming everyone who acted or was
+// assigned an exception: agent:<name>, whose value is a single 1 (the
+// set needs none, and a byte reads back surely where an empty value might
+// read as absent).
+const agentPrefix = "agent:"
+
+// noteAgent adds a name to the set Agents reads, unless it is empty, one
+// of the desk's own names, or too long to be anyone's.
+func (t *Tx) noteAgent(name string) error {
+	if name == "" || name == SystemAgent || name == UpdatedByCarrier || len(name) > maxKeyPart || strings.ContainsRune(name, 0) {
+		return nil
+	}
+	b := t.bucket(bucketStats)
+	key := []byte(agentPrefix + name)
+	if b.Get(key) != nil {
+		return nil
+	}
+	return b.Put(key, []byte{1})
+}
+
+// Agents returns, in byte order, the names of everyone who ever acted on
+// the desk or was assigned an exception: the assign dialog's suggestions.
+func (s *Store) Agents() ([]string, error) {
+	var out []string
+	err := s.View(func(tx *Tx) error {
+		prefix := []byte(agentPrefix)
+		c := tx.bucket(bucketStats).Cursor()
+		for k, _ := c.Seek(prefix); withinPrefix(k, prefix); k, _ = c.Next() {
+			out = append(out, string(k[len(prefix):]))
 		}
 		return nil
 	})

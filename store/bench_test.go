@@ -90,7 +90,7 @@ func BenchmarkExceptionsPage(b *testing.B) {
 // store keeps the setup short.
 func BenchmarkExceptionsFilteredPage(b *testing.B) {
 	s := benchStore(b, 20_000)
-	f := ExceptionFilter{Kind: KindLost, Carrier: "ups"}
+	f := ExceptionFilter{Kinds: []ExceptionKind{KindLost}, Carrier: "ups"}
 	mid, err := s.ExceptionsAfter(f, nil, 10)
 	if err != nil || len(mid) != 10 {
 		b.Fatal(len(mid), err)

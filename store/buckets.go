@@ -3,7 +3,7 @@ package store
 // SchemaVersion is the layout this build writes. A store written by a newer
 // build is refused rather than risk misreading it; an older one is upgraded
 // in place by the migrations in migrate.go.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // Bucket names: the one registry of every bucket in the file.
 var (
@@ -32,6 +32,8 @@ var (
 	bucketIdxNotifyOrder = []byte("idx_notify_order")
 	bucketAudit          = []byte("audit")
 	bucketReturns        = []byte("returns")
+	bucketIdxSnooze      = []byte("idx_snooze")
+	bucketIdxAudit       = []byte("idx_audit")
 )
 
 // allBuckets lists every bucket Open creates, in one transaction.
@@ -41,7 +43,7 @@ var allBuckets = [][]byte{
 	bucketIdxLastScan, bucketIdxExc, bucketIdxParcelExc, bucketIdxArchived, bucketStats,
 	bucketDeliveries, bucketIdxDeliveryAt, bucketQuarantine,
 	bucketNotifications, bucketIdxNotifyKey, bucketIdxNotifyDue, bucketIdxNotifyOrder, bucketAudit,
-	bucketReturns,
+	bucketReturns, bucketIdxSnooze, bucketIdxAudit,
 }
 
 // Keys of the meta bucket: the schema version, and where the archive's

@@ -33,7 +33,13 @@
 //	                255-severity (1) | opened (8) | id (8)  -> nil
 //	idx_parcel_exc  parcel id (8) | exception id (8)      -> nil
 //	idx_archived    parcel id (8)                         -> order number
+//	idx_snooze      snooze end (8) | exception id (8)     -> nil
+//	idx_audit       'p' | parcel id (8) | audit key       -> nil
+//	                'o' | order number \0 | audit key     -> nil
+//	audit           time (8) | sequence (8)               -> AuditEntry
 //	stats           counter name                          -> uint64
+//	                (exc:<idx_exc range prefix> counts that range;
+//	                agent:<name> is the set of agents' names)
 //	meta            "schema"                              -> uint32
 //	                "archive_from"                        -> idx_placed key
 //

@@ -94,6 +94,19 @@ type Exception struct {
 	Rule       string    `json:"rule,omitempty"`
 	ResolvedAt time.Time `json:"resolved_at"`
 	Resolution string    `json:"resolution,omitempty"`
+	// Version goes up by one on every change, so an agent's action can
+	// name the version it was decided on and be refused if someone else
+	// changed the exception since. Exceptions stored before versions were
+	// kept read as version 0.
+	Version uint64 `json:"version,omitempty"`
+	// SnoozedUntil is when a snoozed exception comes back as open; zero
+	// unless the state is snoozed.
+	SnoozedUntil time.Time `json:"snoozed_until"`
+	// UpdatedAt and UpdatedBy say when and by whom the exception last
+	// changed after it opened: an agent's name, UpdatedByCarrier for a
+	// resolution by a carrier's event, SystemAgent for a snooze that ended.
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by,omitempty"`
 }
 
 // openKeyLen is the length of an openKey.
@@ -118,20 +131,18 @@ func (t *Tx) OpenException(e *Exception) error {
 	if err != nil {
 		return err
 	}
-	e.ID, e.State, e.Severity = ExceptionID(seq), StateOpen, e.Kind.Severity()
+	e.ID, e.State, e.Severity, e.Version = ExceptionID(seq), StateOpen, e.Kind.Severity(), 1
 	e.Order, e.Carrier = p.Order, p.Carrier
+	e.SnoozedUntil, e.UpdatedAt, e.UpdatedBy = time.Time{}, time.Time{}, ""
 	if o, err := t.Order(p.Order); err == nil {
 		e.Customer = o.Customer.Name
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	if err := t.put(bucketExceptions, u64(seq), e); err != nil {
+	if err := t.writeException(Exception{}, *e); err != nil {
 		return err
 	}
 	if err := t.indexParcelException(*e); err != nil {
-		return err
-	}
-	if err := t.indexException(*e, true); err != nil {
 		return err
 	}
 	return t.setParcelException(p, e.ID)
@@ -174,72 +185,56 @@ func (t *Tx) OpenExceptionOf(id ParcelID) (Exception, error) {
 	return t.Exception(p.Exception)
 }
 
-// ResolveException closes an open exception with a reason.
+// ResolveException closes an open exception with a reason, on a
+// carrier's word: UpdatedBy says "carrier". An agent's resolution goes
+// through ResolveExceptionBy.
 func (t *Tx) ResolveException(id ExceptionID, at time.Time, resolution string) error {
-	e, err := t.Exception(id)
+	_, err := t.resolveException(id, UpdatedByCarrier, at, resolution, false)
+	return err
+}
+
+// resolveException closes an open exception, by whom and when, and frees
+// its parcel; cleared records on the parcel that an agent closed it.
+func (t *Tx) resolveException(id ExceptionID, by string, at time.Time, resolution string, cleared bool) (Exception, error) {
+	old, err := t.unresolvedException(id)
 	if err != nil {
-		return fmt.Errorf("exception %d: %w", id, err)
+		return old, err
 	}
-	if e.State == StateResolved {
-		return fmt.Errorf("exception %d is already resolved", id)
-	}
-	p, err := t.Parcel(e.Parcel)
+	p, err := t.Parcel(old.Parcel)
 	if err != nil {
-		return fmt.Errorf("exception %d parcel %d: %w", id, e.Parcel, err)
+		return old, fmt.Errorf("exception %d parcel %d: %w", id, old.Parcel, err)
 	}
 	if p.Exception != id {
-		return fmt.Errorf("exception %d is not parcel %d's open exception (%d)", id, e.Parcel, p.Exception)
+		return old, fmt.Errorf("exception %d is not parcel %d's open exception (%d)", id, old.Parcel, p.Exception)
 	}
-	if err := t.setParcelException(p, 0); err != nil {
-		return err
+	freed := p
+	freed.Exception = 0
+	if cleared {
+		freed.ClearedAt = at
 	}
-	if err := t.indexException(e, false); err != nil {
-		return err
+	if err := t.writeParcel(p, freed); err != nil {
+		return old, err
 	}
-	e.State, e.ResolvedAt, e.Resolution = StateResolved, at, resolution
-	return t.put(bucketExceptions, u64(uint64(id)), e)
+	e := old
+	e.State, e.ResolvedAt, e.Resolution, e.SnoozedUntil = StateResolved, at, resolution, time.Time{}
+	stamp(&e, by, at)
+	return e, t.writeException(old, e)
 }
 
 // AssignException gives an unresolved exception to an agent; "" unassigns.
+// It records no one as having made the change; ReworkException does.
 func (t *Tx) AssignException(id ExceptionID, agent string) error {
-	return t.reworkException(id, func(e *Exception) { e.Assignee = agent })
+	_, err := t.ReworkException(id, "", time.Time{}, func(e *Exception) { e.Assignee = agent })
+	return err
 }
 
 // SetExceptionState moves an unresolved exception between open,
-// acknowledged and snoozed; ResolveException closes it.
+// acknowledged and snoozed (without an end: it stays snoozed until someone
+// moves it); ResolveException closes it.
 func (t *Tx) SetExceptionState(id ExceptionID, state ExceptionState) error {
-	switch state {
-	case StateOpen, StateAcknowledged, StateSnoozed:
-	default:
-		return fmt.Errorf("exception %d: cannot set state %q", id, state)
-	}
-	return t.reworkException(id, func(e *Exception) { e.State = state })
+	_, err := t.ReworkException(id, "", time.Time{}, func(e *Exception) { e.State = state })
+	return err
 }
-
-// reworkException changes an unresolved exception's workflow fields and
-// moves its index entries and counts with them.
-func (t *Tx) reworkException(id ExceptionID, change func(*Exception)) error {
-	e, err := t.Exception(id)
-	if err != nil {
-		return fmt.Errorf("exception %d: %w", id, err)
-	}
-	if e.State == StateResolved {
-		return fmt.Errorf("exception %d is resolved", id)
-	}
-	if err := t.indexException(e, false); err != nil {
-		return err
-	}
-	change(&e)
-	if err := t.indexException(e, true); err != nil {
-		return err
-	}
-	return t.put(bucketExceptions, u64(uint64(id)), e)
-}
-
-// The counters kept for the header, one per value of each dimension.
-func countKey(k ExceptionKind) []byte       { return []byte("open:" + string(k)) }
-func carrierCountKey(carrier string) []byte { return []byte("carrier:" + carrier) }
-func stateCountKey(s ExceptionState) []byte { return []byte("state:" + string(s)) }
 
 // addCount moves a counter in the stats bucket, kept in the same transaction
 // as the change it counts so the header never has to scan.

@@ -2,15 +2,18 @@ package store
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
 	"strings"
 )
 
-// ExceptionFilter narrows the open exceptions a page shows. A zero field
-// matches everything.
+// ExceptionFilter narrows the open exceptions a view shows. An empty set
+// or an empty string matches everything; a set matches any of its values,
+// and an empty value inside a set is ignored.
 type ExceptionFilter struct {
-	Kind     ExceptionKind
+	Kinds    []ExceptionKind
 	Carrier  string
-	State    ExceptionState
+	States   []ExceptionState
 	Assignee string
 }
 
@@ -18,28 +21,54 @@ type ExceptionFilter struct {
 // order their values appear in an index key.
 const filterDims = 4
 
-// values returns the filter's value per dimension, "" where unset.
-func (f ExceptionFilter) values() [filterDims]string {
-	return [filterDims]string{string(f.Kind), f.Carrier, string(f.State), f.Assignee}
+// dims returns the filter's values per dimension, nil where it does not
+// narrow that dimension. Values are cleaned as index keys are (no zero
+// bytes) and deduplicated, so no two ranges of one filter overlap.
+func (f ExceptionFilter) dims() [filterDims][]string {
+	return [filterDims][]string{valueSet(f.Kinds), valueSet([]string{f.Carrier}), valueSet(f.States), valueSet([]string{f.Assignee})}
 }
 
-// mask has bit i set where dimension i is filtered on.
-func (f ExceptionFilter) mask() byte {
-	var m byte
-	for i, v := range f.values() {
-		if v != "" {
-			m |= 1 << i
+func valueSet[S ~string](vs []S) []string {
+	var out []string
+	for _, v := range vs {
+		if s := strings.ReplaceAll(string(v), "\x00", ""); s != "" {
+			out = append(out, s)
 		}
 	}
-	return m
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
-// prefix is where the filter's rows start in idx_exc: the mask, then each
-// filtered value ended by a zero byte.
-func (f ExceptionFilter) prefix() []byte {
-	return filterPrefix(f.mask(), f.values())
+// prefixes returns where the filter's rows lie in idx_exc: one contiguous
+// range per combination of its values (the cross product of its sets),
+// disjoint, each ordered worst then oldest first.
+func (f ExceptionFilter) prefixes() [][]byte {
+	dims := f.dims()
+	var mask byte
+	for i, vs := range dims {
+		if vs != nil {
+			mask |= 1 << i
+		}
+	}
+	out := [][]byte{{mask}}
+	for _, vs := range dims {
+		if vs == nil {
+			continue
+		}
+		next := make([][]byte, 0, len(out)*len(vs))
+		for _, p := range out {
+			for _, v := range vs {
+				next = append(next, append(append(slices.Clip(p), v...), 0))
+			}
+		}
+		out = next
+	}
+	return out
 }
 
+// filterPrefix is where the rows of one combination of values start in
+// idx_exc: the mask of dimensions filtered on, then each filtered value
+// ended by a zero byte.
 func filterPrefix(mask byte, values [filterDims]string) []byte {
 	k := []byte{mask}
 	for i, v := range values {
@@ -51,23 +80,30 @@ func filterPrefix(mask byte, values [filterDims]string) []byte {
 	return k
 }
 
-// exceptionFilterOf is the filter that matches e exactly on every dimension.
-func exceptionFilterOf(e Exception) ExceptionFilter {
-	return ExceptionFilter{Kind: e.Kind, Carrier: e.Carrier, State: e.State, Assignee: e.Assignee}
+// filterValues is e's value on every dimension, in index order.
+func filterValues(e Exception) [filterDims]string {
+	return [filterDims]string{string(e.Kind), e.Carrier, string(e.State), e.Assignee}
 }
 
 // indexException adds (or removes) an unresolved exception's entries in
-// idx_exc and its counts. The index holds one entry per subset of the
-// filter dimensions, each followed by the severity-then-age order key, so
-// every filter combination is one contiguous, ordered range: a page costs
-// the same per row whatever the filter, and sixteen small puts on a change
-// to an exception are cheap beside a scan on every read.
+// idx_exc and the counter of each. The index holds one entry per subset of
+// the filter dimensions, each followed by the severity-then-age order key,
+// so every combination of values is one contiguous, ordered range: a page
+// costs the same per row whatever the filter, and sixteen small puts on a
+// change to an exception are cheap beside a scan on every read. Each
+// range's size is kept beside it in stats, so a view of several ranges is
+// counted by adding a few counters.
 func (t *Tx) indexException(e Exception, add bool) error {
 	idx := t.bucket(bucketIdxExc)
-	values := exceptionFilterOf(e).values()
+	values := filterValues(e)
 	order := openKey(e)
+	delta := int64(1)
+	if !add {
+		delta = -1
+	}
 	for mask := 0; mask < 1<<filterDims; mask++ {
-		k := append(filterPrefix(byte(mask), values), order...)
+		prefix := filterPrefix(byte(mask), values)
+		k := append(slices.Clip(prefix), order...)
 		var err error
 		if add {
 			err = idx.Put(k, nil)
@@ -77,18 +113,73 @@ func (t *Tx) indexException(e Exception, add bool) error {
 		if err != nil {
 			return err
 		}
-	}
-	delta := int64(1)
-	if !add {
-		delta = -1
-	}
-	for _, key := range [][]byte{countKey(e.Kind), carrierCountKey(e.Carrier), stateCountKey(e.State)} {
-		if err := t.addCount(key, delta); err != nil {
+		if err := t.addCount(rangeCountKey(prefix), delta); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// rangeCountPrefix starts the stats keys that count the entries of one
+// idx_exc range: exc:<range prefix>.
+const rangeCountPrefix = "exc:"
+
+func rangeCountKey(prefix []byte) []byte { return append([]byte(rangeCountPrefix), prefix...) }
+
+// countFilter adds up the counters of f's ranges.
+func (t *Tx) countFilter(f ExceptionFilter) int {
+	n := 0
+	for _, p := range f.prefixes() {
+		n += t.count(rangeCountKey(p))
+	}
+	return n
+}
+
 // withinPrefix reports whether an index key belongs to the filter's range.
 func withinPrefix(k, prefix []byte) bool { return k != nil && bytes.HasPrefix(k, prefix) }
+
+// schema5Counters start the counters schema 5 kept for the header (per
+// kind, carrier and state), which the range counters replace.
+var schema5Counters = []string{"open:", "carrier:", "state:"}
+
+// countRanges sets every idx_exc range's counter from one walk of the
+// index, drops the counters it replaces, and notes every assignee as an
+// agent: the step to schema 6. Counters already there are counted afresh,
+// so a store that went through migrate1to2 is not counted twice.
+func (t *Tx) countRanges() error {
+	stats := t.bucket(bucketStats)
+	var stale [][]byte
+	c := stats.Cursor()
+	for _, p := range append(schema5Counters, rangeCountPrefix) {
+		for k, _ := c.Seek([]byte(p)); withinPrefix(k, []byte(p)); k, _ = c.Next() {
+			stale = append(stale, clone(k))
+		}
+	}
+	for _, k := range stale {
+		if err := stats.Delete(k); err != nil {
+			return err
+		}
+	}
+	counts := map[string]uint64{}
+	err := t.bucket(bucketIdxExc).ForEach(func(k, _ []byte) error {
+		if len(k) <= openKeyLen {
+			return fmt.Errorf("idx_exc key %x is too short", k)
+		}
+		counts[string(k[:len(k)-openKeyLen])]++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for prefix, n := range counts {
+		if err := stats.Put(rangeCountKey([]byte(prefix)), u64(n)); err != nil {
+			return err
+		}
+		if assigneeOnly := byte(1 << 3); prefix[0] == assigneeOnly {
+			if err := t.noteAgent(prefix[1 : len(prefix)-1]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -17,6 +17,7 @@ var migrations = map[uint32]func(*Tx) error{
 	2: migrate2to3,
 	3: addsBuckets,
 	4: addsBuckets,
+	5: migrate5to6,
 }
 
 // migrate runs every migration from schema from up to SchemaVersion.
@@ -99,6 +100,18 @@ func migrate2to3(tx *Tx) error {
 		}
 		return tx.indexParcelException(e)
 	})
+}
+
+// migrate5to6 brings a schema 5 store to schema 6: the exception counters
+// become one per idx_exc range, so a view of several kinds and states is
+// counted without a scan; the audit log gains its per-order and per-parcel
+// index idx_audit; the names of agents are kept in stats. idx_snooze is new
+// and starts empty: no schema 5 exception had a snooze end.
+func migrate5to6(tx *Tx) error {
+	if err := tx.countRanges(); err != nil {
+		return err
+	}
+	return tx.indexAuditLog()
 }
 
 // deleteBucket removes a bucket if it is there.

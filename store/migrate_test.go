@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 )
 
 // unpackFixture writes a gzipped store from testdata to a temporary file.
@@ -104,7 +106,7 @@ func TestUpgradeFromSchema1(t *testing.T) {
 		if r.Exception.Carrier != "dhl" {
 			t.Errorf("exception %d carrier %q after upgrade, want dhl", r.Exception.ID, r.Exception.Carrier)
 		}
-		got, err := s.ExceptionsAfter(ExceptionFilter{Kind: r.Exception.Kind, Carrier: "dhl"}, nil, 100)
+		got, err := s.ExceptionsAfter(ExceptionFilter{Kinds: []ExceptionKind{r.Exception.Kind}, Carrier: "dhl"}, nil, 100)
 		if err != nil || len(got) == 0 {
 			t.Errorf("kind %s under the carrier filter: %v %v", r.Exception.Kind, got, err)
 		}
@@ -118,4 +120,51 @@ func hasOrder(hits []SearchHit, number string) bool {
 		}
 	}
 	return false
+}
+
+// testdata/schema5.db.gz was written by the schema 5 desk: 30 exceptions
+// across three carriers and eight kinds, some assigned to ana or ben, some
+// acknowledged or snoozed, four resolved, and four resends of orders #5000
+// and #5001 audited by ana and cem. Opening it counts every filter range
+// from the index, drops the counters schema 5 kept, files the audit log
+// under its orders and learns the agents' names.
+func TestUpgradeFromSchema5(t *testing.T) {
+	s, err := Open(unpackFixture(t, "schema5.db.gz"), Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.View(func(tx *Tx) error {
+		c := tx.bucket(bucketStats).Cursor()
+		for _, p := range schema5Counters {
+			if k, _ := c.Seek([]byte(p)); withinPrefix(k, []byte(p)) {
+				t.Errorf("schema 5 counter %s still there", k)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := unresolved(t, s)
+	if len(all) != 26 {
+		t.Fatalf("%d unresolved exceptions after upgrade, the schema 5 store had 26", len(all))
+	}
+	checkExceptionPages(t, s)
+
+	for _, number := range []string{"#5000", "#5001"} {
+		trail, err := s.OrderAudit(number, 10)
+		if err != nil || len(trail) != 2 || !trail[0].At.After(trail[1].At) || trail[0].Target != "order "+number {
+			t.Errorf("OrderAudit(%s) = %+v, %v; want its two resends, newest first", number, trail, err)
+		}
+	}
+	if agents, err := s.Agents(); err != nil || !slices.Equal(agents, []string{"ana", "ben", "cem"}) {
+		t.Errorf("Agents() = %v, %v; want ana, ben (assigned) and cem (audited)", agents, err)
+	}
+
+	// The rebuilt counters move with the exceptions from here on.
+	for _, e := range all[:10] {
+		mustUpdate(t, s, func(tx *Tx) error { return tx.ResolveException(e.ID, t0.Add(30*time.Hour), "delivered") })
+	}
+	checkExceptionCounts(t, s, unresolved(t, s))
 }

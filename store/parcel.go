@@ -60,6 +60,10 @@ type Parcel struct {
 	// Exception is the parcel's open exception, 0 if none. The store keeps
 	// it: OpenException and ResolveException set it, PutParcel keeps it.
 	Exception ExceptionID `json:"exception,omitempty"`
+	// ClearedAt is when an agent last resolved the parcel's exception:
+	// derived rules do not fire again on the parcel until something newer
+	// than it happens.
+	ClearedAt time.Time `json:"cleared_at"`
 }
 
 // Watched reports whether the parcel is one a stall rule watches: scanned,

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -36,13 +37,16 @@ func (s *Store) ExceptionsBefore(f ExceptionFilter, from Cursor, n int) ([]Excep
 	return s.exceptionsPage(f, from, n, true)
 }
 
+// exceptionsPage reads a page of f's rows: a merge of its ranges in
+// idx_exc by their shared order key, in one read transaction. Each row
+// costs one step of one cursor and a comparison per range, whatever the
+// store's size.
 func (s *Store) exceptionsPage(f ExceptionFilter, from Cursor, n int, backward bool) ([]ExceptionRow, error) {
 	var rows []ExceptionRow
-	prefix := f.prefix()
 	err := s.View(func(tx *Tx) error {
-		c := tx.bucket(bucketIdxExc).Cursor()
-		for k := seekPage(c, prefix, from, backward); withinPrefix(k, prefix) && len(rows) < n; k = step(c, backward) {
-			row, err := tx.exceptionRow(k)
+		m := tx.mergeRanges(f.prefixes(), from, backward)
+		for order := m.next(); order != nil && len(rows) < n; order = m.next() {
+			row, err := tx.exceptionRow(order)
 			if err != nil {
 				return err
 			}
@@ -55,6 +59,64 @@ func (s *Store) exceptionsPage(f ExceptionFilter, from Cursor, n int, backward b
 	}
 	return rows, err
 }
+
+// rangeMerge walks several idx_exc ranges at once, forward or backward, in
+// the order their keys' common tail (the order key) gives. The ranges of
+// one filter are disjoint, so no row comes twice.
+type rangeMerge struct {
+	heads    []rangeHead
+	backward bool
+}
+
+// rangeHead is one range's cursor and the key it stands on.
+type rangeHead struct {
+	c      *bolt.Cursor
+	prefix []byte
+	k      []byte
+}
+
+// mergeRanges starts a merge of the ranges under prefixes at from, as
+// seekPage starts one range.
+func (t *Tx) mergeRanges(prefixes [][]byte, from Cursor, backward bool) *rangeMerge {
+	m := &rangeMerge{heads: make([]rangeHead, 0, len(prefixes)), backward: backward}
+	for _, p := range prefixes {
+		c := t.bucket(bucketIdxExc).Cursor()
+		m.heads = append(m.heads, rangeHead{c: c, prefix: p, k: seekPage(c, p, from, backward)})
+	}
+	return m
+}
+
+// next returns the order key of the merge's next row, nil when every range
+// is done. The key is valid until the transaction ends.
+func (m *rangeMerge) next() []byte {
+	best := -1
+	for i, h := range m.heads {
+		if !withinPrefix(h.k, h.prefix) {
+			continue
+		}
+		if best < 0 || m.first(orderKeyOf(h.k), orderKeyOf(m.heads[best].k)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	h := &m.heads[best]
+	order := orderKeyOf(h.k)
+	h.k = step(h.c, m.backward)
+	return order
+}
+
+// first reports whether order key a comes out of the merge before b.
+func (m *rangeMerge) first(a, b []byte) bool {
+	if m.backward {
+		return bytes.Compare(a, b) > 0
+	}
+	return bytes.Compare(a, b) < 0
+}
+
+// orderKeyOf is the order key that ends an idx_exc key.
+func orderKeyOf(k []byte) []byte { return k[len(k)-openKeyLen:] }
 
 // seekPage positions c on the first key of a page within prefix's range:
 // forward from the cursor (or the range's start), or backward from just
@@ -102,9 +164,8 @@ func step(c *bolt.Cursor, backward bool) []byte {
 	return k
 }
 
-// exceptionRow joins an open-index key with its exception and parcel.
-func (t *Tx) exceptionRow(key []byte) (ExceptionRow, error) {
-	order := key[len(key)-openKeyLen:]
+// exceptionRow joins an order key with its exception and parcel.
+func (t *Tx) exceptionRow(order []byte) (ExceptionRow, error) {
 	id := ExceptionID(binary.BigEndian.Uint64(order[len(order)-8:]))
 	e, err := t.Exception(id)
 	if err != nil {
@@ -117,12 +178,26 @@ func (t *Tx) exceptionRow(key []byte) (ExceptionRow, error) {
 	return ExceptionRow{Cursor: clone(order), Exception: e, Parcel: p}, nil
 }
 
+// CountExceptions counts the unresolved exceptions of each filter, in one
+// read transaction, by adding the counters of each filter's ranges: the
+// views' tabs are counted without reading a row.
+func (s *Store) CountExceptions(fs []ExceptionFilter) ([]int, error) {
+	counts := make([]int, len(fs))
+	err := s.View(func(tx *Tx) error {
+		for i, f := range fs {
+			counts[i] = tx.countFilter(f)
+		}
+		return nil
+	})
+	return counts, err
+}
+
 // ExceptionCounts returns the number of unresolved exceptions of each kind.
 func (s *Store) ExceptionCounts() (map[ExceptionKind]int, error) {
 	counts := make(map[ExceptionKind]int, len(Kinds))
 	err := s.View(func(tx *Tx) error {
 		for _, k := range Kinds {
-			counts[k] = tx.count(countKey(k))
+			counts[k] = tx.countFilter(ExceptionFilter{Kinds: []ExceptionKind{k}})
 		}
 		return nil
 	})
@@ -134,11 +209,12 @@ func (s *Store) ExceptionCounts() (map[ExceptionKind]int, error) {
 func (s *Store) CarrierExceptionCounts() (map[string]int, error) {
 	counts := map[string]int{}
 	err := s.View(func(tx *Tx) error {
-		prefix := carrierCountKey("")
+		carrierOnly := byte(1 << 1)
+		prefix := rangeCountKey([]byte{carrierOnly})
 		c := tx.bucket(bucketStats).Cursor()
 		for k, v := c.Seek(prefix); withinPrefix(k, prefix); k, v = c.Next() {
 			if n := counter(v); n > 0 {
-				counts[string(k[len(prefix):])] = n
+				counts[string(k[len(prefix):len(k)-1])] = n
 			}
 		}
 		return nil
