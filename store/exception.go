@@ -145,6 +145,9 @@ func (t *Tx) OpenException(e *Exception) error {
 	if err := t.indexParcelException(*e); err != nil {
 		return err
 	}
+	if err := t.countOpened(*e); err != nil {
+		return err
+	}
 	return t.setParcelException(p, e.ID)
 }
 

@@ -121,6 +121,9 @@ func (t *Tx) writeNotification(old, n Notification) error {
 			return err
 		}
 	}
+	if err := t.countNotification(old, n); err != nil {
+		return err
+	}
 	return t.put(bucketNotifications, u64(uint64(n.ID)), n)
 }
 

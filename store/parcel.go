@@ -166,6 +166,9 @@ func (t *Tx) writeParcel(old, p Parcel) error {
 	if err := t.moveParcelIndexes(id, old, p); err != nil {
 		return err
 	}
+	if err := t.countParcel(old, p); err != nil {
+		return err
+	}
 	if err := t.put(bucketParcels, id, p); err != nil {
 		return err
 	}
