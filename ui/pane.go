@@ -22,6 +22,7 @@ type Source interface {
 	OrderReturns(order string) ([]store.Return, error)
 	OrderNotifications(order string) ([]store.Notification, error)
 	RecentNotifications(n int) ([]store.Notification, error)
+	Daily(from, to time.Time) (store.DailyStats, error)
 }
 
 // Pane is one screen of the desk. Every pane keeps the same contract so the

@@ -54,6 +54,10 @@ type Styles struct {
 	Section lipgloss.Style
 	// Focused marks the dialog field that has the keyboard.
 	Focused lipgloss.Style
+	// Chart draws sparklines and bars; Good marks a rate that needs no
+	// attention.
+	Chart lipgloss.Style
+	Good  lipgloss.Style
 	// Dialog frames the resend dialog.
 	Dialog lipgloss.Style
 	Table  table.Styles
@@ -99,6 +103,8 @@ func NewStyles(isDark bool) *Styles {
 		},
 		Section: lipgloss.NewStyle().Bold(true).Foreground(t.Subtle),
 		Focused: lipgloss.NewStyle().Bold(true).Foreground(t.Accent),
+		Chart:   lipgloss.NewStyle().Foreground(t.Accent),
+		Good:    lipgloss.NewStyle().Foreground(t.OK),
 		Dialog: lipgloss.NewStyle().BorderStyle(lipgloss.RoundedBorder()).BorderForeground(t.Accent).
 			Padding(0, 1),
 		Table: table.Styles{
