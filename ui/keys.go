@@ -12,16 +12,22 @@ type GlobalKeys struct {
 	Search key.Binding
 	Outbox key.Binding
 	Back   key.Binding
+	// Feeds, Command, Copy and Open are listed in the full help only.
+	Feeds, Command, Copy, Open key.Binding
 }
 
 // DefaultGlobalKeys is the desk-wide key map.
 func DefaultGlobalKeys() GlobalKeys {
 	return GlobalKeys{
-		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Search: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
-		Outbox: key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "outbox")),
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Search:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		Outbox:  key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "outbox")),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Feeds:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "feed health")),
+		Command: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
+		Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy tracking number")),
+		Open:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open tracking page")),
 	}
 }
 

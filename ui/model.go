@@ -39,6 +39,11 @@ type Model struct {
 	agent         string                      // who resends, for the audit log
 	inbox         Inbox                       // nil: no mailbox to show
 	health        []tracker.FeedHealth
+	feedsAt       time.Time              // when health was read, by the wall clock
+	wall          func() time.Time       // feed health's clock; nil: time.Now
+	command       commandLine            // the ":" box, when open
+	opener        func(url string) error // nil: the system's browser
+	info          string                 // news for the status line
 	clock         time.Time
 	err           error
 	width, height int
@@ -101,7 +106,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Styles = m.styles.Help
 		return m, nil
 	case tea.KeyPressMsg:
-		m.err = nil
+		m.err, m.info = nil, ""
 		if cmd, ok := m.globalKey(msg); ok {
 			return m, cmd
 		}
@@ -111,8 +116,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.clock = msg.now
 		return m, tea.Batch(m.tick(), m.loadFeeds(), m.route(msg))
 	case feedsMsg:
-		m.health = msg.health
+		m.health, m.feedsAt = msg.health, msg.at
 		return m, nil
+	case infoMsg:
+		m.info = msg.text
+		return m, nil
+	case tea.PasteMsg:
+		if cmd, ok := m.commandPaste(msg); ok {
+			return m, cmd
+		}
+	case showViewMsg, filterCarrierMsg:
+		return m, m.toBottom(msg)
 	case countsMsg:
 		m.counts = msg.counts
 		if msg.err != nil {
@@ -151,6 +165,11 @@ func (m *Model) navigate(msg navMsg) tea.Cmd {
 		return m.push(newLetterPane(m.styles, msg.letter))
 	case closeMsg:
 		return m.pop()
+	case openTrackingMsg:
+		return tea.Batch(m.push(newOrderPane(m.src, m.now, m.styles, msg.order)),
+			m.push(newParcelPane(m.src, m.now, m.styles, msg.parcel)))
+	case openSearchMsg:
+		return m.push(newSearchPaneFor(m.src, m.styles, msg.query))
 	}
 	return nil
 }
@@ -158,6 +177,9 @@ func (m *Model) navigate(msg navMsg) tea.Cmd {
 // globalKey handles the desk-wide keys; ok is false when the key is the
 // pane's. While a text box has the keyboard only ctrl+c is the desk's.
 func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	if m.command.open {
+		return m.commandKey(msg), true
+	}
 	if t, ok := m.top().(typist); ok && t.Typing() {
 		if msg.String() == "ctrl+c" {
 			return tea.Quit, true
@@ -174,10 +196,16 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, m.keys.Search):
 		return m.push(newSearchPane(m.src, m.styles)), true
 	case key.Matches(msg, m.keys.Outbox):
-		if _, ok := m.top().(*outboxPane); ok {
-			return nil, true
-		}
-		return m.push(newOutboxPane(m.src, m.inbox, m.styles)), true
+		return m.openOutbox(), true
+	case key.Matches(msg, m.keys.Feeds):
+		return m.openFeeds(), true
+	case key.Matches(msg, m.keys.Command):
+		m.openCommand()
+		return nil, true
+	case key.Matches(msg, m.keys.Copy):
+		return m.copyTracking(), true
+	case key.Matches(msg, m.keys.Open):
+		return m.openTracking(), true
 	case key.Matches(msg, m.keys.Back) && len(m.stack) > 1:
 		return m.pop(), true
 	}
@@ -250,7 +278,7 @@ func (m Model) header() string {
 	if m.clock.IsZero() {
 		right = ""
 	}
-	if marks := m.feedMarks(); marks != "" && lipgloss.Width(left+marks+right)+4 <= w {
+	if marks := m.feedMarks(w - lipgloss.Width(left+right) - 4); marks != "" {
 		right = marks + "   " + right
 	}
 	gap := max(w-lipgloss.Width(left)-lipgloss.Width(right), 1)
@@ -290,6 +318,9 @@ func (m Model) footer() string {
 		first, _, _ := strings.Cut(m.err.Error(), "\n")
 		body = m.styles.ErrorMsg.Render(ansi.Truncate("Error: "+first, w, "…"))
 	}
+	if line, ok := m.statusLine(w); ok {
+		body = line
+	}
 	return m.styles.Footer.Width(w).Render(body)
 }
 
@@ -305,7 +336,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 }
 
 func (k keyMap) FullHelp() [][]key.Binding {
-	return append(k.pane.FullHelp(), k.globalBindings())
+	return append(k.pane.FullHelp(), k.globalBindings(), k.deskBindings())
 }
 
 func (k keyMap) globalBindings() []key.Binding {
