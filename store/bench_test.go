@@ -11,7 +11,11 @@ import (
 
 // benchStore holds n orders of one parcel, a tenth of them with an open
 // exception, written in batches as the tracker writes.
-func benchStore(b *testing.B, n int) *Store {
+func benchStore(b *testing.B, n int) *Store { return benchStoreOf(b, n, benchOrder) }
+
+// benchStoreOf holds what add writes for 0 to n-1, a thousand to a
+// transaction.
+func benchStoreOf(b *testing.B, n int, add func(tx *Tx, i int) error) *Store {
 	b.Helper()
 	s, err := Open(filepath.Join(b.TempDir(), "bench.db"), Options{NoSync: true})
 	if err != nil {
@@ -21,7 +25,7 @@ func benchStore(b *testing.B, n int) *Store {
 	for start := 0; start < n; start += 1000 {
 		err := s.Update(func(tx *Tx) error {
 			for i := start; i < min(start+1000, n); i++ {
-				if err := benchOrder(tx, i); err != nil {
+				if err := add(tx, i); err != nil {
 					return err
 				}
 			}

@@ -3,7 +3,7 @@ package store
 // SchemaVersion is the layout this build writes. A store written by a newer
 // build is refused rather than risk misreading it; an older one is upgraded
 // in place by the migrations in migrate.go.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // Bucket names: the one registry of every bucket in the file.
 var (
@@ -34,6 +34,8 @@ var (
 	bucketReturns        = []byte("returns")
 	bucketIdxSnooze      = []byte("idx_snooze")
 	bucketIdxAudit       = []byte("idx_audit")
+	bucketIdxUnscanned   = []byte("idx_unscanned")
+	bucketIdxLate        = []byte("idx_late")
 )
 
 // allBuckets lists every bucket Open creates, in one transaction.
@@ -43,7 +45,7 @@ var allBuckets = [][]byte{
 	bucketIdxLastScan, bucketIdxExc, bucketIdxParcelExc, bucketIdxArchived, bucketStats,
 	bucketDeliveries, bucketIdxDeliveryAt, bucketQuarantine,
 	bucketNotifications, bucketIdxNotifyKey, bucketIdxNotifyDue, bucketIdxNotifyOrder, bucketAudit,
-	bucketReturns, bucketIdxSnooze, bucketIdxAudit,
+	bucketReturns, bucketIdxSnooze, bucketIdxAudit, bucketIdxUnscanned, bucketIdxLate,
 }
 
 // Keys of the meta bucket: the schema version, and where the archive's

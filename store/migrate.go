@@ -18,6 +18,7 @@ var migrations = map[uint32]func(*Tx) error{
 	3: addsBuckets,
 	4: addsBuckets,
 	5: migrate5to6,
+	6: migrate6to7,
 }
 
 // migrate runs every migration from schema from up to SchemaVersion.
@@ -112,6 +113,23 @@ func migrate5to6(tx *Tx) error {
 		return err
 	}
 	return tx.indexAuditLog()
+}
+
+// migrate6to7 brings a schema 6 store to schema 7: the stall watch
+// idx_last_scan is filed by carrier, so each carrier's threshold reads its
+// own range, and two watches are new, idx_unscanned (parcels awaiting
+// their first scan) and idx_late (parcels awaiting their promised day).
+// All three are emptied and filled again from the parcels.
+func migrate6to7(tx *Tx) error {
+	for _, w := range watches {
+		if err := deleteBucket(tx.tx, w.bucket); err != nil {
+			return err
+		}
+		if _, err := tx.tx.CreateBucket(w.bucket); err != nil {
+			return err
+		}
+	}
+	return tx.indexWatches()
 }
 
 // deleteBucket removes a bucket if it is there.

@@ -46,9 +46,14 @@ type Parcel struct {
 	StatusText string `json:"status_text,omitempty"`
 	// StatusAt is when the event that set Status happened; later events
 	// change the status, earlier ones arriving late do not.
-	StatusAt          time.Time `json:"status_at"`
-	PromisedBy        time.Time `json:"promised_by"`
+	StatusAt   time.Time `json:"status_at"`
+	PromisedBy time.Time `json:"promised_by"`
+	// EstimatedDelivery is the carrier's current ETA and OriginalEstimate
+	// the first one it gave, kept so a slipping date reads against it.
+	// SlippedAt is when the tracker last saw the ETA move later.
 	EstimatedDelivery time.Time `json:"estimated_delivery"`
+	OriginalEstimate  time.Time `json:"original_estimate"`
+	SlippedAt         time.Time `json:"slipped_at"`
 	ShippedAt         time.Time `json:"shipped_at"`
 	DeliveredAt       time.Time `json:"delivered_at"`
 	LastEventAt       time.Time `json:"last_event_at"`
@@ -64,14 +69,10 @@ type Parcel struct {
 	// derived rules do not fire again on the parcel until something newer
 	// than it happens.
 	ClearedAt time.Time `json:"cleared_at"`
-}
-
-// Watched reports whether the parcel is one a stall rule watches: scanned,
-// not finished, not already an open exception, and not waiting at a pickup
-// point, where days without a scan are the normal course.
-func (p Parcel) Watched() bool {
-	return !p.LastEventAt.IsZero() && !p.Status.Terminal() && p.Exception == 0 &&
-		p.Status != carriers.StatusAvailableForPickup
+	// CreatedAt is when the parcel was stored: for one the carrier has not
+	// scanned yet, when its label was made as far as the desk knows.
+	// CreateParcel sets it when the caller has not; it never changes.
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Parcel reads one parcel.
@@ -124,8 +125,9 @@ func (t *Tx) ParcelsByTracking(trackingNumber string) ([]Parcel, error) {
 	return out, nil
 }
 
-// CreateParcel stores a new parcel, assigning p.ID. A carrier's tracking
-// number is stored once: a second create for it is an error.
+// CreateParcel stores a new parcel, assigning p.ID and, unless the caller
+// gave one from its own clock, CreatedAt. A carrier's tracking number is
+// stored once: a second create for it is an error.
 func (t *Tx) CreateParcel(p *Parcel) error {
 	if p.Carrier == "" || p.TrackingNumber == "" {
 		return fmt.Errorf("parcel needs a carrier and a tracking number")
@@ -134,6 +136,9 @@ func (t *Tx) CreateParcel(p *Parcel) error {
 		return fmt.Errorf("parcel %s %s already stored", p.Carrier, p.TrackingNumber)
 	}
 	p.Exception = 0 // only OpenException sets it
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = time.Now().UTC()
+	}
 	seq, err := t.bucket(bucketParcels).NextSequence()
 	if err != nil {
 		return err
@@ -147,8 +152,8 @@ func (t *Tx) CreateParcel(p *Parcel) error {
 
 // PutParcel writes an existing parcel and moves its index entries (due
 // time, last scan) to match. What identifies a parcel (carrier, tracking
-// number, order) cannot change; the open exception is the store's to keep
-// and is not taken from p.
+// number, order) cannot change; the open exception and CreatedAt are the
+// store's to keep and are not taken from p.
 func (t *Tx) PutParcel(p Parcel) error {
 	old, err := t.Parcel(p.ID)
 	if err != nil {
@@ -157,7 +162,7 @@ func (t *Tx) PutParcel(p Parcel) error {
 	if p.Carrier != old.Carrier || p.TrackingNumber != old.TrackingNumber || p.Order != old.Order {
 		return fmt.Errorf("parcel %d: carrier, tracking number and order cannot change", p.ID)
 	}
-	p.Exception = old.Exception
+	p.Exception, p.CreatedAt = old.Exception, old.CreatedAt
 	return t.writeParcel(old, p)
 }
 
@@ -176,20 +181,14 @@ func (t *Tx) writeParcel(old, p Parcel) error {
 	return nil
 }
 
-// moveParcelIndexes moves parcel id's entries in the due and stall-watch
-// indexes from what old needed to what p needs; the zero Parcel needs none.
+// moveParcelIndexes moves parcel id's entries in the due index and the
+// time rules' watch indexes (watch.go) from what old needed to what p
+// needs; the zero Parcel needs none.
 func (t *Tx) moveParcelIndexes(id []byte, old, p Parcel) error {
 	if err := t.reindex(bucketIdxDue, old.NextPollAt, p.NextPollAt, id); err != nil {
 		return err
 	}
-	var oldScan, newScan time.Time
-	if old.Watched() {
-		oldScan = old.LastEventAt
-	}
-	if p.Watched() {
-		newScan = p.LastEventAt
-	}
-	return t.reindex(bucketIdxLastScan, oldScan, newScan, id)
+	return t.moveWatches(id, old, p)
 }
 
 // reindex moves id's entry in a time-ordered index from old to new; a zero
@@ -214,12 +213,6 @@ func (t *Tx) reindex(bucket []byte, old, new time.Time, id []byte) error {
 // most overdue first.
 func (t *Tx) ParcelsDue(now time.Time, limit int) []ParcelID {
 	return t.parcelsBefore(bucketIdxDue, now, limit)
-}
-
-// ParcelsSilentSince returns up to limit watched parcels whose last scan is
-// at or before cutoff, longest silent first.
-func (t *Tx) ParcelsSilentSince(cutoff time.Time, limit int) []ParcelID {
-	return t.parcelsBefore(bucketIdxLastScan, cutoff, limit)
 }
 
 func (t *Tx) parcelsBefore(bucket []byte, at time.Time, limit int) []ParcelID {

@@ -46,7 +46,7 @@ func (s *Store) exceptionsPage(f ExceptionFilter, from Cursor, n int, backward b
 	err := s.View(func(tx *Tx) error {
 		m := tx.mergeRanges(f.prefixes(), from, backward)
 		for order := m.next(); order != nil && len(rows) < n; order = m.next() {
-			row, err := tx.exceptionRow(order)
+			row, err := tx.exceptionRow(orderKeyID(order))
 			if err != nil {
 				return err
 			}
@@ -164,18 +164,23 @@ func step(c *bolt.Cursor, backward bool) []byte {
 	return k
 }
 
-// exceptionRow joins an order key with its exception and parcel.
-func (t *Tx) exceptionRow(order []byte) (ExceptionRow, error) {
-	id := ExceptionID(binary.BigEndian.Uint64(order[len(order)-8:]))
+// exceptionRow joins an exception with its parcel, under the cursor of its
+// place in the desk's order.
+func (t *Tx) exceptionRow(id ExceptionID) (ExceptionRow, error) {
 	e, err := t.Exception(id)
 	if err != nil {
-		return ExceptionRow{}, fmt.Errorf("open exception %d: %w", id, err)
+		return ExceptionRow{}, fmt.Errorf("exception %d: %w", id, err)
 	}
 	p, err := t.Parcel(e.Parcel)
 	if err != nil {
 		return ExceptionRow{}, fmt.Errorf("exception %d parcel %d: %w", id, e.Parcel, err)
 	}
-	return ExceptionRow{Cursor: clone(order), Exception: e, Parcel: p}, nil
+	return ExceptionRow{Cursor: openKey(e), Exception: e, Parcel: p}, nil
+}
+
+// orderKeyID is the exception id that ends an order key.
+func orderKeyID(order []byte) ExceptionID {
+	return ExceptionID(binary.BigEndian.Uint64(order[len(order)-8:]))
 }
 
 // CountExceptions counts the unresolved exceptions of each filter, in one

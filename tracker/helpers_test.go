@@ -94,8 +94,13 @@ func addParcel(t testing.TB, st *store.Store, tracking string, due time.Time) st
 // tracked by feed (empty: the carrier's own), due at due.
 func addFeedParcel(t testing.TB, st *store.Store, carrier, feed, tracking string, due time.Time) store.ParcelID {
 	t.Helper()
-	p := store.Parcel{Carrier: carrier, Feed: feed, TrackingNumber: tracking, Order: "#" + tracking,
-		Direction: store.Outbound, Status: carriers.StatusPending, NextPollAt: due}
+	return createParcel(t, st, store.Parcel{Carrier: carrier, Feed: feed, TrackingNumber: tracking, Order: "#" + tracking,
+		Direction: store.Outbound, Status: carriers.StatusPending, NextPollAt: due})
+}
+
+// createParcel stores p and the order p.Order holding it alone.
+func createParcel(t testing.TB, st *store.Store, p store.Parcel) store.ParcelID {
+	t.Helper()
 	err := st.Update(func(tx *store.Tx) error {
 		if err := tx.CreateParcel(&p); err != nil {
 			return err

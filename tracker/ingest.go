@@ -59,8 +59,8 @@ func (t *Tracker) record(tx *store.Tx, p store.Parcel, s carriers.Shipment, from
 	if s.Service != "" {
 		p.Service = s.Service
 	}
-	if !s.EstimatedDelivery.IsZero() {
-		p.EstimatedDelivery = s.EstimatedDelivery
+	if err := t.takeETA(tx, &p, s, now); err != nil {
+		return err
 	}
 	changed, err := merge(tx, &p, s.Events, from)
 	if err != nil {

@@ -68,6 +68,7 @@ func (t *Tracker) Resend(r Resend) (store.Notification, error) {
 			return err
 		}
 		return tx.Audit(store.AuditEntry{At: now, Agent: r.Agent, Action: "resend", Target: "order " + o.Number,
+			Order: o.Number, Parcel: r.Parcel,
 			Detail: fmt.Sprintf("%s by %s to %s (notification %d)", r.Trigger, r.Channel, r.To, n.ID)})
 	})
 	return n, err

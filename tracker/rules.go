@@ -43,7 +43,8 @@ var reasonKinds = map[carriers.Reason]store.ExceptionKind{
 
 // judge applies the carrier-event rules after a parcel's status was set by
 // ev: trouble opens an exception of its kind (replacing one of another
-// kind), and a good scan resolves whatever was open.
+// kind), and a good scan resolves whatever was open unless it leaves a
+// rule's finding standing (see holds).
 func judge(tx *store.Tx, p store.Parcel, ev store.Event, now time.Time) error {
 	kind, trouble := kindFor(p.Status, p.Reason)
 	open, err := tx.OpenExceptionOf(p.ID)
@@ -51,7 +52,7 @@ func judge(tx *store.Tx, p store.Parcel, ev store.Event, now time.Time) error {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	if hasOpen && (!trouble || open.Kind != kind) {
+	if hasOpen && (trouble && open.Kind != kind || !trouble && !holds(open, p)) {
 		why := fmt.Sprintf("carrier reported %s: %s", p.Status, ev.RawText)
 		if err := tx.ResolveException(open.ID, now, why); err != nil {
 			return err
@@ -64,6 +65,21 @@ func judge(tx *store.Tx, p store.Parcel, ev store.Event, now time.Time) error {
 		Parcel: p.ID, Order: p.Order, Kind: kind, OpenedAt: ev.Time,
 		Detail: ev.RawText, Rule: ev.Rule,
 	})
+}
+
+// holds reports whether what a rule found still stands after a scan that
+// is no trouble. Any scan ends a stall; only a real scan ends "never
+// scanned" (the label's data arriving again does not); a scan on the way
+// does not make a late or slipped parcel punctual, only its arrival does.
+// A carrier's exception is mended by any good scan.
+func holds(e store.Exception, p store.Parcel) bool {
+	switch e.Rule {
+	case ruleNeverScanned:
+		return p.Unscanned()
+	case ruleLate, ruleETASlipped:
+		return p.OnItsWay()
+	}
+	return false
 }
 
 // retireBatch is how many orders one Retire moves: the move is one write
@@ -82,53 +98,70 @@ func (t *Tracker) Retire() error {
 	return err
 }
 
-// ruleStalled names the stall rule in the exceptions it opens.
-const ruleStalled = "rule/stalled"
-
-// Sweep runs the time-based rules: a watched parcel with no scan for
-// StallAfter is flagged stalled. It reads the stall index, never every
-// parcel, and writes only when it has something to flag.
+// Sweep runs the time rules (timeRules): each reads its watch index up to
+// its threshold, never every parcel, and the sweep writes only when a rule
+// has something to flag.
 func (t *Tracker) Sweep() error {
 	now := t.now()
-	cutoff := now.Add(-t.cfg.StallAfter)
-	var silent []store.ParcelID
+	var found []finding
 	err := t.store.View(func(tx *store.Tx) error {
-		silent = tx.ParcelsSilentSince(cutoff, t.cfg.Batch)
+		found = findDue(tx, t.timeRules(), now, t.cfg.Batch)
 		return nil
 	})
-	if err != nil || len(silent) == 0 {
+	if err != nil || len(found) == 0 {
 		return err
 	}
 	// One write per parcel, grouped by the store's writer: a parcel that
 	// cannot be flagged does not hold back the others.
-	flagged := make([]<-chan error, len(silent))
-	for i, id := range silent {
-		flagged[i] = t.store.Submit(func(tx *store.Tx) error { return flagStalled(tx, id, cutoff, now) })
+	flagged := make([]<-chan error, len(found))
+	for i, f := range found {
+		flagged[i] = t.store.Submit(func(tx *store.Tx) error { return flag(tx, f, now) })
 	}
 	var errs []error
 	for i, done := range flagged {
 		if err := <-done; err != nil {
-			errs = append(errs, fmt.Errorf("stall parcel %d: %w", silent[i], err))
+			errs = append(errs, fmt.Errorf("%s parcel %d: %w", found[i].rule.name, found[i].id, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// flagStalled opens a stalled exception on parcel id if it is still
-// watched and still silent since cutoff: a scan may have come in since the
-// sweep read the stall index.
-func flagStalled(tx *store.Tx, id store.ParcelID, cutoff, now time.Time) error {
-	p, err := tx.Parcel(id)
+// A finding is a parcel a time rule found due in its index.
+type finding struct {
+	id   store.ParcelID
+	rule timeRule
+}
+
+// findDue asks each rule for up to limit parcels now due. A parcel several
+// rules find goes to the first: one exception at a time.
+func findDue(tx *store.Tx, rules []timeRule, now time.Time, limit int) []finding {
+	var found []finding
+	var claimed map[store.ParcelID]bool
+	for _, r := range rules {
+		for _, id := range r.due(tx, now, limit) {
+			if claimed[id] {
+				continue
+			}
+			if claimed == nil {
+				claimed = map[store.ParcelID]bool{}
+			}
+			claimed[id] = true
+			found = append(found, finding{id, r})
+		}
+	}
+	return found
+}
+
+// flag opens the exception a finding calls for if the parcel still calls
+// for it: a scan may have come in since the sweep read the index.
+func flag(tx *store.Tx, f finding, now time.Time) error {
+	p, err := tx.Parcel(f.id)
 	if err != nil {
 		return err
 	}
-	if !p.Watched() || p.LastEventAt.After(cutoff) {
+	e, ok := f.rule.judge(p, now)
+	if !ok {
 		return nil
 	}
-	hours := int(now.Sub(p.LastEventAt).Hours())
-	return tx.OpenException(&store.Exception{
-		Parcel: id, Order: p.Order, Kind: store.KindStalled, OpenedAt: now,
-		Detail: fmt.Sprintf("No scan for %d h; last: %s", hours, p.StatusText),
-		Rule:   ruleStalled,
-	})
+	return tx.OpenException(&e)
 }

@@ -211,19 +211,14 @@ func sweepQuietly(t *testing.T, tr *Tracker, st *store.Store, changed <-chan str
 	}
 }
 
-// A parcel that has never been scanned is not stalled, however long it waits.
+// A parcel that has never been scanned is not stalled, however long it
+// waits: it is the never-scanned rule's.
 func TestSweepIgnoresUnscannedParcels(t *testing.T) {
-	st := openStore(t)
-	clk := newClock(t0)
-	tr, _ := newTracker(st, clk)
-	addParcel(t, st, "NEW", t0)
-	clk.Add(30 * 24 * time.Hour)
-	if err := tr.Sweep(); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(allExceptions(t, st)); n != 0 {
-		t.Errorf("%d exceptions for a parcel never scanned", n)
-	}
+	r := newRig(t)
+	r.tr.cfg.NeverScannedAfter = moreThanMonth
+	id := labelled(t, r.st, "dhl", "NEW", t0, time.Time{}, time.Time{})
+	r.quietAt(t, t0.Add(30*24*time.Hour))
+	r.noneOpen(t, id, "unscanned for 30 days")
 }
 
 // A late copy of history is not news: it must neither clear a stall the

@@ -136,6 +136,9 @@ func (t *Tracker) Run(ctx context.Context) {
 			if err := t.Sweep(); err != nil {
 				t.log.Error("sweep", "err", err)
 			}
+			if err := t.WakeSnoozed(); err != nil {
+				t.log.Error("wake snoozed exceptions", "err", err)
+			}
 			if err := t.Retire(); err != nil {
 				t.log.Error("archive", "err", err)
 			}
