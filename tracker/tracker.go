@@ -10,19 +10,35 @@ import (
 	"github.com/wismo/wismo/store"
 )
 
-// Config tunes the tracker. Durations named "after" or "cadence" are in the
-// tracker's clock (simulated time in the demo); Tick and SweepEvery are
-// wall-clock. A field left zero takes its DefaultConfig value.
+// Config tunes the tracker. The rules' thresholds, RetainFor and Cadence
+// are in the tracker's clock (simulated time in the demo); Tick and
+// SweepEvery are wall-clock. A field left zero takes its DefaultConfig
+// value, LateGrace's being zero.
 type Config struct {
 	// Batch is how many due parcels one poll round takes.
 	Batch int
 	// Tick is how often the scheduler looks for due parcels when idle.
 	Tick time.Duration
-	// SweepEvery is how often the stall rule runs.
+	// SweepEvery is how often the time rules (stalled, never scanned,
+	// late) run.
 	SweepEvery time.Duration
 	// StallAfter is how long a moving parcel may go without a scan before
-	// it is flagged stalled.
-	StallAfter time.Duration
+	// it is flagged stalled; StallAfterByCarrier sets it for the carriers
+	// it names (one that scans seldom at night or on weekends, say).
+	StallAfter          time.Duration
+	StallAfterByCarrier map[string]time.Duration
+	// NeverScannedAfter is how long a parcel may wait for the carrier's
+	// first scan after its label was made (it shipped, or was stored)
+	// before it is flagged: the parcel nobody handed over.
+	NeverScannedAfter time.Duration
+	// LateGrace is how long after its promised day ends an undelivered
+	// parcel may go before it is flagged late; zero flags it as the day
+	// ends.
+	LateGrace time.Duration
+	// ETASlip is how far past the first ETA the carrier gave a new one may
+	// move before the parcel is flagged delayed; a move of exactly ETASlip
+	// is tolerated, so by default a date-only ETA may move one day.
+	ETASlip time.Duration
 	// RetainFor is how long a finished order (every parcel delivered,
 	// returned or expired, every exception resolved) stays in the hot
 	// store after its last activity before it moves to the archive.
@@ -41,14 +57,16 @@ type Config struct {
 // DefaultConfig is a sensible production configuration.
 func DefaultConfig() Config {
 	return Config{
-		Batch:      1024,
-		Tick:       250 * time.Millisecond,
-		SweepEvery: time.Second,
-		StallAfter: 48 * time.Hour,
-		RetainFor:  90 * 24 * time.Hour,
-		Cadence:    defaultCadence(),
-		Defer:      5 * time.Minute,
-		Feed:       DefaultFeedConfig(),
+		Batch:             1024,
+		Tick:              250 * time.Millisecond,
+		SweepEvery:        time.Second,
+		StallAfter:        48 * time.Hour,
+		NeverScannedAfter: 48 * time.Hour,
+		ETASlip:           24 * time.Hour,
+		RetainFor:         90 * 24 * time.Hour,
+		Cadence:           defaultCadence(),
+		Defer:             5 * time.Minute,
+		Feed:              DefaultFeedConfig(),
 	}
 }
 
@@ -114,6 +132,10 @@ func (c Config) withDefaults() Config {
 	c.Tick = positive(c.Tick, d.Tick)
 	c.SweepEvery = positive(c.SweepEvery, d.SweepEvery)
 	c.StallAfter = positive(c.StallAfter, d.StallAfter)
+	c.StallAfterByCarrier = positiveOnly(c.StallAfterByCarrier)
+	c.NeverScannedAfter = positive(c.NeverScannedAfter, d.NeverScannedAfter)
+	c.LateGrace = max(c.LateGrace, 0)
+	c.ETASlip = positive(c.ETASlip, d.ETASlip)
 	c.RetainFor = positive(c.RetainFor, d.RetainFor)
 	c.Defer = positive(c.Defer, d.Defer)
 	cadence := d.Cadence
@@ -125,6 +147,21 @@ func (c Config) withDefaults() Config {
 	c.Cadence = cadence
 	c.Feed = c.Feed.withDefaults()
 	return c
+}
+
+// positiveOnly copies the thresholds that are set; a zero one falls back
+// to the default rather than flag every parcel at once.
+func positiveOnly(m map[string]time.Duration) map[string]time.Duration {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]time.Duration, len(m))
+	for k, d := range m {
+		if d > 0 {
+			out[k] = d
+		}
+	}
+	return out
 }
 
 // Run polls and sweeps until ctx ends. Failures of single rounds are logged
