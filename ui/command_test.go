@@ -80,12 +80,15 @@ func TestCommandOrderBad(t *testing.T) {
 // lists their orders in the search box.
 func TestCommandTracking(t *testing.T) {
 	m := run(t, start(t, openDesk(t, 30), 100, 30), "tracking 00340430000000001004")
-	mustContain(t, screen(m), "Exceptions › Order 1004 › Parcel 00340430000000001004", "Bochum")
+	mustContain(t, screen(m), "› Order 1004 › Parcel 00340430000000001004", "Bochum")
+	if n := len(m.(Model).stack); n != 3 {
+		t.Errorf("stack is %d deep, want the exceptions, the order and the parcel", n)
+	}
 	m = press(t, m, "esc")
-	mustContain(t, screen(m), "Exceptions › Order 1004")
+	mustContain(t, screen(m), "› Order 1004")
 
 	m = run(t, start(t, openDesk(t, 30), 100, 30), "tracking 003404300000000010")
-	mustContain(t, screen(m), "Exceptions › Search", "1010", "1011")
+	mustContain(t, screen(m), "› Search", "1010", "1011")
 	if got := m.(Model).top().(*searchPane).input.Value(); got != "003404300000000010" {
 		t.Errorf("search box holds %q", got)
 	}
@@ -141,7 +144,7 @@ func TestCommandViewAndCarrierBad(t *testing.T) {
 
 func TestCommandPanesHelpQuit(t *testing.T) {
 	m := run(t, start(t, openDesk(t, 3), 100, 30), "feeds")
-	mustContain(t, screen(m), "Exceptions › Feeds")
+	mustContain(t, screen(m), "› Feeds")
 	m = run(t, m, "outbox")
 	mustContain(t, screen(m), "Feeds › Outbox")
 	m = run(t, m, "help")
@@ -223,5 +226,7 @@ func TestCommandBadInput(t *testing.T) {
 	if m.(Model).command.open || statusError(m) != nil {
 		t.Error("esc did not close the command line quietly")
 	}
-	mustContain(t, screen(m), "? help")
+	if s := screen(m); strings.Contains(s, "tab completes") {
+		t.Errorf("the footer still shows the command line after esc:\n%s", s)
+	}
 }
