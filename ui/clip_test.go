@@ -116,3 +116,15 @@ func TestHelpListsCopyWhereItWorks(t *testing.T) {
 	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 100, Height: 30} })
 	mustContain(t, screen(m), "y copy tracking number", "o open tracking page")
 }
+
+// On the exceptions list, y copies the selected exception's parcel.
+func TestCopyFromExceptions(t *testing.T) {
+	m := start(t, openDesk(t, 30), 100, 30)
+	_, cmd := m.Update(keyPress("y"))
+	if cmd == nil {
+		t.Fatal("y on the exceptions list gave no command")
+	}
+	if got := fmt.Sprint(cmd()); got != "00340430000000001001" {
+		t.Errorf("y copies %q, want the lost parcel of 1001", got)
+	}
+}

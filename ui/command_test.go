@@ -230,3 +230,15 @@ func TestCommandBadInput(t *testing.T) {
 		t.Errorf("the footer still shows the command line after esc:\n%s", s)
 	}
 }
+
+// From an order, :view closes it and the exceptions list shows the view.
+func TestCommandViewOnExceptions(t *testing.T) {
+	m := run(t, run(t, start(t, openDesk(t, 30), 100, 30), "order 1004"), "view customs")
+	p, ok := m.(Model).top().(*exceptionsPane)
+	if !ok || len(m.(Model).stack) != 1 {
+		t.Fatalf(":view left %s on top, %d deep", m.(Model).top().Title(), len(m.(Model).stack))
+	}
+	if got := p.views[p.view].Name; got != "customs" {
+		t.Errorf("the list shows view %q, want customs", got)
+	}
+}
