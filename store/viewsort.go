@@ -47,14 +47,19 @@ const (
 var SortKeys = []SortKey{SortSeverity, SortAge, SortOrder, SortCustomer, SortCarrier, SortTracking,
 	SortSilent, SortAssignee, SortETASlip}
 
-// ETASlip is how far a parcel's current delivery estimate lies past the
-// date it was promised by, negative when it is early, zero when either is
-// unknown.
+// ETASlip is how far a parcel's current delivery estimate lies past what
+// the customer was led to expect: the date the shop promised, or without
+// one the carrier's first estimate. It is negative when the parcel is
+// early, zero when there is nothing to compare.
 func ETASlip(p Parcel) time.Duration {
-	if p.EstimatedDelivery.IsZero() || p.PromisedBy.IsZero() {
+	expected := p.PromisedBy
+	if expected.IsZero() {
+		expected = p.OriginalEstimate
+	}
+	if p.EstimatedDelivery.IsZero() || expected.IsZero() {
 		return 0
 	}
-	return p.EstimatedDelivery.Sub(p.PromisedBy)
+	return p.EstimatedDelivery.Sub(expected)
 }
 
 // sortedException is what ExceptionOrder keeps of a row: its id and its

@@ -262,3 +262,22 @@ func TestTextFolderFoldsAsSearchDoes(t *testing.T) {
 		}
 	}
 }
+
+func TestETASlipReadsAgainstThePromiseElseTheFirstEstimate(t *testing.T) {
+	day := 24 * time.Hour
+	for _, c := range []struct {
+		p    Parcel
+		want time.Duration
+	}{
+		{Parcel{PromisedBy: t0, OriginalEstimate: t0.Add(day), EstimatedDelivery: t0.Add(2 * day)}, 2 * day},
+		{Parcel{OriginalEstimate: t0.Add(day), EstimatedDelivery: t0.Add(3 * day)}, 2 * day},
+		{Parcel{PromisedBy: t0, EstimatedDelivery: t0.Add(-day)}, -day},
+		{Parcel{EstimatedDelivery: t0.Add(day)}, 0},
+		{Parcel{PromisedBy: t0}, 0},
+	} {
+		if got := ETASlip(c.p); got != c.want {
+			t.Errorf("ETASlip(promised %v, first %v, now %v) = %v, want %v",
+				c.p.PromisedBy, c.p.OriginalEstimate, c.p.EstimatedDelivery, got, c.want)
+		}
+	}
+}
