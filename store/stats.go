@@ -26,8 +26,10 @@ import (
 //     carrier's first movement scan, not the label's creation.
 //   - delivered_on_time, delivered_late, delivered_unknown: a parcel, by
 //     carrier, on its DeliveredAt. Late means delivered after the end of
-//     the UTC day of PromisedBy. A parcel with no promise has nothing to be
-//     late against and is counted as unknown, never as on time.
+//     the UTC day of the date it is judged by: PromisedBy, or without a
+//     promise the carrier's first ETA (OriginalEstimate). A parcel with
+//     neither has nothing to be late against and is counted as unknown,
+//     never as on time.
 //   - notify_sent, notify_failed: a notification, by channel, when it
 //     reaches that state: sent on its SentAt; failed on its NextAt, the
 //     only time a failure leaves (the due time for a message no channel
@@ -51,7 +53,7 @@ const (
 	MetricShipped          Metric = "shipped"           // by carrier
 	MetricOnTime           Metric = "delivered_on_time" // by carrier
 	MetricLate             Metric = "delivered_late"    // by carrier
-	MetricUnjudged         Metric = "delivered_unknown" // by carrier: no promise
+	MetricUnjudged         Metric = "delivered_unknown" // by carrier: no promise, no ETA
 	MetricNotifySent       Metric = "notify_sent"       // by channel
 	MetricNotifyFailed     Metric = "notify_failed"     // by channel
 )
@@ -104,7 +106,7 @@ func (t *Tx) countParcel(old, p Parcel) error {
 			return err
 		}
 	}
-	if old.DeliveredAt.Equal(p.DeliveredAt) && old.PromisedBy.Equal(p.PromisedBy) {
+	if old.DeliveredAt.Equal(p.DeliveredAt) && dueBy(old).Equal(dueBy(p)) {
 		return nil
 	}
 	return t.moveDaily(deliveredKey(old), deliveredKey(p))
@@ -124,13 +126,23 @@ func deliveredKey(p Parcel) []byte {
 	return dayKey(p.DeliveredAt, deliveryOutcome(p), p.Carrier)
 }
 
-// deliveryOutcome judges a delivered parcel against its promise: late if
-// delivered after the promised day has ended (UTC).
+// dueBy is the date a delivery is judged by: the shop's promise, else the
+// carrier's first ETA, else none (zero).
+func dueBy(p Parcel) time.Time {
+	if !p.PromisedBy.IsZero() {
+		return p.PromisedBy
+	}
+	return p.OriginalEstimate
+}
+
+// deliveryOutcome judges a delivered parcel against the date it was due
+// by: late if delivered after that day has ended (UTC).
 func deliveryOutcome(p Parcel) Metric {
-	if p.PromisedBy.IsZero() {
+	due := dueBy(p)
+	if due.IsZero() {
 		return MetricUnjudged
 	}
-	y, m, d := p.PromisedBy.UTC().Date()
+	y, m, d := due.UTC().Date()
 	if p.DeliveredAt.Before(time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)) {
 		return MetricOnTime
 	}

@@ -116,6 +116,26 @@ func TestDailyCountsFollowRevisions(t *testing.T) {
 	wantSeries(t, daily(t, s, day0, day2), MetricOnTime, "dhl", 0, 0, 0)
 }
 
+// Without a promise a delivery is judged by the carrier's first ETA; a
+// promise wins over it; an ETA learnt after the delivery judges it then.
+func TestDailyJudgesByFirstETAWithoutPromise(t *testing.T) {
+	s := openTemp(t)
+	ids := statsParcels(t, s, "ups", "ups", "ups", "ups")
+	change(t, s, ids[0], func(p *Parcel) { p.OriginalEstimate, p.DeliveredAt = day1, day2 })
+	change(t, s, ids[1], func(p *Parcel) { p.OriginalEstimate, p.DeliveredAt = day2, day2.Add(time.Hour) })
+	change(t, s, ids[2], func(p *Parcel) { p.PromisedBy, p.OriginalEstimate, p.DeliveredAt = day2, day1, day2 })
+	change(t, s, ids[3], func(p *Parcel) { p.DeliveredAt = day2 })
+	st := daily(t, s, day2, day2)
+	wantSeries(t, st, MetricLate, "ups", 1)
+	wantSeries(t, st, MetricOnTime, "ups", 2)
+	wantSeries(t, st, MetricUnjudged, "ups", 1)
+
+	change(t, s, ids[3], func(p *Parcel) { p.OriginalEstimate = day0 })
+	st = daily(t, s, day2, day2)
+	wantSeries(t, st, MetricLate, "ups", 2)
+	wantSeries(t, st, MetricUnjudged, "ups", 0)
+}
+
 // A parcel written before counts were kept has no count to take back: its
 // revision leaves zero, not an error that would lose the carrier's news.
 func TestDailyCountsStartWithThisBuild(t *testing.T) {

@@ -115,7 +115,7 @@ func TestSupervisorShowsThePicture(t *testing.T) {
 		{"dhl", "8", "5", "75%", "25%"},
 		{"ups", "2", "0", "—", "50%"},
 		{"sms", "1 of 4 · 25%"},
-		{"On time counts deliveries with a promised date; 1 had none."},
+		{"On time judges deliveries by the promise, else the first ETA; 1 had neither."},
 	} {
 		if !anyLine(view, want...) {
 			t.Errorf("no line holds %q:\n%s", want, view)

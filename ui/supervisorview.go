@@ -142,7 +142,7 @@ func (p *supervisorPane) carrierSection(width int) section {
 		sec.rows = append(sec.rows, barRow(s, s.Value.Render(row), left, ratio(onTime, judged), p.rateStyle(onTime, judged), s.Value.Render(rates), right, width))
 	}
 	if unjudged > 0 {
-		sec.note = s.Subtle.Render(fmt.Sprintf("On time counts deliveries with a promised date; %d had none.", unjudged))
+		sec.note = s.Subtle.Render(fmt.Sprintf("On time judges deliveries by the promise, else the first ETA; %d had neither.", unjudged))
 	}
 	return sec
 }
