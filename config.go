@@ -41,11 +41,16 @@ type webhookSection struct {
 }
 
 type trackerSection struct {
-	Batch      int                      `toml:"batch"`
-	StallAfter time.Duration            `toml:"stall_after"`
-	RetainFor  time.Duration            `toml:"retain_for"`
-	Defer      time.Duration            `toml:"defer"`
-	Cadence    map[string]time.Duration `toml:"cadence"`
+	Batch      int           `toml:"batch"`
+	StallAfter time.Duration `toml:"stall_after"`
+	// StallAfterByCarrier sets StallAfter for the carriers it names.
+	StallAfterByCarrier map[string]time.Duration `toml:"stall_after_by_carrier"`
+	NeverScannedAfter   time.Duration            `toml:"never_scanned_after"`
+	LateGrace           time.Duration            `toml:"late_grace"`
+	ETASlip             time.Duration            `toml:"eta_slip"`
+	RetainFor           time.Duration            `toml:"retain_for"`
+	Defer               time.Duration            `toml:"defer"`
+	Cadence             map[string]time.Duration `toml:"cadence"`
 }
 
 // feed is one carrier's section: where its API is, which environment
@@ -109,6 +114,7 @@ func (c Config) check() error {
 			errs = append(errs, fmt.Errorf("tracker.cadence.%s: not a status that is polled", s))
 		}
 	}
+	errs = append(errs, c.Tracker.check()...)
 	for key, d := range c.durations() {
 		if d > 0 && d < time.Millisecond {
 			errs = append(errs, fmt.Errorf("%s: %d is %s; write a duration as a string such as \"15s\"", key, int64(d), d))
@@ -126,15 +132,45 @@ func (c Config) check() error {
 	return errors.Join(errs...)
 }
 
+// check finds the tracker section's carriers wismo does not know and its
+// negative durations, which would otherwise quietly fall back to defaults.
+func (t trackerSection) check() []error {
+	var errs []error
+	known := tracker.KnownCarriers()
+	for _, name := range sortedKeys(t.StallAfterByCarrier) {
+		if !slices.Contains(known, name) {
+			errs = append(errs, fmt.Errorf("tracker.stall_after_by_carrier.%s: unknown carrier (wismo knows %s)", name, strings.Join(known, ", ")))
+		}
+	}
+	durations := t.durations()
+	for _, key := range sortedKeys(durations) {
+		if d := durations[key]; d < 0 {
+			errs = append(errs, fmt.Errorf("%s: %s is negative", key, d))
+		}
+	}
+	return errs
+}
+
+// durations are the tracker section's durations by key.
+func (t trackerSection) durations() map[string]time.Duration {
+	d := map[string]time.Duration{
+		"tracker.stall_after": t.StallAfter, "tracker.never_scanned_after": t.NeverScannedAfter,
+		"tracker.late_grace": t.LateGrace, "tracker.eta_slip": t.ETASlip,
+		"tracker.retain_for": t.RetainFor, "tracker.defer": t.Defer,
+	}
+	for s, every := range t.Cadence {
+		d["tracker.cadence."+s] = every
+	}
+	for name, after := range t.StallAfterByCarrier {
+		d["tracker.stall_after_by_carrier."+name] = after
+	}
+	return d
+}
+
 // durations are the file's durations by key, for check: TOML reads a bare
 // integer as nanoseconds, which is never what someone writing 15 meant.
 func (c Config) durations() map[string]time.Duration {
-	d := map[string]time.Duration{
-		"tracker.stall_after": c.Tracker.StallAfter, "tracker.retain_for": c.Tracker.RetainFor, "tracker.defer": c.Tracker.Defer,
-	}
-	for s, every := range c.Tracker.Cadence {
-		d["tracker.cadence."+s] = every
-	}
+	d := c.Tracker.durations()
 	for name, f := range c.Carriers {
 		d["carriers."+name+".timeout"], d["carriers."+name+".break_for"] = f.Timeout, f.BreakFor
 	}
@@ -154,6 +190,8 @@ func sortedKeys[V any](m map[string]V) []string {
 func (c Config) trackerConfig() tracker.Config {
 	tc := tracker.DefaultConfig()
 	tc.Batch, tc.StallAfter, tc.RetainFor, tc.Defer = c.Tracker.Batch, c.Tracker.StallAfter, c.Tracker.RetainFor, c.Tracker.Defer
+	tc.StallAfterByCarrier = c.Tracker.StallAfterByCarrier
+	tc.NeverScannedAfter, tc.LateGrace, tc.ETASlip = c.Tracker.NeverScannedAfter, c.Tracker.LateGrace, c.Tracker.ETASlip
 	for s, every := range c.Tracker.Cadence {
 		tc.Cadence[carriers.Status(s)] = every
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -83,6 +84,28 @@ func TestReadmeConfigBuildsEveryFeed(t *testing.T) {
 	}
 }
 
+// The README's thresholds for the derived exceptions reach the tracker;
+// those a file leaves out are left zero, for the tracker's defaults.
+func TestTrackerThresholds(t *testing.T) {
+	cfg, err := loadConfig(writeConfig(t, readmeConfig(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := cfg.trackerConfig()
+	if !maps.Equal(tc.StallAfterByCarrier, map[string]time.Duration{"dhl": 72 * time.Hour, "usps": 96 * time.Hour}) ||
+		tc.NeverScannedAfter != 48*time.Hour || tc.LateGrace != 0 || tc.ETASlip != 24*time.Hour {
+		t.Errorf("README thresholds: by carrier %v, never scanned %v, late grace %v, ETA slip %v",
+			tc.StallAfterByCarrier, tc.NeverScannedAfter, tc.LateGrace, tc.ETASlip)
+	}
+	cfg, err = loadConfig(writeConfig(t, "data = \"/tmp/w\"\n[tracker]\nlate_grace = \"6h\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc = cfg.trackerConfig(); tc.LateGrace != 6*time.Hour || tc.NeverScannedAfter != 0 || tc.ETASlip != 0 || tc.StallAfterByCarrier != nil {
+		t.Errorf("late_grace alone: %+v; want the others left zero, for the tracker's defaults", tc)
+	}
+}
+
 func TestNotifyChannelsNeedAProvider(t *testing.T) {
 	cfg := Config{Data: "/tmp/w", Notify: notifySection{Channels: []string{"sms"},
 		Email: &emailConfig{Host: "smtp.example.com", From: "care@shop.example"}}}
@@ -108,6 +131,15 @@ func TestBadConfigIsRefused(t *testing.T) {
 		{"negative rate", base + "[carriers.ups]\nrate = -1\n", "carriers.ups: rate"},
 		{"no data", "[carriers.dhl]\n", "data:"},
 		{"bare integer duration", base + "[carriers.ups]\ntimeout = 15\n", "carriers.ups.timeout: 15 is 15ns"},
+		{"bare integer threshold", base + "[tracker]\nnever_scanned_after = 48\n", "tracker.never_scanned_after: 48 is 48ns"},
+		{"unknown carrier threshold", base + "[tracker]\nstall_after_by_carrier = { royalmial = \"72h\" }\n",
+			"tracker.stall_after_by_carrier.royalmial: unknown carrier (wismo knows dhl, dpd, fedex, gls, ups, usps)"},
+		{"carrier threshold not a duration", base + "[tracker]\nstall_after_by_carrier = { dhl = \"three days\" }\n", "stall_after_by_carrier"},
+		{"negative carrier threshold", base + "[tracker]\nstall_after_by_carrier = { dhl = \"-72h\" }\n", "tracker.stall_after_by_carrier.dhl: -72h0m0s is negative"},
+		{"negative never scanned", base + "[tracker]\nnever_scanned_after = \"-48h\"\n", "tracker.never_scanned_after: -48h0m0s is negative"},
+		{"negative late grace", base + "[tracker]\nlate_grace = \"-1h\"\n", "tracker.late_grace: -1h0m0s is negative"},
+		{"negative ETA slip", base + "[tracker]\neta_slip = \"-24h\"\n", "tracker.eta_slip: -24h0m0s is negative"},
+		{"negative stall", base + "[tracker]\nstall_after = \"-1s\"\n", "tracker.stall_after: -1s is negative"},
 	}
 	for _, tt := range tests {
 		_, err := loadConfig(writeConfig(t, tt.body))

@@ -131,6 +131,10 @@ func demoConfig(url string, box *mailbox.Box) Config {
 			"aftership": {WebhookSecretEnvs: []string{"DEMO_AFTERSHIP_SECRET"}},
 		},
 		Shop: shopSection{Name: "Tee & Becher"},
+		// The simulated warehouse hands every parcel over within about a
+		// day and a half of its label; a day without a first scan flags the
+		// slowest of them, so the never-scanned rule shows in the demo.
+		Tracker: trackerSection{NeverScannedAfter: 24 * time.Hour},
 		Notify: notifySection{
 			Channels: []string{"email", "sms"},
 			Email:    &emailConfig{Host: host, Port: smtpPort, TLS: string(notify.TLSNone), From: "Tee & Becher <care@tee-und-becher.example>"},
