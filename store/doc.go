@@ -28,7 +28,11 @@
 //	                (e email, p phone digits reversed, n name word, z postcode)
 //	idx_placed      placed at (8) | order number          -> nil
 //	idx_due         next poll (8) | parcel id (8)         -> nil
-//	idx_last_scan   last event (8) | parcel id (8)        -> nil  (stall watch)
+//	idx_last_scan   carrier \0 silent since (8) | parcel id (8) -> nil
+//	idx_unscanned   label made (8) | parcel id (8)        -> nil
+//	idx_late        promise ends (8) | parcel id (8)      -> nil
+//	                (the time rules' watches: stalled, never scanned and
+//	                late; see watch.go)
 //	idx_exc         filter mask (1) | filtered values \0… |
 //	                255-severity (1) | opened (8) | id (8)  -> nil
 //	idx_parcel_exc  parcel id (8) | exception id (8)      -> nil
