@@ -13,6 +13,9 @@ import (
 type Actions interface {
 	// Resend queues a notification an agent asked for.
 	Resend(tracker.Resend) (store.Notification, error)
+	// Act changes an exception as an agent asked (acknowledge, assign,
+	// snooze, resolve, comment), refusing if it changed since it was read.
+	Act(tracker.Act) (store.Exception, error)
 }
 
 // Inbox is the demo's mailbox: where the desk's mail and texts arrive.
@@ -24,16 +27,32 @@ type Inbox interface {
 // errNoActions answers n on a desk built without Actions.
 var errNoActions = errors.New("resending is not available on this desk: it sends no notifications")
 
-// WithActions lets the desk act: resend notifications from an order or a
-// parcel. Without it n says resending is not available.
+// WithActions lets the desk act: work exceptions, and resend
+// notifications from an order or a parcel. Without it the action keys say
+// acting is not available.
 func (m Model) WithActions(a Actions) Model {
 	m.actions = a
-	return m
+	return m.rebase()
 }
 
-// WithAgent names who is at the desk; every resend is audited with it.
+// WithAgent names who is at the desk: the one field every action's audit
+// record, the Mine view and assign-to-me read.
 func (m Model) WithAgent(name string) Model {
 	m.agent = name
+	return m.rebase()
+}
+
+// WithReadOnly makes the desk a trainee's: everything reads as usual, and
+// every key that would change something says it is not available.
+func (m Model) WithReadOnly(on bool) Model {
+	m.readOnly = on
+	return m.rebase()
+}
+
+// rebase builds the bottom pane, the exceptions list, for who is at the
+// desk and what it may do.
+func (m Model) rebase() Model {
+	m.stack = []Pane{newExceptionsPane(m.src, m.now, m.styles, m.actions, m.agent, m.readOnly)}
 	return m
 }
 

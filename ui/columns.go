@@ -18,8 +18,9 @@ const cellPadding = 2
 
 // layoutColumns fits columns into width: it hides droppable columns, the
 // highest drop rank first, until the rest fit, then shares what is left
-// among the flexible ones. Hidden columns get width 0, which the table
-// skips.
+// among the flexible ones, or gives it to the last column shown when none
+// is flexible, so the table always spans the width. Hidden columns get
+// width 0, which the table skips.
 func layoutColumns(cols []column, width int) []table.Column {
 	hidden := make([]bool, len(cols))
 	for needed(cols, hidden) > width {
@@ -49,6 +50,14 @@ func layoutColumns(cols []column, width int) []table.Column {
 			w = (width-fixed)/flex - cellPadding
 		}
 		out[i] = table.Column{Title: c.title, Width: w}
+	}
+	if flex == 0 {
+		for i := len(out) - 1; i >= 0; i-- {
+			if !hidden[i] {
+				out[i].Width += max(width-fixed, 0)
+				break
+			}
+		}
 	}
 	return out
 }

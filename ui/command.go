@@ -255,15 +255,12 @@ func (k keyMap) deskBindings() []key.Binding {
 	cp, open := k.global.Copy, k.global.Open
 	cp.SetEnabled(selected)
 	open.SetEnabled(selected)
-	return []key.Binding{k.global.Command, k.global.Feeds, cp, open}
+	return []key.Binding{k.global.Command, k.global.Feeds, k.global.Picture, cp, open}
 }
 
 // openOutbox shows the outbox, unless it is already on top.
 func (m *Model) openOutbox() tea.Cmd {
-	if _, ok := m.top().(*outboxPane); ok {
-		return nil
-	}
-	return m.push(newOutboxPane(m.src, m.inbox, m.styles))
+	return pushOnce(m, func() *outboxPane { return newOutboxPane(m.src, m.inbox, m.styles) })
 }
 
 // newSearchPaneFor is the search box with q typed in.

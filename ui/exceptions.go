@@ -4,38 +4,43 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/table"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wismo/wismo/store"
 )
 
-// exceptionColumns: the kind, order, tracking number and age always show;
-// the rest give way on narrow terminals, lowest value first.
-var exceptionColumns = []column{
-	{title: "Kind", width: 17},
-	{title: "Order", width: 6},
-	{title: "Customer", width: 16, drop: 2},
-	{title: "Via", width: 5, drop: 5},
-	{title: "Tracking", width: 20},
-	{title: "Age", width: 5},
-	{title: "Silent", width: 6, drop: 4},
-	{title: "Detail", width: 12, flex: true, drop: 3},
-}
-
-// exceptionsPane is the live list of parcels that need a human, worst
-// first. It holds only the rows on screen (see windowReq) and keeps the
-// selection on the same exception as rows come and go.
+// exceptionsPane is the live list of parcels that need a human, as saved
+// views (tabs) with live counts. It holds only the rows on screen (see
+// windowReq) and keeps the selection on the same exception as rows come
+// and go, views change and the list is sorted or filtered.
 type exceptionsPane struct {
 	loads
 	tableBase
-	src Source
-	now func() time.Time
+	src      Source
+	now      func() time.Time
+	ekeys    ExceptionKeys
+	actions  Actions // nil: the desk cannot act
+	agent    string
+	readOnly bool
+
+	views    []store.View
+	view     int
+	counts   []int // per view, under the carrier filter
+	countGen uint64
+	carrier  string
+	order    listOrder // the sort and the text filter within the view
+
+	filter    textinput.Model
+	filtering bool // the filter box has the keyboard
 
 	rows    []store.ExceptionRow
 	top     store.Cursor // the window's first row
 	atStart bool         // the window starts at the top of the list
 	sel     int
+	total   int // rows in a sorted or filtered list; -1 for the view's count
 	clock   time.Time
 	err     error
 	ready   bool
@@ -52,25 +57,62 @@ type exceptionsMsg struct {
 	tag
 	windowRes
 	scroll bool // the load a key asked for
+	total  int
 	now    time.Time
 	err    error
 }
 
-func newExceptionsPane(src Source, now func() time.Time, styles *Styles) *exceptionsPane {
-	return &exceptionsPane{loads: newLoads(), tableBase: newTableBase(styles, DefaultListKeys("open order")),
-		src: src, now: now, atStart: true}
+func newExceptionsPane(src Source, now func() time.Time, styles *Styles, actions Actions, agent string, readOnly bool) *exceptionsPane {
+	filter := textinput.New()
+	filter.Prompt = "filter: "
+	filter.CharLimit = 64
+	p := &exceptionsPane{loads: newLoads(), tableBase: newTableBase(styles, DefaultListKeys("open order")),
+		src: src, now: now, ekeys: DefaultExceptionKeys(), actions: actions, agent: agent, readOnly: readOnly,
+		views: store.Views(agent), order: listOrder{by: store.SortSeverity}, filter: filter, atStart: true, total: -1}
+	if readOnly {
+		p.ekeys.markReadOnly()
+	}
+	return p
 }
 
 func (p *exceptionsPane) Title() string { return "Exceptions" }
 
+// Typing: while the filter box is open, letters are the filter's.
+func (p *exceptionsPane) Typing() bool { return p.filtering }
+
+func (p *exceptionsPane) ShortHelp() []key.Binding {
+	if p.filtering {
+		return []key.Binding{p.ekeys.FilterApply, p.ekeys.FilterClear}
+	}
+	return []key.Binding{p.keys.Open, p.ekeys.NextView, p.ekeys.Ack, p.ekeys.Resolve}
+}
+
+func (p *exceptionsPane) FullHelp() [][]key.Binding {
+	k := p.ekeys
+	return [][]key.Binding{
+		p.keys.Full(),
+		{k.NextView, k.PrevView, k.Sort, k.Reverse, k.Filter},
+		{k.Ack, k.Mine, k.Assign, k.Snooze, k.Resolve, k.Note},
+	}
+}
+
+// filter is the store filter of the current view under the carrier filter.
+func (p *exceptionsPane) storeFilter(i int) store.ExceptionFilter {
+	f := p.views[i].Filter
+	if p.carrier != "" {
+		f.Carrier = p.carrier
+	}
+	return f
+}
+
 func (p *exceptionsPane) SetSize(w, h int) {
-	p.fit(exceptionColumns, w, h)
-	p.table.SetHeight(h)
+	p.fit(p.columns(), w, h)
+	p.table.SetHeight(max(h-lipgloss.Height(p.tabBar())-lipgloss.Height(p.statusLine()), minTableHeight))
 	p.sync()
 }
 
 // pageSize is how many rows fit under the table's header.
-func (p *exceptionsPane) pageSize() int { return max(p.table.Height(), 1) }
+func (p *exceptionsPane) pageSize() int { return max(p.table.Height()-2, 1) }
 
 // selected is the selected row, if any.
 func (p *exceptionsPane) selected() (store.ExceptionRow, bool) {
@@ -80,17 +122,30 @@ func (p *exceptionsPane) selected() (store.ExceptionRow, bool) {
 	return p.rows[p.sel], true
 }
 
-// Reload reads the window again, keeping the selected exception. A window
-// at the top of the list stays there, so what newly sorts first shows.
+// TrackedParcel is the selected exception's parcel, for copy and open.
+func (p *exceptionsPane) TrackedParcel() (carrier, tracking string, ok bool) {
+	r, ok := p.selected()
+	return r.Parcel.Carrier, r.Parcel.TrackingNumber, ok
+}
+
+// Reload reads the window and the tab counts again, keeping the selected
+// exception. A window at the top of the list stays there, so what newly
+// sorts first shows.
 func (p *exceptionsPane) Reload() tea.Cmd {
-	req := windowReq{top: p.top, n: p.pageSize(), index: p.sel}
+	req := p.request()
+	req.top, req.index = p.top, p.sel
 	if p.atStart {
 		req.top = nil
 	}
 	if r, ok := p.selected(); ok {
 		req.keepID, req.keepCur = r.Exception.ID, r.Cursor
 	}
-	return p.load(req, false)
+	return tea.Batch(p.load(req, false), p.loadCounts())
+}
+
+// request is a window request for the current view, order and height.
+func (p *exceptionsPane) request() windowReq {
+	return windowReq{filter: p.storeFilter(p.view), order: p.order, n: p.pageSize()}
 }
 
 // move asks for the window shift rows away, selecting row index of it.
@@ -98,14 +153,16 @@ func (p *exceptionsPane) Reload() tea.Cmd {
 func (p *exceptionsPane) move(shift, index int) tea.Cmd {
 	p.scroll += shift
 	p.scrolling = true
-	return p.load(windowReq{top: p.top, shift: p.scroll, n: p.pageSize(), index: index}, true)
+	req := p.request()
+	req.top, req.shift, req.index = p.top, p.scroll, index
+	return p.load(req, true)
 }
 
 func (p *exceptionsPane) load(req windowReq, scroll bool) tea.Cmd {
 	t, src, now := p.loads.next(), p.src, p.now
 	return func() tea.Msg {
-		res, err := readWindow(src, req)
-		return exceptionsMsg{tag: t, windowRes: res, scroll: scroll, now: now(), err: err}
+		res, total, err := readList(src, req)
+		return exceptionsMsg{tag: t, windowRes: res, scroll: scroll, total: total, now: now(), err: err}
 	}
 }
 
@@ -114,6 +171,10 @@ func (p *exceptionsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case exceptionsMsg:
 		if p.loads.current(msg.tag) {
 			return p, p.loaded(msg)
+		}
+	case viewCountsMsg:
+		if msg.pane == p.id && msg.gen == p.countGen && msg.err == nil {
+			p.counts = msg.counts
 		}
 	case changedMsg:
 		if p.scrolling {
@@ -124,8 +185,28 @@ func (p *exceptionsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case tickMsg:
 		p.clock = msg.now
 		p.sync()
+	case showViewMsg:
+		return p, p.showView(msg.name)
+	case filterCarrierMsg:
+		p.carrier = msg.carrier
+		return p, p.restart()
+	case actedMsg:
+		return p, p.acted(msg)
 	case tea.KeyPressMsg:
 		return p, p.key(msg)
+	case tea.PasteMsg:
+		if p.filtering {
+			// The box turns control characters into spaces; escape
+			// sequences would leave their text behind, so they go first.
+			msg.Content = ansi.Strip(msg.Content)
+			var cmd tea.Cmd
+			p.filter, cmd = p.filter.Update(msg)
+			return p, cmd
+		}
+	case tea.MouseClickMsg:
+		return p, p.click(msg)
+	case tea.MouseWheelMsg:
+		return p, p.wheel(msg)
 	}
 	return p, nil
 }
@@ -136,7 +217,7 @@ func (p *exceptionsPane) loaded(msg exceptionsMsg) tea.Cmd {
 		p.scroll, p.scrolling = 0, false
 	}
 	if msg.err == nil {
-		p.rows, p.sel, p.atStart, p.top = msg.rows, msg.sel, msg.atStart, nil
+		p.rows, p.sel, p.atStart, p.top, p.total = msg.rows, msg.sel, msg.atStart, nil, msg.total
 		if len(p.rows) > 0 {
 			p.top = p.rows[0].Cursor
 		}
@@ -149,68 +230,21 @@ func (p *exceptionsPane) loaded(msg exceptionsMsg) tea.Cmd {
 	return nil
 }
 
-func (p *exceptionsPane) key(msg tea.KeyPressMsg) tea.Cmd {
-	last, n := len(p.rows)-1, p.pageSize()
-	switch {
-	case key.Matches(msg, p.keys.Down) && p.sel < last:
-		p.sel++
-	case key.Matches(msg, p.keys.Down):
-		return p.move(1, n-1)
-	case key.Matches(msg, p.keys.Up) && p.sel > 0:
-		p.sel--
-	case key.Matches(msg, p.keys.Up):
-		return p.move(-1, 0)
-	case key.Matches(msg, p.keys.PageDown) && p.sel < last:
-		p.sel = last
-	case key.Matches(msg, p.keys.PageDown):
-		return p.move(n, n-1)
-	case key.Matches(msg, p.keys.PageUp) && p.sel > 0:
-		p.sel = 0
-	case key.Matches(msg, p.keys.PageUp):
-		return p.move(-n, 0)
-	case key.Matches(msg, p.keys.Top):
-		p.scroll, p.scrolling = 0, true
-		return p.load(windowReq{n: n}, true)
-	case key.Matches(msg, p.keys.Bottom):
-		p.scroll, p.scrolling = 0, true
-		return p.load(windowReq{fromEnd: true, n: n, index: n - 1}, true)
-	case key.Matches(msg, p.keys.Open):
-		if r, ok := p.selected(); ok {
-			return emit(openOrderMsg{from: p.id, number: r.Exception.Order})
-		}
-	default:
-		return nil
-	}
-	p.sync()
-	return nil
-}
-
-// sync renders the window into the table. The selected row is drawn plain
-// so the selection style is not broken by the severity colour.
-func (p *exceptionsPane) sync() {
-	rows := make([]table.Row, len(p.rows))
-	for i, r := range p.rows {
-		kind := kindLabel(r.Exception.Kind)
-		if i != p.sel {
-			kind = p.styles.Severity[r.Exception.Severity].Render(kind)
-		}
-		rows[i] = table.Row{
-			kind, r.Exception.Order, r.Exception.Customer, r.Parcel.Carrier, r.Parcel.TrackingNumber,
-			ago(p.clock, r.Exception.OpenedAt), ago(p.clock, r.Parcel.LastEventAt), r.Exception.Detail,
-		}
-	}
-	p.table.SetRows(rows)
-	p.table.SetCursor(p.sel)
-}
-
 func (p *exceptionsPane) View() string {
+	body := p.body()
+	return lipgloss.JoinVertical(lipgloss.Left, p.tabBar(), body, p.statusLine())
+}
+
+func (p *exceptionsPane) body() string {
 	switch {
 	case p.err != nil:
 		return p.styles.ErrorMsg.Render("Could not read exceptions: " + p.err.Error())
 	case !p.ready:
 		return p.styles.Empty.Render("Loading exceptions…")
+	case len(p.rows) == 0 && p.order.match != "":
+		return p.styles.Empty.Render("No exception in this view matches “" + p.order.match + "”. Esc on the filter clears it.")
 	case len(p.rows) == 0:
-		return p.styles.Empty.Render("No open exceptions. Parcels that need a human appear here as carriers report them.")
+		return p.styles.Empty.Render("Nothing in this view. Parcels that need a human appear here as carriers report them.")
 	}
 	return p.table.View()
 }

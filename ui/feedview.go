@@ -62,10 +62,7 @@ func newFeedsPane(health func() []tracker.FeedHealth, wall func() time.Time, sty
 
 // openFeeds shows the feed-health view, unless it is already on top.
 func (m *Model) openFeeds() tea.Cmd {
-	if _, ok := m.top().(*feedsPane); ok {
-		return nil
-	}
-	return m.push(newFeedsPane(m.feeds, m.wallClock(), m.styles))
+	return pushOnce(m, func() *feedsPane { return newFeedsPane(m.feeds, m.wallClock(), m.styles) })
 }
 
 func (p *feedsPane) Title() string { return "Feeds" }

@@ -27,6 +27,14 @@ func ago(now, t time.Time) string {
 	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
 }
 
+// since is ago as a phrase: "3h ago", or a dash for the zero time.
+func since(now, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return ago(now, t) + " ago"
+}
+
 // humanize turns a snake_case name into words: "attempt_failed" becomes
 // "attempt failed".
 func humanize(s string) string { return strings.ReplaceAll(s, "_", " ") }
@@ -61,6 +69,16 @@ func day(t time.Time) string {
 		return "—"
 	}
 	return t.UTC().Format("Mon 02 Jan")
+}
+
+// eta renders a parcel's expected delivery: the current ETA, and the first
+// one the carrier gave when the two fall on different days.
+func eta(pc store.Parcel) string {
+	now, first := day(pc.EstimatedDelivery), pc.OriginalEstimate
+	if first.IsZero() || pc.EstimatedDelivery.IsZero() || day(first) == now {
+		return now
+	}
+	return first.UTC().Format("02 Jan") + " → " + pc.EstimatedDelivery.UTC().Format("02 Jan")
 }
 
 // currencySymbols are the currencies written with a symbol; any other is

@@ -203,6 +203,7 @@ func start(t testing.TB, st *store.Store, w, h int, with ...func(Model) Model) t
 	ch, cancel := st.Subscribe()
 	t.Cleanup(cancel)
 	desk := New(st, clock, ch)
+	desk.refreshAfter = 0 // a test's settle drops waits: refresh at once
 	for _, f := range with {
 		desk = f(desk)
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
+	tea "charm.land/bubbletea/v2"
 )
 
 // GlobalKeys work from every pane unless a text box has the keyboard.
@@ -12,8 +13,9 @@ type GlobalKeys struct {
 	Search key.Binding
 	Outbox key.Binding
 	Back   key.Binding
-	// Feeds, Command, Copy and Open are listed in the full help only.
-	Feeds, Command, Copy, Open key.Binding
+	// Feeds, Picture, Command, Copy and Open are listed in the full help
+	// only.
+	Feeds, Picture, Command, Copy, Open key.Binding
 }
 
 // DefaultGlobalKeys is the desk-wide key map.
@@ -25,6 +27,7 @@ func DefaultGlobalKeys() GlobalKeys {
 		Outbox:  key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "outbox")),
 		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Feeds:   key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "feed health")),
+		Picture: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "supervisor's picture")),
 		Command: key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
 		Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy tracking number")),
 		Open:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open tracking page")),
@@ -111,4 +114,46 @@ func DefaultResendKeys() ResendKeys {
 		Send:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
+}
+
+// ExceptionKeys are what the exceptions list adds to moving through rows:
+// switching views, sorting and filtering, and acting on the selected
+// exception.
+type ExceptionKeys struct {
+	NextView, PrevView, Sort, Reverse, Filter key.Binding
+	Ack, Mine, Assign, Snooze, Resolve, Note  key.Binding
+	FilterApply, FilterClear                  key.Binding
+}
+
+// DefaultExceptionKeys is the exceptions list's own key map. Number keys
+// 1–9 and 0 choose a view directly; they are listed as one help entry.
+func DefaultExceptionKeys() ExceptionKeys {
+	return ExceptionKeys{
+		NextView:    key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab/1-0", "views")),
+		PrevView:    key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab", "previous view")),
+		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by")),
+		Reverse:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
+		Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
+		Ack:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "acknowledge")),
+		Mine:        key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "assign to me")),
+		Assign:      key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "assign to…")),
+		Snooze:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "snooze")),
+		Resolve:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resolve")),
+		Note:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "comment")),
+		FilterApply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
+		FilterClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+	}
+}
+
+// markReadOnly keeps the bindings that change an exception in the help,
+// marked as unavailable, so a trainee sees what the desk could do.
+func (k *ExceptionKeys) markReadOnly() {
+	for _, b := range []*key.Binding{&k.Ack, &k.Mine, &k.Assign, &k.Snooze, &k.Resolve, &k.Note} {
+		b.SetHelp(b.Help().Key, b.Help().Desc+" (read-only)")
+	}
+}
+
+// isAction reports whether msg is one of the keys that change an exception.
+func (k ExceptionKeys) isAction(msg tea.KeyPressMsg) bool {
+	return key.Matches(msg, k.Ack, k.Mine, k.Assign, k.Snooze, k.Resolve, k.Note)
 }

@@ -36,7 +36,10 @@ type Model struct {
 	counts        map[store.ExceptionKind]int
 	feeds         func() []tracker.FeedHealth // nil: no feeds to show
 	actions       Actions                     // nil: the desk only reads
-	agent         string                      // who resends, for the audit log
+	agent         string                      // who acts, for the audit log
+	readOnly      bool                        // a trainee's desk: nothing changes
+	refreshAfter  time.Duration               // how long changes gather before a refresh
+	refreshing    bool                        // a refresh is scheduled
 	inbox         Inbox                       // nil: no mailbox to show
 	health        []tracker.FeedHealth
 	feedsAt       time.Time              // when health was read, by the wall clock
@@ -53,10 +56,10 @@ type Model struct {
 // simulated clock in the demo) and refreshing whenever changes fires.
 func New(src Source, now func() time.Time, changes <-chan struct{}) Model {
 	styles := NewStyles(true)
-	m := Model{src: src, now: now, changes: changes, styles: styles, keys: DefaultGlobalKeys(), help: help.New()}
+	m := Model{src: src, now: now, changes: changes, styles: styles, keys: DefaultGlobalKeys(), help: help.New(),
+		refreshAfter: refreshEvery}
 	m.help.Styles = styles.Help
-	m.stack = []Pane{newExceptionsPane(src, now, styles)}
-	return m
+	return m.rebase()
 }
 
 // Init asks the terminal for its background and starts the live feeds.
@@ -74,6 +77,28 @@ func (m Model) waitForChange() tea.Cmd {
 		}
 		return changedMsg{}
 	}
+}
+
+// refreshEvery is the most often the desk reads the store again while it
+// keeps committing: a burst of commits (a poll round, a webhook storm) is
+// one refresh, and new exceptions are still on screen well within 2 s.
+const refreshEvery = 250 * time.Millisecond
+
+// refreshMsg says it is time to read what changed.
+type refreshMsg struct{}
+
+// coalesce schedules a refresh unless one is already waiting: the changes
+// that come meanwhile ride along with it. An idle store sends no changes,
+// so an idle desk reads nothing.
+func (m *Model) coalesce() tea.Cmd {
+	if m.refreshing {
+		return nil
+	}
+	m.refreshing = true
+	if m.refreshAfter <= 0 {
+		return emit(refreshMsg{})
+	}
+	return tea.Tick(m.refreshAfter, func(time.Time) tea.Msg { return refreshMsg{} })
 }
 
 // tick reads the desk clock once a second, so ages stay current.
@@ -111,7 +136,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	case changedMsg:
-		return m, tea.Batch(m.waitForChange(), m.loadCounts(), m.route(msg))
+		return m, tea.Batch(m.waitForChange(), m.coalesce())
+	case refreshMsg:
+		m.refreshing = false
+		return m, tea.Batch(m.loadCounts(), m.route(changedMsg{}))
 	case tickMsg:
 		m.clock = msg.now
 		return m, tea.Batch(m.tick(), m.loadFeeds(), m.route(msg))
@@ -136,6 +164,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case errMsg:
 		m.err = msg.err
 		return m, nil
+	case actedMsg:
+		return m, m.acted(msg)
+	case tea.MouseMsg:
+		return m, m.mouse(msg)
 	case navMsg:
 		if msg.origin() != m.top().paneID() {
 			return m, nil // the pane that asked is gone: the request is void
@@ -156,11 +188,17 @@ func (m *Model) navigate(msg navMsg) tea.Cmd {
 	case openParcelMsg:
 		return m.push(newParcelPane(m.src, m.now, m.styles, msg.id))
 	case openResendMsg:
-		if m.actions == nil {
-			m.err = errNoActions
+		if err := m.mayAct(errNoActions); err != nil {
+			m.err = err
 			return nil
 		}
 		return m.push(newResendPane(m.src, m.actions, m.agent, m.styles, msg.req))
+	case openActMsg:
+		if err := m.mayAct(errNoExceptionActions); err != nil {
+			m.err = err
+			return nil
+		}
+		return m.push(newActPane(m.src, m.actions, m.now, m.agent, m.styles, msg.req))
 	case openLetterMsg:
 		return m.push(newLetterPane(m.styles, msg.letter))
 	case closeMsg:
@@ -170,6 +208,18 @@ func (m *Model) navigate(msg navMsg) tea.Cmd {
 			m.push(newParcelPane(m.src, m.now, m.styles, msg.parcel)))
 	case openSearchMsg:
 		return m.push(newSearchPaneFor(m.src, m.styles, msg.query))
+	}
+	return nil
+}
+
+// mayAct says why the desk cannot act, if it cannot: it is read-only, or
+// it was built without Actions (then none is the reason).
+func (m *Model) mayAct(none error) error {
+	switch {
+	case m.readOnly:
+		return errReadOnly
+	case m.actions == nil:
+		return none
 	}
 	return nil
 }
@@ -199,6 +249,8 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.openOutbox(), true
 	case key.Matches(msg, m.keys.Feeds):
 		return m.openFeeds(), true
+	case key.Matches(msg, m.keys.Picture):
+		return pushOnce(m, func() *supervisorPane { return newSupervisorPane(m.src, m.now, m.styles) }), true
 	case key.Matches(msg, m.keys.Command):
 		m.openCommand()
 		return nil, true
@@ -212,11 +264,50 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
+// acted takes an action's outcome: the pane that asked, if still on top,
+// deals with it; otherwise the status line shows it and the pane on top
+// reads its rows again.
+func (m *Model) acted(msg actedMsg) tea.Cmd {
+	if msg.from == m.top().paneID() {
+		return m.route(msg)
+	}
+	if msg.err != nil {
+		m.err = msg.err
+		return m.top().Reload()
+	}
+	return emit(infoMsg{text: msg.text})
+}
+
+// mouse hands a click or a wheel turn to the top pane, in the pane's own
+// coordinates: the header and the app's frame are taken off.
+func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
+	dx := m.styles.App.GetPaddingLeft() + m.styles.App.GetMarginLeft()
+	dy := m.styles.App.GetPaddingTop() + m.styles.App.GetMarginTop() + lipgloss.Height(m.header())
+	switch msg := msg.(type) {
+	case tea.MouseClickMsg:
+		msg.X, msg.Y = msg.X-dx, msg.Y-dy
+		return m.route(msg)
+	case tea.MouseWheelMsg:
+		msg.X, msg.Y = msg.X-dx, msg.Y-dy
+		return m.route(msg)
+	}
+	return nil
+}
+
 // route hands msg to the top pane.
 func (m *Model) route(msg tea.Msg) tea.Cmd {
 	p, cmd := m.top().Update(msg)
 	m.stack[len(m.stack)-1] = p
 	return cmd
+}
+
+// pushOnce opens the pane build makes, unless one of its kind is already on
+// top: a view key pressed twice does not stack the view twice.
+func pushOnce[P Pane](m *Model, build func() P) tea.Cmd {
+	if _, ok := m.top().(P); ok {
+		return nil
+	}
+	return m.push(build())
 }
 
 func (m *Model) push(p Pane) tea.Cmd {
@@ -253,6 +344,7 @@ func (m *Model) resize() {
 func (m Model) View() tea.View {
 	var v tea.View
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "wismo — " + m.top().Title()
 	switch {
 	case m.width == 0:
@@ -336,7 +428,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 }
 
 func (k keyMap) FullHelp() [][]key.Binding {
-	return append(k.pane.FullHelp(), k.globalBindings(), k.deskBindings())
+	return append(k.pane.FullHelp(), append(k.globalBindings(), k.global.Outbox), k.deskBindings())
 }
 
 func (k keyMap) globalBindings() []key.Binding {
@@ -345,5 +437,5 @@ func (k keyMap) globalBindings() []key.Binding {
 	}
 	back := k.global.Back
 	back.SetEnabled(k.depth > 1)
-	return []key.Binding{k.global.Search, k.global.Outbox, back, k.global.Help, k.global.Quit}
+	return []key.Binding{k.global.Search, back, k.global.Help, k.global.Quit}
 }

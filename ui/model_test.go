@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,13 +11,38 @@ import (
 
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
+	"github.com/wismo/wismo/tracker"
 )
 
-// The exceptions pane as an agent sees it at 100×30: the golden file is
-// the review copy of the layout (regenerate with go test ./ui -update).
-func TestExceptionsPaneGolden(t *testing.T) {
-	m := start(t, openDesk(t, 30), 100, 30)
-	golden.RequireEqual(t, []byte(screen(m)))
+// Every pane as an agent sees it at 100×30 and at 160×50: the golden
+// files are the review copy of the layout (regenerate with
+// go test ./ui -update).
+func TestPaneGoldens(t *testing.T) {
+	panes := []struct {
+		name string
+		keys func(t *testing.T, m tea.Model) tea.Model
+	}{
+		{"exceptions", func(t *testing.T, m tea.Model) tea.Model { return press(t, m, "down") }},
+		{"exceptions-sorted", func(t *testing.T, m tea.Model) tea.Model { return press(t, m, "s", "S", "a") }},
+		{"search", func(t *testing.T, m tea.Model) tea.Model { return typeText(t, press(t, m, "/"), "mü") }},
+		{"order", func(t *testing.T, m tea.Model) tea.Model { return openOrder(t, m, "1002") }},
+		{"parcel", func(t *testing.T, m tea.Model) tea.Model { return press(t, openOrder(t, m, "1001"), "enter") }},
+		{"resolve", func(t *testing.T, m tea.Model) tea.Model { return typeText(t, press(t, m, "r"), "Refunded") }},
+		{"help", func(t *testing.T, m tea.Model) tea.Model { return press(t, m, "?") }},
+	}
+	for _, size := range []struct{ w, h int }{{100, 30}, {160, 50}} {
+		for _, pane := range panes {
+			t.Run(fmt.Sprintf("%s/%dx%d", pane.name, size.w, size.h), func(t *testing.T) {
+				st := openDesk(t, 30)
+				tr := tracker.New(st, nil, clock, tracker.Config{}, nil)
+				m := start(t, st, size.w, size.h, func(m Model) Model { return m.WithActions(tr).WithAgent("ana") })
+				if pane.name == "parcel" { // a note to show in its history
+					m = press(t, typeText(t, press(t, m, "c"), "Called the customer"), "enter")
+				}
+				golden.RequireEqual(t, []byte(screen(pane.keys(t, m))))
+			})
+		}
+	}
 }
 
 func TestExceptionsWorstFirstAndLive(t *testing.T) {
@@ -202,10 +228,10 @@ func TestTooSmallTerminal(t *testing.T) {
 // A load answered after a newer one was asked for must not overwrite it.
 func TestStaleLoadIsDropped(t *testing.T) {
 	st := openDesk(t, 30)
-	p := newExceptionsPane(st, clock, NewStyles(true))
+	p := newExceptionsPane(st, clock, NewStyles(true), nil, "", false)
 	p.SetSize(98, 20)
-	stale := p.Reload()
-	fresh := p.Reload()
+	stale := p.load(p.request(), false)
+	fresh := p.load(p.request(), false)
 	p.Update(fresh())
 	rows := len(p.rows)
 	msg := stale().(exceptionsMsg)
@@ -218,5 +244,5 @@ func TestStaleLoadIsDropped(t *testing.T) {
 
 func TestEmptyDesk(t *testing.T) {
 	m := start(t, openDesk(t, 0), 100, 30)
-	mustContain(t, screen(m), "No open exceptions", "0 open")
+	mustContain(t, screen(m), "Nothing in this view", "0 open")
 }

@@ -19,7 +19,8 @@ var parcelColumns = []column{
 	{title: "Tracking", width: 20},
 	{title: "Status", width: 20},
 	{title: "Since", width: 5, drop: 2},
-	{title: "ETA", width: 10, drop: 3},
+	{title: "Silent", width: 6, drop: 6},
+	{title: "ETA (first → now)", width: 17, drop: 3},
 	{title: "Exception", width: 13, drop: 1},
 	{title: "Latest scan", width: 8, flex: true, drop: 5},
 }
@@ -218,7 +219,7 @@ func (p *orderPane) sync() {
 		}
 		rows[i] = table.Row{
 			pc.Carrier, pc.TrackingNumber, statusLabel(pc.Status, pc.Reason), ago(p.clock, pc.StatusAt),
-			day(pc.EstimatedDelivery), exc, pc.StatusText,
+			ago(p.clock, pc.LastEventAt), eta(pc), exc, pc.StatusText,
 		}
 	}
 	p.table.SetRows(rows)

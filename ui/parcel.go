@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -32,20 +33,26 @@ type parcelPane struct {
 	parcel store.ParcelID
 	dkeys  DetailKeys
 
-	detail store.ParcelDetail
-	events []store.Event // newest first, as rows
-	clock  time.Time
-	err    error
-	ready  bool
+	detail  store.ParcelDetail
+	events  []store.Event      // newest first, as rows
+	history []store.AuditEntry // what agents did about it, newest first
+	clock   time.Time
+	err     error
+	ready   bool
 }
 
 // parcelMsg carries a loaded parcel.
 type parcelMsg struct {
 	tag
-	detail store.ParcelDetail
-	now    time.Time
-	err    error
+	detail  store.ParcelDetail
+	history []store.AuditEntry
+	now     time.Time
+	err     error
 }
+
+// historyLines is how many of the latest actions on a parcel its pane
+// shows above the timeline.
+const historyLines = 4
 
 func newParcelPane(src Source, now func() time.Time, styles *Styles, id store.ParcelID) *parcelPane {
 	keys := DefaultListKeys("")
@@ -84,7 +91,11 @@ func (p *parcelPane) Reload() tea.Cmd {
 	t, src, now, id := p.loads.next(), p.src, p.now, p.parcel
 	return func() tea.Msg {
 		d, err := src.Parcel(id)
-		return parcelMsg{tag: t, detail: d, now: now(), err: err}
+		if err != nil {
+			return parcelMsg{tag: t, err: err, now: now()}
+		}
+		h, err := src.ParcelAudit(id, historyLines)
+		return parcelMsg{tag: t, detail: d, history: h, now: now(), err: err}
 	}
 }
 
@@ -117,7 +128,7 @@ func (p *parcelPane) loaded(msg parcelMsg) {
 	}
 	// A new event lands on top; keep the cursor on the event it was on.
 	shift := len(msg.detail.Events) - len(p.events)
-	p.detail = msg.detail
+	p.detail, p.history = msg.detail, msg.history
 	p.events = p.events[:0]
 	for i := len(msg.detail.Events) - 1; i >= 0; i-- {
 		p.events = append(p.events, msg.detail.Events[i])
@@ -148,22 +159,50 @@ func (p *parcelPane) summary() string {
 		field{"Carrier", pc.Carrier + " " + pc.Service},
 		field{"Order", pc.Order},
 		field{"Status", fmt.Sprintf("%s, %s ago", statusLabel(pc.Status, pc.Reason), ago(p.clock, pc.StatusAt))},
-		field{"Last scan", ago(p.clock, pc.LastEventAt) + " ago"},
+		field{"Last scan", since(p.clock, pc.LastEventAt)},
 	)
 	right := fields(p.styles, p.width,
-		field{"ETA", day(pc.EstimatedDelivery)},
+		field{"ETA", eta(pc)},
 		field{"Promised", day(pc.PromisedBy)},
-		field{"Polled", ago(p.clock, pc.LastPolledAt) + " ago"},
+		field{"Polled", since(p.clock, pc.LastPolledAt)},
 		field{"Feed error", pc.LastError},
 	)
 	out := columns2(p.styles, p.width, left, right)
 	if e := p.detail.Exception; e != nil {
 		sev := p.styles.Severity[e.Severity]
 		line := sev.Render("⚠ "+kindLabel(e.Kind)) +
-			p.styles.Subtle.Render(fmt.Sprintf(" open %s · %s · rule %s", ago(p.clock, e.OpenedAt), e.Detail, e.Rule))
+			p.styles.Subtle.Render(fmt.Sprintf(" · %s · opened %s ago · %s · rule %s", exceptionState(*e), ago(p.clock, e.OpenedAt), e.Detail, e.Rule))
 		out = lipgloss.JoinVertical(lipgloss.Left, out, detailGap, ansi.Truncate(line, p.width, "…"))
 	}
+	if len(p.history) > 0 {
+		out = lipgloss.JoinVertical(lipgloss.Left, out, detailGap, p.historyBlock())
+	}
 	return out
+}
+
+// exceptionState says where an exception is in the workflow, and who has it.
+func exceptionState(e store.Exception) string {
+	s := string(e.State)
+	if e.State == store.StateSnoozed {
+		s += " until " + shortStamp(e.SnoozedUntil)
+	}
+	if e.Assignee != "" {
+		s += ", with " + e.Assignee
+	}
+	return s
+}
+
+// historyBlock lists what agents did about the parcel, newest first.
+func (p *parcelPane) historyBlock() string {
+	lines := []string{p.styles.Section.Render("History")}
+	for _, a := range p.history {
+		line := fmt.Sprintf("%s  %s %s", shortStamp(a.At), a.Agent, a.Action)
+		if a.Detail != "" {
+			line += ": " + a.Detail
+		}
+		lines = append(lines, ansi.Truncate(p.styles.Subtle.Render(line), p.width, "…"))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // eventLine explains the selected event in full: the carrier's code and

@@ -20,7 +20,7 @@ func TestProgramFlowWithLiveChange(t *testing.T) {
 	seen := make(chan tea.Msg, 256)
 	watch := func(_ tea.Model, msg tea.Msg) tea.Msg {
 		switch msg.(type) {
-		case exceptionsMsg, searchMsg, orderMsg, parcelMsg:
+		case exceptionsMsg, countsMsg, searchMsg, orderMsg, parcelMsg:
 			seen <- msg
 		}
 		return msg
@@ -36,7 +36,17 @@ func TestProgramFlowWithLiveChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	await(t, seen, func(m tea.Msg) bool { e, ok := m.(exceptionsMsg); return ok && len(e.rows) == 8 })
+	// The header's counts load beside the list: either may come first.
+	var rows, counts bool
+	await(t, seen, func(m tea.Msg) bool {
+		switch m := m.(type) {
+		case exceptionsMsg:
+			rows = rows || len(m.rows) == 8
+		case countsMsg:
+			counts = counts || m.counts[store.KindLost] == 2
+		}
+		return rows && counts
+	})
 
 	tm.Type("/1004")
 	await(t, seen, func(m tea.Msg) bool { s, ok := m.(searchMsg); return ok && s.query == "1004" && len(s.hits) == 1 })

@@ -20,6 +20,12 @@ type fakeActions struct {
 	errs  []error
 }
 
+// Act acts through a real tracker on the same store: only resends are
+// faked.
+func (f *fakeActions) Act(a tracker.Act) (store.Exception, error) {
+	return tracker.New(f.st, nil, clock, tracker.Config{}, nil).Act(a)
+}
+
 func (f *fakeActions) Resend(r tracker.Resend) (store.Notification, error) {
 	f.calls = append(f.calls, r)
 	if len(f.errs) > 0 {

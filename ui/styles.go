@@ -60,7 +60,9 @@ type Styles struct {
 	Good  lipgloss.Style
 	// Dialog frames the resend dialog.
 	Dialog lipgloss.Style
-	Table  table.Styles
+	// Tab is a view's tab over the exceptions; ActiveTab the one shown.
+	Tab, ActiveTab lipgloss.Style
+	Table          table.Styles
 	// TableBlurred is a table that does not have the keyboard: its
 	// selected row is only marked, not highlighted.
 	TableBlurred table.Styles
@@ -107,6 +109,8 @@ func NewStyles(isDark bool) *Styles {
 		Good:    lipgloss.NewStyle().Foreground(t.OK),
 		Dialog: lipgloss.NewStyle().BorderStyle(lipgloss.RoundedBorder()).BorderForeground(t.Accent).
 			Padding(0, 1),
+		Tab:       lipgloss.NewStyle().Foreground(t.Subtle),
+		ActiveTab: lipgloss.NewStyle().Bold(true).Foreground(t.Accent).Underline(true),
 		Table: table.Styles{
 			Header:   tableHeader,
 			Cell:     lipgloss.NewStyle().Padding(0, 1),

@@ -7,6 +7,7 @@ import "github.com/wismo/wismo/store"
 // seeks into the store's ordered index, whatever the length of the list.
 type windowReq struct {
 	filter  store.ExceptionFilter // which exceptions the list holds
+	order   listOrder             // how they are sorted and narrowed
 	top     store.Cursor          // the window's first row; nil is the top of the list
 	shift   int                   // rows to move the window by, either way
 	fromEnd bool                  // read the last page instead
@@ -27,9 +28,8 @@ type windowRes struct {
 	atStart bool
 }
 
-// readWindow carries out req.
-func readWindow(src Source, req windowReq) (windowRes, error) {
-	pg := pages{src: src, filter: req.filter}
+// readWindow carries out req on the list pg pager through.
+func readWindow(pg pager, req windowReq) (windowRes, error) {
 	rows, err := window(pg, req.top, req.shift, req.fromEnd, req.n)
 	if err != nil {
 		return windowRes{}, err
@@ -67,7 +67,7 @@ func indexOf(rows []store.ExceptionRow, id store.ExceptionID) int {
 // window reads n rows: from top moved by shift rows, or the last n. When
 // the list ends inside the window, rows above fill it, so the screen stays
 // full as exceptions resolve.
-func window(pg pages, top store.Cursor, shift int, fromEnd bool, n int) ([]store.ExceptionRow, error) {
+func window(pg pager, top store.Cursor, shift int, fromEnd bool, n int) ([]store.ExceptionRow, error) {
 	if fromEnd {
 		return pg.before(nil, n)
 	}
@@ -84,7 +84,7 @@ func window(pg pages, top store.Cursor, shift int, fromEnd bool, n int) ([]store
 
 // fillAbove tops rows up to n with the rows just above them (above from,
 // when rows is empty).
-func fillAbove(pg pages, rows []store.ExceptionRow, from store.Cursor, n int) ([]store.ExceptionRow, error) {
+func fillAbove(pg pager, rows []store.ExceptionRow, from store.Cursor, n int) ([]store.ExceptionRow, error) {
 	if len(rows) > 0 {
 		from = rows[0].Cursor
 	}
@@ -93,7 +93,7 @@ func fillAbove(pg pages, rows []store.ExceptionRow, from store.Cursor, n int) ([
 }
 
 // shiftCursor moves a window's top by shift rows, stopping at either end.
-func shiftCursor(pg pages, top store.Cursor, shift int) (store.Cursor, error) {
+func shiftCursor(pg pager, top store.Cursor, shift int) (store.Cursor, error) {
 	var rows []store.ExceptionRow
 	var err error
 	switch {
@@ -114,7 +114,7 @@ func shiftCursor(pg pages, top store.Cursor, shift int) (store.Cursor, error) {
 // around reads a window holding exception id, whose index key is cur, on
 // row want, if it is still open. An open exception's key never changes, so
 // a seek to cur finds it or proves it resolved.
-func around(pg pages, cur store.Cursor, id store.ExceptionID, want, n int) ([]store.ExceptionRow, int, error) {
+func around(pg pager, cur store.Cursor, id store.ExceptionID, want, n int) ([]store.ExceptionRow, int, error) {
 	if cur == nil {
 		return nil, 0, nil
 	}
@@ -139,16 +139,25 @@ func around(pg pages, cur store.Cursor, id store.ExceptionID, want, n int) ([]st
 	return rows, sel, nil
 }
 
-// pages reads the open exceptions one filter lets through.
-type pages struct {
+// pager reads a list of exceptions a page at a time, either way from a
+// row's cursor (after: from it, inclusive; before: up to it, exclusive; a
+// nil cursor is the list's start or end).
+type pager interface {
+	after(from store.Cursor, n int) ([]store.ExceptionRow, error)
+	before(from store.Cursor, n int) ([]store.ExceptionRow, error)
+}
+
+// storePages reads the open exceptions one filter lets through, in the
+// store's index order.
+type storePages struct {
 	src    Source
 	filter store.ExceptionFilter
 }
 
-func (p pages) after(from store.Cursor, n int) ([]store.ExceptionRow, error) {
+func (p storePages) after(from store.Cursor, n int) ([]store.ExceptionRow, error) {
 	return p.src.ExceptionsAfter(p.filter, from, n)
 }
 
-func (p pages) before(from store.Cursor, n int) ([]store.ExceptionRow, error) {
+func (p storePages) before(from store.Cursor, n int) ([]store.ExceptionRow, error) {
 	return p.src.ExceptionsBefore(p.filter, from, n)
 }

@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"errors"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// errReadOnly answers an action key on a read-only desk.
+var errReadOnly = errors.New("this desk is read-only: exceptions cannot be changed from it")
+
+// key handles a key press: the filter box first while it is open, then
+// moving, views, order and actions.
+func (p *exceptionsPane) key(msg tea.KeyPressMsg) tea.Cmd {
+	if p.filtering {
+		return p.filterKey(msg)
+	}
+	if cmd, ok := p.moveKey(msg); ok {
+		p.sync()
+		return cmd
+	}
+	if i, ok := viewDigit(msg); ok && i < len(p.views) {
+		return p.switchView(i)
+	}
+	switch {
+	case key.Matches(msg, p.ekeys.NextView):
+		return p.switchView(p.view + 1)
+	case key.Matches(msg, p.ekeys.PrevView):
+		return p.switchView(p.view - 1)
+	case key.Matches(msg, p.ekeys.Sort):
+		p.order.by = nextSort(p.order.by)
+		return p.restart()
+	case key.Matches(msg, p.ekeys.Reverse):
+		p.order.desc = !p.order.desc
+		return p.restart()
+	case key.Matches(msg, p.ekeys.Filter):
+		p.filtering = true
+		p.filter.SetValue(p.order.match)
+		p.SetSize(p.width, p.height)
+		return p.filter.Focus()
+	case key.Matches(msg, p.keys.Open):
+		if r, ok := p.selected(); ok {
+			return emit(openOrderMsg{from: p.id, number: r.Exception.Order})
+		}
+	case p.ekeys.isAction(msg):
+		return p.act(msg)
+	}
+	return nil
+}
+
+// viewDigit maps the number keys 1–9 and 0 to views 0–9.
+func viewDigit(msg tea.KeyPressMsg) (int, bool) {
+	s := msg.String()
+	if len(s) != 1 || s[0] < '0' || s[0] > '9' {
+		return 0, false
+	}
+	return (int(s[0]-'0') + 9) % 10, true
+}
+
+// moveKey moves the selection; ok is false when msg is not a move.
+func (p *exceptionsPane) moveKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	last, n := len(p.rows)-1, p.pageSize()
+	switch {
+	case key.Matches(msg, p.keys.Down) && p.sel < last:
+		p.sel++
+	case key.Matches(msg, p.keys.Down):
+		return p.move(1, n-1), true
+	case key.Matches(msg, p.keys.Up) && p.sel > 0:
+		p.sel--
+	case key.Matches(msg, p.keys.Up):
+		return p.move(-1, 0), true
+	case key.Matches(msg, p.keys.PageDown) && p.sel < last:
+		p.sel = last
+	case key.Matches(msg, p.keys.PageDown):
+		return p.move(n, n-1), true
+	case key.Matches(msg, p.keys.PageUp) && p.sel > 0:
+		p.sel = 0
+	case key.Matches(msg, p.keys.PageUp):
+		return p.move(-n, 0), true
+	case key.Matches(msg, p.keys.Top):
+		p.scroll, p.scrolling = 0, true
+		return p.load(p.request(), true), true
+	case key.Matches(msg, p.keys.Bottom):
+		p.scroll, p.scrolling = 0, true
+		req := p.request()
+		req.fromEnd, req.index = true, n-1
+		return p.load(req, true), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// filterKey drives the filter box: enter applies what was typed, esc
+// clears the filter, anything else is typing.
+func (p *exceptionsPane) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, p.ekeys.FilterApply):
+		p.filtering = false
+		p.filter.Blur()
+		p.order.match = cleanFilter(p.filter.Value())
+	case key.Matches(msg, p.ekeys.FilterClear):
+		p.filtering = false
+		p.filter.Blur()
+		p.order.match = ""
+	default:
+		var cmd tea.Cmd
+		p.filter, cmd = p.filter.Update(msg)
+		return cmd
+	}
+	p.SetSize(p.width, p.height)
+	return p.restart()
+}
+
+// click selects the row or tab under the pointer. Rows start below the tab
+// bar and the table's two header lines.
+func (p *exceptionsPane) click(msg tea.MouseClickMsg) tea.Cmd {
+	if msg.Button != tea.MouseLeft {
+		return nil
+	}
+	if msg.Y == 0 {
+		if i := p.tabAt(msg.X); i >= 0 {
+			return p.switchView(i)
+		}
+		return nil
+	}
+	row := msg.Y - lipgloss.Height(p.tabBar()) - 2
+	if row >= 0 && row < len(p.rows) {
+		p.sel = row
+		p.sync()
+	}
+	return nil
+}
+
+// wheel scrolls the list a row at a time.
+func (p *exceptionsPane) wheel(msg tea.MouseWheelMsg) tea.Cmd {
+	var k tea.KeyPressMsg
+	switch msg.Button {
+	case tea.MouseWheelDown:
+		k = tea.KeyPressMsg{Code: tea.KeyDown}
+	case tea.MouseWheelUp:
+		k = tea.KeyPressMsg{Code: tea.KeyUp}
+	default:
+		return nil
+	}
+	return p.key(k)
+}
