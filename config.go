@@ -27,11 +27,17 @@ import (
 type Config struct {
 	// Data is the directory holding the store and the log.
 	Data     string          `toml:"data"`
+	Desk     deskSection     `toml:"desk"`
 	Webhooks webhookSection  `toml:"webhooks"`
 	Tracker  trackerSection  `toml:"tracker"`
 	Carriers map[string]feed `toml:"carriers"`
 	Shop     shopSection     `toml:"shop"`
 	Notify   notifySection   `toml:"notify"`
+}
+
+type deskSection struct {
+	// Agent is who acts at this desk's terminal; empty is the OS user.
+	Agent string `toml:"agent"`
 }
 
 type webhookSection struct {

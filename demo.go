@@ -35,6 +35,7 @@ type demoFlags struct {
 	speed  float64
 	seed   uint64
 	faults bool
+	seat   seat
 }
 
 func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
@@ -45,6 +46,7 @@ func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
 	flags.IntVar(&f.orders, "orders", 2000, "how many orders to seed")
 	flags.Float64Var(&f.speed, "speed", 600, "simulated seconds per real second")
 	flags.Uint64Var(&f.seed, "seed", 1, "seed of the simulated world")
+	seatFlags(flags, &f.seat)
 	flags.BoolVar(&f.faults, "faults", true, "let the simulated carriers fail now and then (429s, 500s, timeouts, broken bodies, repeated and late events)")
 	if err := flags.Parse(args); err != nil {
 		return f, err
@@ -57,7 +59,9 @@ func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
 	case f.speed <= 0:
 		return f, fmt.Errorf("--speed must be positive, got %g", f.speed)
 	}
-	return f, nil
+	var err error
+	f.seat, err = f.seat.resolve("")
+	return f, err
 }
 
 // runDemo wires the whole desk on loopback: store, simulated carriers,
@@ -94,8 +98,8 @@ func runDemo(args []string, stderr io.Writer) error {
 
 	changes, unsubscribe := st.Subscribe()
 	defer unsubscribe()
-	m := ui.New(st, desk.clock.Now, changes).WithFeeds(desk.tracker.Health).
-		WithActions(desk.tracker).WithAgent(agentName()).WithInbox(desk.box)
+	m := f.seat.seated(ui.New(st, desk.clock.Now, changes).WithFeeds(desk.tracker.Health).
+		WithActions(desk.tracker).WithInbox(desk.box))
 	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // a signal asked us to stop: not an error

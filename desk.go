@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"os/user"
 	"sync"
 	"syscall"
 	"time"
@@ -32,6 +31,8 @@ func runDesk(args []string, stderr io.Writer) error {
 	flags := flag.NewFlagSet("desk", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	path := flags.String("config", "", "the configuration `FILE` (TOML; see README.md)")
+	var who seat
+	seatFlags(flags, &who)
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -40,6 +41,9 @@ func runDesk(args []string, stderr io.Writer) error {
 	}
 	cfg, err := loadConfig(*path)
 	if err != nil {
+		return err
+	}
+	if who, err = who.resolve(cfg.Desk.Agent); err != nil {
 		return err
 	}
 	p, err := cfg.parts(lookupEnv)
@@ -71,7 +75,7 @@ func runDesk(args []string, stderr io.Writer) error {
 	defer stopTracker()
 	changes, unsubscribe := st.Subscribe()
 	defer unsubscribe()
-	m := ui.New(st, time.Now, changes).WithFeeds(tr.Health).WithActions(tr).WithAgent(agentName())
+	m := who.seated(ui.New(st, time.Now, changes).WithFeeds(tr.Health).WithActions(tr))
 	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
@@ -167,13 +171,4 @@ func startTracker(ctx context.Context, st *store.Store, now func() time.Time, cf
 		cancel()
 		wg.Wait()
 	}
-}
-
-// agentName is who acts at this terminal: the OS user, until the SSH desk
-// names its agents.
-func agentName() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	return "agent"
 }
