@@ -332,12 +332,16 @@ func (m *Model) resize() {
 	if m.width == 0 {
 		return
 	}
-	w := m.width - m.styles.App.GetHorizontalFrameSize()
-	h := m.height - m.styles.App.GetVerticalFrameSize() - lipgloss.Height(m.header()) - lipgloss.Height(m.footer())
+	w, h := m.width-m.styles.App.GetHorizontalFrameSize(), m.bodyHeight()
 	m.help.SetWidth(w)
 	for _, p := range m.stack {
-		p.SetSize(w, max(h, 1))
+		p.SetSize(w, h)
 	}
+}
+
+// bodyHeight is the height the header and footer leave the top pane.
+func (m Model) bodyHeight() int {
+	return max(m.height-m.styles.App.GetVerticalFrameSize()-lipgloss.Height(m.header())-lipgloss.Height(m.footer()), 1)
 }
 
 // View draws the header, the top pane and the footer.
@@ -353,7 +357,11 @@ func (m Model) View() tea.View {
 		v.SetContent(fmt.Sprintf("Terminal too small: wismo needs %d×%d, this one is %d×%d.\nEnlarge the window, or press q to quit.",
 			minWidth, minHeight, m.width, m.height))
 	default:
-		v.SetContent(m.styles.App.Render(lipgloss.JoinVertical(lipgloss.Left, m.header(), m.top().View(), m.footer())))
+		// The pane fills its height, so the footer stays at the bottom
+		// whatever the pane draws.
+		body := clampLines(m.top().View(), m.bodyHeight())
+		body += strings.Repeat("\n", m.bodyHeight()-lipgloss.Height(body))
+		v.SetContent(m.styles.App.Render(lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.footer())))
 	}
 	return v
 }
