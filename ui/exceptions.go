@@ -203,10 +203,6 @@ func (p *exceptionsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			p.filter, cmd = p.filter.Update(msg)
 			return p, cmd
 		}
-	case tea.MouseClickMsg:
-		return p, p.click(msg)
-	case tea.MouseWheelMsg:
-		return p, p.wheel(msg)
 	}
 	return p, nil
 }

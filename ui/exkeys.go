@@ -114,36 +114,25 @@ func (p *exceptionsPane) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 	return p.restart()
 }
 
-// click selects the row or tab under the pointer. Rows start below the tab
+// Click selects the row or tab under the pointer. Rows start below the tab
 // bar and the table's two header lines.
-func (p *exceptionsPane) click(msg tea.MouseClickMsg) tea.Cmd {
-	if msg.Button != tea.MouseLeft {
-		return nil
-	}
-	if msg.Y == 0 {
-		if i := p.tabAt(msg.X); i >= 0 {
+func (p *exceptionsPane) Click(x, y int) tea.Cmd {
+	if y == 0 {
+		if i := p.tabAt(x); i >= 0 {
 			return p.switchView(i)
 		}
 		return nil
 	}
-	row := msg.Y - lipgloss.Height(p.tabBar()) - 2
-	if row >= 0 && row < len(p.rows) {
-		p.sel = row
+	if i, ok := rowAt(y-lipgloss.Height(p.tabBar()), len(p.rows)); ok {
+		p.sel = i
 		p.sync()
 	}
 	return nil
 }
 
-// wheel scrolls the list a row at a time.
-func (p *exceptionsPane) wheel(msg tea.MouseWheelMsg) tea.Cmd {
-	var k tea.KeyPressMsg
-	switch msg.Button {
-	case tea.MouseWheelDown:
-		k = tea.KeyPressMsg{Code: tea.KeyDown}
-	case tea.MouseWheelUp:
-		k = tea.KeyPressMsg{Code: tea.KeyUp}
-	default:
-		return nil
-	}
-	return p.key(k)
+// rowAt is the row of a table with n rows at line y of the table's view,
+// below its two header lines.
+func rowAt(y, n int) (int, bool) {
+	row := y - 2
+	return row, row >= 0 && row < n
 }

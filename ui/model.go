@@ -278,18 +278,26 @@ func (m *Model) acted(msg actedMsg) tea.Cmd {
 	return emit(infoMsg{text: msg.text})
 }
 
-// mouse hands a click or a wheel turn to the top pane, in the pane's own
-// coordinates: the header and the app's frame are taken off.
+// mouse turns the wheel into the arrow keys, which every list pane moves
+// by, and hands a click to the top pane if it takes clicks, in the pane's
+// own coordinates: the header and the app's frame are taken off.
 func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
-	dx := m.styles.App.GetPaddingLeft() + m.styles.App.GetMarginLeft()
-	dy := m.styles.App.GetPaddingTop() + m.styles.App.GetMarginTop() + lipgloss.Height(m.header())
 	switch msg := msg.(type) {
-	case tea.MouseClickMsg:
-		msg.X, msg.Y = msg.X-dx, msg.Y-dy
-		return m.route(msg)
 	case tea.MouseWheelMsg:
-		msg.X, msg.Y = msg.X-dx, msg.Y-dy
-		return m.route(msg)
+		switch msg.Button {
+		case tea.MouseWheelDown:
+			return m.route(tea.KeyPressMsg{Code: tea.KeyDown})
+		case tea.MouseWheelUp:
+			return m.route(tea.KeyPressMsg{Code: tea.KeyUp})
+		}
+	case tea.MouseClickMsg:
+		c, ok := m.top().(clicker)
+		if !ok || msg.Button != tea.MouseLeft {
+			return nil
+		}
+		x := msg.X - m.styles.App.GetPaddingLeft() - m.styles.App.GetMarginLeft()
+		y := msg.Y - m.styles.App.GetPaddingTop() - m.styles.App.GetMarginTop() - lipgloss.Height(m.header())
+		return c.Click(x, y)
 	}
 	return nil
 }

@@ -184,6 +184,17 @@ func (p *orderPane) key(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
+// Click selects the parcel under the pointer.
+func (p *orderPane) Click(_, y int) tea.Cmd {
+	top := lipgloss.Height(p.summary()) + lipgloss.Height(detailGap)
+	if i, ok := rowAt(y-top, len(p.detail.Parcels)); ok {
+		p.setFocus(false)
+		p.table.SetCursor(i)
+		p.selID = p.detail.Parcels[i].ID
+	}
+	return nil
+}
+
 // parcel is the selected parcel, if any.
 func (p *orderPane) parcel() (store.Parcel, bool) {
 	i := p.table.Cursor()

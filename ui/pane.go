@@ -46,6 +46,10 @@ type Pane interface {
 	paneID() uint64
 }
 
+// clicker is a pane that acts on a left click at column x, line y of its
+// own view: selecting the row or the tab there.
+type clicker interface{ Click(x, y int) tea.Cmd }
+
 // typist is a pane whose text box takes every key, so the root's
 // single-letter keys must not fire.
 type typist interface{ Typing() bool }

@@ -205,6 +205,16 @@ func (p *parcelPane) historyBlock() string {
 	return strings.Join(lines, "\n")
 }
 
+// Click selects the scan under the pointer.
+func (p *parcelPane) Click(_, y int) tea.Cmd {
+	top := lipgloss.Height(p.summary()) + lipgloss.Height(detailGap)
+	if i, ok := rowAt(y-top, len(p.events)); ok {
+		p.table.SetCursor(i)
+		p.layout()
+	}
+	return nil
+}
+
 // eventLine explains the selected event in full: the carrier's code and
 // text, what wismo made of it and which rule said so.
 func (p *parcelPane) eventLine() string {

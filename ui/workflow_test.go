@@ -245,6 +245,17 @@ func TestMouse(t *testing.T) {
 	if p := m.(Model).top().(*exceptionsPane); p.sel != 2 {
 		t.Fatalf("wheel down selected row %d, want 2", p.sel)
 	}
+
+	// On an order, a click picks the parcel enter opens.
+	m = openOrder(t, m, "1002")
+	second := "00340431000000001002"
+	for y, l := range splitLines(screen(m)) {
+		if strings.Contains(l, second) {
+			m = settle(t, m, func() tea.Msg { return click(10, y) })
+		}
+	}
+	m = press(t, m, "enter")
+	mustContain(t, screen(m), "Parcel "+second)
 }
 
 // tableRows are the exception rows on screen: the lines marked by state.
