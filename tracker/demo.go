@@ -54,6 +54,9 @@ func seedOrder(tx *store.Tx, so sim.Order, now time.Time) error {
 			Status:         carriers.StatusPending,
 			PromisedBy:     sp.PromisedBy,
 			NextPollAt:     now,
+			// The label exists from when the simulated shop ships it, on
+			// the simulated clock the never-scanned rule reads.
+			CreatedAt: sp.ShippedAt,
 		}
 		if err := tx.CreateParcel(&p); err != nil {
 			return err
