@@ -128,3 +128,18 @@ func TestCopyFromExceptions(t *testing.T) {
 		t.Errorf("y copies %q, want the lost parcel of 1001", got)
 	}
 }
+
+// On an order, y copies the selected parcel's number; on a timeline, the
+// parcel's.
+func TestCopyFromOrderAndParcel(t *testing.T) {
+	m := press(t, openOrder(t, start(t, openDesk(t, 30), 100, 30), "1002"), "down")
+	_, cmd := m.Update(keyPress("y"))
+	if cmd == nil || fmt.Sprint(cmd()) != "00340431000000001002" {
+		t.Fatalf("y on order 1002's second parcel copies %v", cmd)
+	}
+	m = press(t, m, "enter")
+	_, cmd = m.Update(keyPress("y"))
+	if cmd == nil || fmt.Sprint(cmd()) != "00340431000000001002" {
+		t.Fatal("y on the parcel's timeline does not copy its number")
+	}
+}

@@ -195,6 +195,12 @@ func (p *orderPane) Click(_, y int) tea.Cmd {
 	return nil
 }
 
+// TrackedParcel is the selected parcel, for copy and open.
+func (p *orderPane) TrackedParcel() (carrier, tracking string, ok bool) {
+	pc, ok := p.parcel()
+	return pc.Carrier, pc.TrackingNumber, ok && !p.onLog
+}
+
 // parcel is the selected parcel, if any.
 func (p *orderPane) parcel() (store.Parcel, bool) {
 	i := p.table.Cursor()

@@ -205,6 +205,12 @@ func (p *parcelPane) historyBlock() string {
 	return strings.Join(lines, "\n")
 }
 
+// TrackedParcel is the parcel shown, for copy and open.
+func (p *parcelPane) TrackedParcel() (carrier, tracking string, ok bool) {
+	pc := p.detail.Parcel
+	return pc.Carrier, pc.TrackingNumber, p.ready && p.err == nil
+}
+
 // Click selects the scan under the pointer.
 func (p *parcelPane) Click(_, y int) tea.Cmd {
 	top := lipgloss.Height(p.summary()) + lipgloss.Height(detailGap)
