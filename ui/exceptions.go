@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -173,9 +174,13 @@ func (p *exceptionsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, p.loaded(msg)
 		}
 	case viewCountsMsg:
-		if msg.pane == p.id && msg.gen == p.countGen && msg.err == nil {
-			p.counts = msg.counts
+		if msg.pane != p.id || msg.gen != p.countGen {
+			return p, nil
 		}
+		if msg.err != nil { // the tabs keep their last counts
+			return p, emit(errMsg{fmt.Errorf("counting the views: %w", msg.err)})
+		}
+		p.counts = msg.counts
 	case changedMsg:
 		if p.scrolling {
 			p.dirty = true

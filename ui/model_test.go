@@ -25,15 +25,20 @@ func TestPaneGoldens(t *testing.T) {
 		{"exceptions", func(t *testing.T, m tea.Model) tea.Model { return press(t, m, "down") }},
 		{"exceptions-sorted", func(t *testing.T, m tea.Model) tea.Model { return press(t, m, "s", "S", "a") }},
 		{"search", func(t *testing.T, m tea.Model) tea.Model { return typeText(t, press(t, m, "/"), "mü") }},
-		{"order", func(t *testing.T, m tea.Model) tea.Model { return openOrder(t, m, "1002") }},
+		{"order", func(t *testing.T, m tea.Model) tea.Model { return openOrder(t, m, "1001") }},
 		{"parcel", func(t *testing.T, m tea.Model) tea.Model { return press(t, openOrder(t, m, "1001"), "enter") }},
 		{"resolve", func(t *testing.T, m tea.Model) tea.Model { return typeText(t, press(t, m, "r"), "Refunded") }},
 		{"help", func(t *testing.T, m tea.Model) tea.Model { return press(t, m, "?") }},
+		{"outbox", func(t *testing.T, m tea.Model) tea.Model { return press(t, m, "O") }},
+		{"letter", func(t *testing.T, m tea.Model) tea.Model { return press(t, m, "O", "enter") }},
+		{"resend", func(t *testing.T, m tea.Model) tea.Model { return press(t, openOrder(t, m, "1001"), "n") }},
+		{"command", func(t *testing.T, m tea.Model) tea.Model { return typeText(t, press(t, m, ":"), "vi") }},
 	}
 	for _, size := range []struct{ w, h int }{{100, 30}, {160, 50}} {
 		for _, pane := range panes {
 			t.Run(fmt.Sprintf("%s/%dx%d", pane.name, size.w, size.h), func(t *testing.T) {
 				st := openDesk(t, 30)
+				seedNotes(t, st) // 1001's returns and notifications
 				tr := tracker.New(st, nil, clock, tracker.Config{}, nil)
 				m := start(t, st, size.w, size.h, func(m Model) Model { return m.WithActions(tr).WithAgent("ana") })
 				if pane.name == "parcel" { // a note to show in its history

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker"
@@ -144,12 +143,6 @@ func TestResendNotAvailable(t *testing.T) {
 	mustContain(t, screen(m), "Parcel 00340430000000001004", "resending is not available")
 }
 
-// The dialog from a parcel's timeline, as an agent sees it at 100×30.
-func TestResendDialogGolden(t *testing.T) {
-	m, _ := deskWithActions(t)
-	m = press(t, openOrder(t, m, "1004"), "enter", "n")
-	golden.RequireEqual(t, []byte(screen(m)))
-}
 
 // A tiny terminal with the dialog open neither panics nor draws it.
 func TestResendTinyTerminal(t *testing.T) {
