@@ -143,7 +143,6 @@ func TestResendNotAvailable(t *testing.T) {
 	mustContain(t, screen(m), "Parcel 00340430000000001004", "resending is not available")
 }
 
-
 // A tiny terminal with the dialog open neither panics nor draws it.
 func TestResendTinyTerminal(t *testing.T) {
 	m, _ := deskWithActions(t)
