@@ -3,7 +3,7 @@ package store
 // SchemaVersion is the layout this build writes. A store written by a newer
 // build is refused rather than risk misreading it; an older one is upgraded
 // in place by the migrations in migrate.go.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // Bucket names: the one registry of every bucket in the file.
 var (

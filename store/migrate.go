@@ -19,6 +19,7 @@ var migrations = map[uint32]func(*Tx) error{
 	4: addsBuckets,
 	5: migrate5to6,
 	6: migrate6to7,
+	7: rebuildWatches,
 }
 
 // migrate runs every migration from schema from up to SchemaVersion.
@@ -120,7 +121,12 @@ func migrate5to6(tx *Tx) error {
 // own range, and two watches are new, idx_unscanned (parcels awaiting
 // their first scan) and idx_late (parcels awaiting their promised day).
 // All three are emptied and filled again from the parcels.
-func migrate6to7(tx *Tx) error {
+func migrate6to7(tx *Tx) error { return rebuildWatches(tx) }
+
+// rebuildWatches files every parcel in the time rules' indexes afresh, for
+// a step that changes which parcels a rule watches: schema 8 watches for a
+// first scan and a promise only parcels the carrier was asked or told about.
+func rebuildWatches(tx *Tx) error {
 	for _, w := range watches {
 		if err := deleteBucket(tx.tx, w.bucket); err != nil {
 			return err

@@ -67,14 +67,22 @@ func (p Parcel) LabelAt() time.Time {
 	return p.LastEventAt
 }
 
+// Heard reports whether the desk has heard about the parcel from its
+// carrier at all: it asked (a poll answered, even "not found"), or the
+// carrier told it (an event, polled or pushed). Until then the time rules
+// that judge by what the carrier said, never scanned and late, have nothing
+// to judge by: a desk that has not yet asked about a parcel (just started,
+// or a feed that is slow or paused) must not call it forgotten or late.
+func (p Parcel) Heard() bool { return !p.LastPolledAt.IsZero() || !p.LastEventAt.IsZero() }
+
 // AwaitsFirstScan reports whether the never-scanned rule watches the
-// parcel: it has a label, the carrier has not scanned it, and it has no
-// open exception. An agent's clear after the label was made ends the
-// watch: the only news that restarts it is the first scan, which hands the
-// parcel to the stall rule.
+// parcel: it has a label, the carrier was asked or told about it but has
+// not scanned it, and it has no open exception. An agent's clear after the
+// label was made ends the watch: the only news that restarts it is the
+// first scan, which hands the parcel to the stall rule.
 func (p Parcel) AwaitsFirstScan() bool {
 	at := p.LabelAt()
-	return p.Unscanned() && p.Exception == 0 && !at.IsZero() && !p.ClearedAt.After(at)
+	return p.Unscanned() && p.Heard() && p.Exception == 0 && !at.IsZero() && !p.ClearedAt.After(at)
 }
 
 // PromiseEnds is when the parcel's promise has passed: the end of the
@@ -86,11 +94,11 @@ func (p Parcel) PromiseEnds() time.Time {
 }
 
 // AwaitsPromise reports whether the late rule watches the parcel: an
-// outbound parcel with a promised day, still on its way, with no open
-// exception. An agent's clear after the promised day ended ends the watch
+// outbound parcel with a promised day, heard of (see Heard), still on its
+// way, with no open exception. An agent's clear after the promised day ended ends the watch
 // for that promise; a new, later promise starts it again.
 func (p Parcel) AwaitsPromise() bool {
-	return p.Direction != Inbound && !p.PromisedBy.IsZero() && p.OnItsWay() && p.Exception == 0 &&
+	return p.Direction != Inbound && !p.PromisedBy.IsZero() && p.Heard() && p.OnItsWay() && p.Exception == 0 &&
 		p.ClearedAt.Before(p.PromiseEnds())
 }
 

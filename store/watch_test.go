@@ -37,7 +37,13 @@ func watchCases() []watchCase {
 		{"cleared after its promise passed", with(moving, func(p *Parcel) { p.PromisedBy, p.ClearedAt = promised, endOfPromise }), endOfPromise, time.Time{}, time.Time{}},
 		{"delivered", with(moving, func(p *Parcel) { p.Status, p.PromisedBy = carriers.StatusDelivered, promised }), time.Time{}, time.Time{}, time.Time{}},
 		{"at a pickup point", with(moving, func(p *Parcel) { p.Status, p.PromisedBy = carriers.StatusAvailableForPickup, promised }), time.Time{}, time.Time{}, time.Time{}},
-		{"label made, not scanned", with(moving, func(p *Parcel) { p.Status, p.LastEventAt = carriers.StatusPending, time.Time{} }), time.Time{}, t0.Add(-time.Hour), time.Time{}},
+		{"label made, not scanned", with(moving, func(p *Parcel) {
+			p.Status, p.LastEventAt, p.LastPolledAt = carriers.StatusPending, time.Time{}, t0.Add(-time.Minute)
+		}), time.Time{}, t0.Add(-time.Hour), time.Time{}},
+		// Not asked yet, it is judged by nothing: neither forgotten nor late.
+		{"label made, carrier never asked", with(moving, func(p *Parcel) {
+			p.Status, p.LastEventAt, p.PromisedBy = carriers.StatusPending, time.Time{}, promised
+		}), time.Time{}, time.Time{}, time.Time{}},
 		{"label data only", with(moving, func(p *Parcel) { p.Status = carriers.StatusInfoReceived }), time.Time{}, t0.Add(-time.Hour), time.Time{}},
 		{"shipped, not scanned", with(moving, func(p *Parcel) { p.Status, p.ShippedAt = carriers.StatusPending, t0.Add(-3*time.Hour) }), time.Time{}, t0.Add(-3 * time.Hour), time.Time{}},
 		{"not scanned, cleared since its label", with(moving, func(p *Parcel) { p.Status, p.ClearedAt = carriers.StatusPending, t0 }), time.Time{}, time.Time{}, time.Time{}},

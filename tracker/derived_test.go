@@ -23,7 +23,8 @@ var (
 func labelled(t *testing.T, st *store.Store, carrier, tracking string, created, promised, shipped time.Time) store.ParcelID {
 	t.Helper()
 	return createParcel(t, st, store.Parcel{Carrier: carrier, TrackingNumber: tracking, Order: "#" + tracking,
-		Direction: store.Outbound, Status: carriers.StatusPending, CreatedAt: created, PromisedBy: promised, ShippedAt: shipped})
+		Direction: store.Outbound, Status: carriers.StatusPending, CreatedAt: created, PromisedBy: promised, ShippedAt: shipped,
+		LastPolledAt: created}) // asked once, answered with no scan
 }
 
 // rig is a tracker over a fresh store, its clock at t0, and the store's
@@ -128,6 +129,28 @@ func TestNeverScannedAfterTheLabel(t *testing.T) {
 	}
 	ingest(t, r.tr, id, normalize(t, scan(49*time.Hour, "transit", "The shipment has been picked up")))
 	r.noneOpen(t, id, "after the first scan")
+}
+
+// A parcel the desk has not yet asked its carrier about (a desk just
+// started, a slow or paused feed) is neither forgotten nor late: there is
+// nothing to judge by. The first answer starts both watches.
+func TestUnaskedParcelsAreNotJudged(t *testing.T) {
+	r := newRig(t)
+	id := createParcel(t, r.st, store.Parcel{Carrier: "dhl", TrackingNumber: "D9", Order: "#D9",
+		Direction: store.Outbound, Status: carriers.StatusPending, CreatedAt: t0, PromisedBy: t0.Add(24 * time.Hour)})
+	r.quietAt(t, t0.Add(96*time.Hour))
+	err := r.st.Update(func(tx *store.Tx) error {
+		p, err := tx.Parcel(id)
+		if err != nil {
+			return err
+		}
+		p.LastPolledAt = t0.Add(96 * time.Hour)
+		return tx.PutParcel(p)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.flagsAt(t, t0.Add(96*time.Hour), id, store.KindStalled, ruleNeverScanned, "Label created 4 days ago, never scanned by DHL")
 }
 
 // A parcel known to have shipped counts from then, and says so.
