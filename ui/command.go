@@ -90,6 +90,11 @@ func (m *Model) commandKey(msg tea.KeyPressMsg) tea.Cmd {
 // complete takes the chosen completion whole, written as the desk writes
 // it: "carrier U" becomes "carrier ups".
 func (m *Model) complete() {
+	// With nothing matched, ↑ leaves the box's suggestion index at -1,
+	// where CurrentSuggestion would index out of range.
+	if len(m.command.input.MatchedSuggestions()) == 0 {
+		return
+	}
 	if s := m.command.input.CurrentSuggestion(); s != "" {
 		m.command.input.SetValue(s)
 		m.command.input.CursorEnd()

@@ -218,6 +218,8 @@ func TestCommandBadInput(t *testing.T) {
 			}
 		}
 	}
+	// ↑ with nothing to suggest, then tab: nothing to complete, no panic.
+	m = press(t, typeText(t, press(t, m, ":"), "zz"), "up", "tab", "esc")
 	m = typeText(t, press(t, m, ":"), "q")
 	if !m.(Model).command.open || commandValue(m) != "q" {
 		t.Errorf("q on the open command line did not type: %q", commandValue(m))
