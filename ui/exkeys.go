@@ -42,7 +42,7 @@ func (p *exceptionsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.filter.Focus()
 	case key.Matches(msg, p.keys.Open):
 		if r, ok := p.selected(); ok {
-			return emit(openOrderMsg{from: p.id, number: r.Exception.Order})
+			return emit(openOrderMsg{from: p.id, number: r.Exception.Order, parcel: r.Exception.Parcel})
 		}
 	case p.ekeys.isAction(msg):
 		return p.act(msg)

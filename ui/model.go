@@ -184,7 +184,7 @@ func (m *Model) navigate(msg navMsg) tea.Cmd {
 		if msg.replace {
 			m.stack = m.stack[:len(m.stack)-1]
 		}
-		return m.push(newOrderPane(m.src, m.now, m.styles, msg.number))
+		return m.push(newOrderPane(m.src, m.now, m.styles, msg.number, msg.parcel))
 	case openParcelMsg:
 		return m.push(newParcelPane(m.src, m.now, m.styles, msg.id))
 	case openResendMsg:
@@ -204,7 +204,7 @@ func (m *Model) navigate(msg navMsg) tea.Cmd {
 	case closeMsg:
 		return m.pop()
 	case openTrackingMsg:
-		return tea.Batch(m.push(newOrderPane(m.src, m.now, m.styles, msg.order)),
+		return tea.Batch(m.push(newOrderPane(m.src, m.now, m.styles, msg.order, msg.parcel)),
 			m.push(newParcelPane(m.src, m.now, m.styles, msg.parcel)))
 	case openSearchMsg:
 		return m.push(newSearchPaneFor(m.src, m.styles, msg.query))

@@ -57,10 +57,11 @@ type orderMsg struct {
 	err     error
 }
 
-func newOrderPane(src Source, now func() time.Time, styles *Styles, number string) *orderPane {
+// newOrderPane shows order number with parcel sel selected (0: the first).
+func newOrderPane(src Source, now func() time.Time, styles *Styles, number string, sel store.ParcelID) *orderPane {
 	keys := DefaultListKeys("parcel timeline")
 	return &orderPane{loads: newLoads(), tableBase: newTableBase(styles, keys),
-		log: newNoteLog(styles, keys, false), src: src, now: now, number: number, dkeys: DefaultDetailKeys()}
+		log: newNoteLog(styles, keys, false), src: src, now: now, number: number, selID: sel, dkeys: DefaultDetailKeys()}
 }
 
 func (p *orderPane) Title() string { return "Order " + p.number }

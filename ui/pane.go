@@ -100,6 +100,7 @@ type (
 		from    uint64
 		number  string
 		replace bool
+		parcel  store.ParcelID // the parcel to select; 0 is the first
 	}
 	// openParcelMsg asks the root to show a parcel's timeline.
 	openParcelMsg struct {

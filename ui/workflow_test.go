@@ -268,3 +268,23 @@ func tableRows(s string) []string {
 	}
 	return rows
 }
+
+// Enter on an exception opens its order with the exception's parcel
+// selected, not the order's first: enter again is that parcel's timeline.
+func TestOpenOrderAtTheExceptionsParcel(t *testing.T) {
+	st := openDesk(t, 30)
+	err := st.Update(func(tx *store.Tx) error {
+		p, err := tx.ParcelByTracking("dhl", "00340431000000001002")
+		if err != nil {
+			return err
+		}
+		return tx.OpenException(&store.Exception{Parcel: p.ID, Kind: store.KindLost, OpenedAt: now.Add(-200 * 60 * 60 * 1e9)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := press(t, start(t, st, 100, 30), "enter")
+	mustContain(t, screen(m), "Order 1002")
+	m = press(t, m, "enter")
+	mustContain(t, screen(m), "Parcel 00340431000000001002")
+}
