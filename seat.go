@@ -2,11 +2,10 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"os/user"
 	"strings"
-	"unicode"
 
+	"github.com/wismo/wismo/tracker"
 	"github.com/wismo/wismo/ui"
 )
 
@@ -31,10 +30,7 @@ func (s seat) resolve(fromConfig string) (seat, error) {
 			break
 		}
 	}
-	if len([]rune(s.agent)) > 64 || strings.ContainsFunc(s.agent, unicode.IsControl) {
-		return s, fmt.Errorf("agent name %q: at most 64 characters, no control characters", s.agent)
-	}
-	return s, nil
+	return s, tracker.CheckAgent(s.agent)
 }
 
 // osUser is the login name, "agent" if there is none.

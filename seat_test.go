@@ -25,7 +25,7 @@ func TestSeat(t *testing.T) {
 			t.Errorf("flag %q config %q: agent %q (%v), want %q", c.flag, c.config, s.agent, err, c.want)
 		}
 	}
-	for _, bad := range []string{strings.Repeat("x", 65), "ana\x1b[2J"} {
+	for _, bad := range []string{strings.Repeat("x", 65), "ana\x1b[2J", "wismo", "carrier", "\xff"} {
 		if _, err := (seat{agent: bad}).resolve(""); err == nil {
 			t.Errorf("agent %q was accepted", bad)
 		}

@@ -178,6 +178,17 @@ func (t *Tx) exceptionRow(id ExceptionID) (ExceptionRow, error) {
 	return ExceptionRow{Cursor: openKey(e), Exception: e, Parcel: p}, nil
 }
 
+// ExceptionID is the exception an exceptions row's cursor stands for, 0 for
+// a cursor too short to be one. A row keeps its cursor while it is open,
+// under every filter and order, so a list sorted another way can find the
+// row by it.
+func (c Cursor) ExceptionID() ExceptionID {
+	if len(c) < 8 {
+		return 0
+	}
+	return orderKeyID(c)
+}
+
 // orderKeyID is the exception id that ends an order key.
 func orderKeyID(order []byte) ExceptionID {
 	return ExceptionID(binary.BigEndian.Uint64(order[len(order)-8:]))

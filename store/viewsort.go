@@ -281,8 +281,8 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // ExceptionRows reads the rows of the given exceptions, in the order
 // given, in one read transaction: the window of an ExceptionOrder the desk
-// shows. An id whose exception is gone (archived since) is left out; one
-// resolved since is returned as it now is.
+// shows. An id whose exception is gone (archived since) or resolved since
+// is left out: it is in no view now.
 func (s *Store) ExceptionRows(ids []ExceptionID) ([]ExceptionRow, error) {
 	rows := make([]ExceptionRow, 0, len(ids))
 	err := s.View(func(tx *Tx) error {
@@ -293,6 +293,9 @@ func (s *Store) ExceptionRows(ids []ExceptionID) ([]ExceptionRow, error) {
 			}
 			if err != nil {
 				return err
+			}
+			if row.Exception.State == StateResolved {
+				continue
 			}
 			rows = append(rows, row)
 		}

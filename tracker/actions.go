@@ -269,6 +269,11 @@ func (a Act) check(now time.Time) error {
 
 // checkName refuses a name the audit log could not show plainly, or one
 // of the names the desk acts under itself.
+// CheckAgent refuses a name no agent may act under: the desk's own names,
+// text that is not text, or more than 64 characters. A desk checks the
+// name it is given before an agent's first action would be refused.
+func CheckAgent(name string) error { return checkName("agent", name) }
+
 func checkName(role, name string) error {
 	switch {
 	case name == store.SystemAgent || name == store.UpdatedByCarrier:

@@ -134,8 +134,18 @@ func (p *actPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, nil
 	case actedMsg:
 		return p, p.acted(msg)
+	case tea.PasteMsg:
+		// The box turns control characters into spaces; escape sequences
+		// would leave their text behind, so they go first.
+		msg.Content = ansi.Strip(msg.Content)
+		var cmd tea.Cmd
+		p.input, cmd = p.input.Update(msg)
+		return p, cmd
 	case tea.KeyPressMsg:
 		switch {
+		case key.Matches(msg, p.keys.Cancel) && p.sending:
+			p.status = "Still sending: the action is on its way and will be done."
+			return p, nil
 		case key.Matches(msg, p.keys.Cancel):
 			return p, emit(closeMsg{from: p.id})
 		case key.Matches(msg, p.keys.Send):
@@ -211,13 +221,16 @@ func parseSnooze(s string) (time.Duration, error) {
 	case s == "":
 		return 0, bad
 	case strings.HasSuffix(s, "d"), strings.HasSuffix(s, "w"):
+		unit := 24 * time.Hour
+		if strings.HasSuffix(s, "w") {
+			unit *= 7
+		}
 		n, err := strconv.Atoi(s[:len(s)-1])
 		if err != nil {
 			return 0, bad
 		}
-		unit := 24 * time.Hour
-		if strings.HasSuffix(s, "w") {
-			unit *= 7
+		if n < 0 || n > int(maxSnooze/unit) { // refused before it can overflow
+			return 0, fmt.Errorf("snooze between a minute and 30 days, not %s", s)
 		}
 		d = time.Duration(n) * unit
 	default:

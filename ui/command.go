@@ -283,8 +283,7 @@ func (m *Model) toBottom(msg tea.Msg) tea.Cmd {
 	}
 	m.stack = m.stack[:1]
 	m.resize()
-	// It missed changes while it was covered; the reload asked after the
-	// message sees what the message changed.
-	cmd := m.route(msg)
-	return tea.Batch(cmd, m.top().Reload())
+	// The view or carrier it is asked for reads the list and its counts
+	// afresh, which covers the changes it missed while covered.
+	return m.route(msg)
 }

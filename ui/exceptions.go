@@ -38,6 +38,7 @@ type exceptionsPane struct {
 	filtering bool // the filter box has the keyboard
 
 	rows    []store.ExceptionRow
+	list    *listPages   // the sorted or filtered list the rows come from
 	top     store.Cursor // the window's first row
 	atStart bool         // the window starts at the top of the list
 	sel     int
@@ -57,10 +58,10 @@ type exceptionsPane struct {
 type exceptionsMsg struct {
 	tag
 	windowRes
-	scroll bool // the load a key asked for
-	total  int
-	now    time.Time
-	err    error
+	list  *listPages
+	total int
+	now   time.Time
+	err   error
 }
 
 func newExceptionsPane(src Source, now func() time.Time, styles *Styles, actions Actions, agent string, readOnly bool) *exceptionsPane {
@@ -113,11 +114,12 @@ func (p *exceptionsPane) SetSize(w, h int) {
 }
 
 // pageSize is how many rows fit under the table's header.
-func (p *exceptionsPane) pageSize() int { return max(p.table.Height()-2, 1) }
+func (p *exceptionsPane) pageSize() int { return max(p.table.Height(), 1) }
 
-// selected is the selected row, if any.
+// selected is the selected row, if any. While the list cannot be read
+// nothing is selected: the rows kept are not on screen.
 func (p *exceptionsPane) selected() (store.ExceptionRow, bool) {
-	if p.sel < 0 || p.sel >= len(p.rows) {
+	if p.err != nil || p.sel < 0 || p.sel >= len(p.rows) {
 		return store.ExceptionRow{}, false
 	}
 	return p.rows[p.sel], true
@@ -141,7 +143,7 @@ func (p *exceptionsPane) Reload() tea.Cmd {
 	if r, ok := p.selected(); ok {
 		req.keepID, req.keepCur = r.Exception.ID, r.Cursor
 	}
-	return tea.Batch(p.load(req, false), p.loadCounts())
+	return tea.Batch(p.load(req), p.loadCounts())
 }
 
 // request is a window request for the current view, order and height.
@@ -150,20 +152,21 @@ func (p *exceptionsPane) request() windowReq {
 }
 
 // move asks for the window shift rows away, selecting row index of it.
-// Shifts asked before the last one arrived add up.
+// Shifts asked before the last one arrived add up. A sorted list is paged
+// as it was read, not read again.
 func (p *exceptionsPane) move(shift, index int) tea.Cmd {
 	p.scroll += shift
 	p.scrolling = true
 	req := p.request()
-	req.top, req.shift, req.index = p.top, p.scroll, index
-	return p.load(req, true)
+	req.top, req.shift, req.index, req.list = p.top, p.scroll, index, p.list
+	return p.load(req)
 }
 
-func (p *exceptionsPane) load(req windowReq, scroll bool) tea.Cmd {
+func (p *exceptionsPane) load(req windowReq) tea.Cmd {
 	t, src, now := p.loads.next(), p.src, p.now
 	return func() tea.Msg {
-		res, total, err := readList(src, req)
-		return exceptionsMsg{tag: t, windowRes: res, scroll: scroll, total: total, now: now(), err: err}
+		res, list, total, err := readList(src, req)
+		return exceptionsMsg{tag: t, windowRes: res, list: list, total: total, now: now(), err: err}
 	}
 }
 
@@ -212,13 +215,14 @@ func (p *exceptionsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	return p, nil
 }
 
+// loaded takes the latest load. Being the latest, nothing else is on its
+// way: a scroll asked earlier was overtaken by it, or is it.
 func (p *exceptionsPane) loaded(msg exceptionsMsg) tea.Cmd {
 	p.ready, p.err, p.clock = true, msg.err, msg.now
-	if msg.scroll {
-		p.scroll, p.scrolling = 0, false
-	}
+	p.scroll, p.scrolling = 0, false
 	if msg.err == nil {
 		p.rows, p.sel, p.atStart, p.top, p.total = msg.rows, msg.sel, msg.atStart, nil, msg.total
+		p.list = msg.list
 		if len(p.rows) > 0 {
 			p.top = p.rows[0].Cursor
 		}

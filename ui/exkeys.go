@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 
+	"charm.land/bubbles/v2/table"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -81,12 +83,14 @@ func (p *exceptionsPane) moveKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return p.move(-n, 0), true
 	case key.Matches(msg, p.keys.Top):
 		p.scroll, p.scrolling = 0, true
-		return p.load(p.request(), true), true
+		req := p.request()
+		req.list = p.list
+		return p.load(req), true
 	case key.Matches(msg, p.keys.Bottom):
 		p.scroll, p.scrolling = 0, true
 		req := p.request()
-		req.fromEnd, req.index = true, n-1
-		return p.load(req, true), true
+		req.fromEnd, req.index, req.list = true, n-1, p.list
+		return p.load(req), true
 	default:
 		return nil, false
 	}
@@ -123,16 +127,19 @@ func (p *exceptionsPane) Click(x, y int) tea.Cmd {
 		}
 		return nil
 	}
-	if i, ok := rowAt(y-lipgloss.Height(p.tabBar()), len(p.rows)); ok {
+	if i, ok := rowAt(p.table, y-lipgloss.Height(p.tabBar())); ok {
 		p.sel = i
 		p.sync()
 	}
 	return nil
 }
 
-// rowAt is the row of a table with n rows at line y of the table's view,
-// below its two header lines.
-func rowAt(y, n int) (int, bool) {
+// rowAt is the row of a table at line y of the table's view, below its two
+// header lines. The table scrolls its rows inside itself without saying
+// how far, so a click is placed only while every row is on screen (the
+// exceptions list always is: it holds only its window).
+func rowAt(t table.Model, y int) (int, bool) {
+	n := len(t.Rows())
 	row := y - 2
-	return row, row >= 0 && row < n
+	return row, n <= t.Height() && row >= 0 && row < n
 }

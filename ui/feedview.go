@@ -226,11 +226,6 @@ func webhooks(h tracker.FeedHealth) string {
 	return fmt.Sprintf("%d/%d/%d", h.Deliveries, h.Rejected, h.Unverified)
 }
 
-// oneLine is carrier text fit for one line: no escapes, no breaks.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(ansi.Strip(s)), " ")
-}
-
 // feedFields are what the view and the whole-error page say of a feed.
 func feedFields(h tracker.FeedHealth, at time.Time) []field {
 	failed := "never"

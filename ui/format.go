@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
@@ -33,6 +36,19 @@ func since(now, t time.Time) string {
 		return "—"
 	}
 	return ago(now, t) + " ago"
+}
+
+// oneLine is text as one line of a row: escape sequences gone, control
+// characters and line breaks turned into spaces, runs of space into one.
+// An agent's note or a paste may hold any of them.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || !unicode.IsPrint(r) {
+			return ' '
+		}
+		return r
+	}, ansi.Strip(s))
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // humanize turns a snake_case name into words: "attempt_failed" becomes

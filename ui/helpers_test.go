@@ -200,9 +200,16 @@ func screen(m tea.Model) string {
 // an inbox), and runs its first loads.
 func start(t testing.TB, st *store.Store, w, h int, with ...func(Model) Model) tea.Model {
 	t.Helper()
+	return startOver(t, st, st, w, h, with...)
+}
+
+// startOver is start reading through src, a Source over st that may
+// stand in for it (to fail, or to race a write).
+func startOver(t testing.TB, src Source, st *store.Store, w, h int, with ...func(Model) Model) tea.Model {
+	t.Helper()
 	ch, cancel := st.Subscribe()
 	t.Cleanup(cancel)
-	desk := New(st, clock, ch)
+	desk := New(src, clock, ch)
 	desk.refreshAfter = 0 // a test's settle drops waits: refresh at once
 	for _, f := range with {
 		desk = f(desk)

@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"encoding/binary"
 	"slices"
-	"strings"
-	"unicode"
 
 	"github.com/wismo/wismo/store"
 )
@@ -40,17 +37,10 @@ func nextSort(by store.SortKey) store.SortKey {
 // cut, not refused.
 const maxFilter = 64
 
-// cleanFilter keeps what a filter can match on: printable text on one
-// line, trimmed and cut to maxFilter runes. A paste of several lines or
-// with control characters is reduced to its words.
+// cleanFilter keeps what a filter can match on: oneLine's text cut to
+// maxFilter runes.
 func cleanFilter(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || !unicode.IsPrint(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
+	s = oneLine(s)
 	if r := []rune(s); len(r) > maxFilter {
 		s = string(r[:maxFilter])
 	}
@@ -63,54 +53,49 @@ const maxListed = 100_000
 
 // readList reads the window req asks for. In the index order total is -1
 // (the tab's count says how many); otherwise it is the length of the
-// sorted, filtered list, read whole for this one window.
-func readList(src Source, req windowReq) (windowRes, int, error) {
+// sorted, filtered list, read whole once per change (req.list nil) and
+// paged through from then on (the list the last load returned).
+func readList(src Source, req windowReq) (windowRes, *listPages, int, error) {
 	if req.order.byIndex() {
 		res, err := readWindow(storePages{src: src, filter: req.filter}, req)
-		return res, -1, err
+		return res, nil, -1, err
 	}
-	ids, total, err := src.ExceptionOrder(req.filter, req.order.by, req.order.desc, req.order.match, maxListed)
-	if err != nil {
-		return windowRes{}, 0, err
-	}
-	lp := newListPages(src, ids)
-	if req.keepID != 0 {
-		req.keepCur = listCursor(req.keepID)
+	lp := req.list
+	if lp == nil {
+		ids, total, err := src.ExceptionOrder(req.filter, req.order.by, req.order.desc, req.order.match, maxListed)
+		if err != nil {
+			return windowRes{}, nil, 0, err
+		}
+		lp = newListPages(src, ids, total)
 	}
 	req.top = lp.relocate(req.top)
 	res, err := readWindow(lp, req)
-	return res, total, err
+	return res, lp, lp.total, err
 }
 
-// listPages pages through a list of exception ids read whole. Its rows'
-// cursors are their ids, so a window and a selection survive the list
-// being read again in a new order.
+// listPages pages through a list of exception ids read whole. Rows keep
+// the store's cursors, which name their exception (Cursor.ExceptionID), so
+// a window and a selection carry over between this list and the index
+// order, and survive the list being read again in a new order. It is not
+// changed once made: loads share it.
 type listPages struct {
-	src Source
-	ids []store.ExceptionID
-	pos map[store.ExceptionID]int
+	src   Source
+	ids   []store.ExceptionID
+	pos   map[store.ExceptionID]int
+	total int // the view's rows, more than len(ids) when capped
 }
 
-func newListPages(src Source, ids []store.ExceptionID) listPages {
+func newListPages(src Source, ids []store.ExceptionID, total int) *listPages {
 	pos := make(map[store.ExceptionID]int, len(ids))
 	for i, id := range ids {
 		pos[id] = i
 	}
-	return listPages{src: src, ids: ids, pos: pos}
+	return &listPages{src: src, ids: ids, pos: pos, total: total}
 }
 
-// listCursor is the cursor of exception id in a listPages.
-func listCursor(id store.ExceptionID) store.Cursor {
-	return binary.BigEndian.AppendUint64(nil, uint64(id))
-}
-
-// index is where cur's exception is in the list: -1 if the cursor is not
-// a list cursor or its exception has left the list.
-func (lp listPages) index(cur store.Cursor) int {
-	if len(cur) != 8 {
-		return -1
-	}
-	if i, ok := lp.pos[store.ExceptionID(binary.BigEndian.Uint64(cur))]; ok {
+// index is where cur's exception is in the list: -1 if it has left it.
+func (lp *listPages) index(cur store.Cursor) int {
+	if i, ok := lp.pos[cur.ExceptionID()]; ok {
 		return i
 	}
 	return -1
@@ -118,39 +103,29 @@ func (lp listPages) index(cur store.Cursor) int {
 
 // relocate keeps a window's top if its exception is still listed, else
 // starts from the top of the list.
-func (lp listPages) relocate(top store.Cursor) store.Cursor {
+func (lp *listPages) relocate(top store.Cursor) store.Cursor {
 	if lp.index(top) < 0 {
 		return nil
 	}
 	return top
 }
 
-func (lp listPages) after(from store.Cursor, n int) ([]store.ExceptionRow, error) {
+func (lp *listPages) after(from store.Cursor, n int) ([]store.ExceptionRow, error) {
 	i := 0
 	if from != nil {
 		if i = lp.index(from); i < 0 {
 			return nil, nil
 		}
 	}
-	return lp.rows(lp.ids[i:min(i+n, len(lp.ids))])
+	return lp.src.ExceptionRows(lp.ids[i:min(i+n, len(lp.ids))])
 }
 
-func (lp listPages) before(from store.Cursor, n int) ([]store.ExceptionRow, error) {
+func (lp *listPages) before(from store.Cursor, n int) ([]store.ExceptionRow, error) {
 	j := len(lp.ids)
 	if from != nil {
 		if j = lp.index(from); j < 0 {
 			return nil, nil
 		}
 	}
-	return lp.rows(lp.ids[max(j-n, 0):j])
-}
-
-// rows reads ids' rows, giving each its list cursor. An exception resolved
-// since the list was read is left out.
-func (lp listPages) rows(ids []store.ExceptionID) ([]store.ExceptionRow, error) {
-	rows, err := lp.src.ExceptionRows(ids)
-	for i := range rows {
-		rows[i].Cursor = listCursor(rows[i].Exception.ID)
-	}
-	return rows, err
+	return lp.src.ExceptionRows(lp.ids[max(j-n, 0):j])
 }

@@ -120,61 +120,77 @@ func (m Model) top() Pane { return m.stack[len(m.stack)-1] }
 // Update routes: window and theme first, then desk-wide keys, then the
 // root's own messages, and whatever is left to the top pane.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	// The command is made before m is returned: a return statement does not
+	// order reading m against a call that changes it.
+	cmd := m.update(msg)
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		// The pane's window of rows depends on its height: read it again.
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
-		return m, m.top().Reload()
+		return m.top().Reload()
 	case tea.BackgroundColorMsg:
 		*m.styles = *NewStyles(msg.IsDark())
 		m.help.Styles = m.styles.Help
-		return m, nil
+		return nil
 	case tea.KeyPressMsg:
 		m.err, m.info = nil, ""
 		if cmd, ok := m.globalKey(msg); ok {
-			return m, cmd
+			return cmd
 		}
-	case changedMsg:
-		return m, tea.Batch(m.waitForChange(), m.coalesce())
-	case refreshMsg:
-		m.refreshing = false
-		return m, tea.Batch(m.loadCounts(), m.route(changedMsg{}))
-	case tickMsg:
-		m.clock = msg.now
-		return m, tea.Batch(m.tick(), m.loadFeeds(), m.route(msg))
-	case feedsMsg:
-		m.health, m.feedsAt = msg.health, msg.at
-		return m, nil
-	case infoMsg:
-		m.info = msg.text
-		return m, nil
 	case tea.PasteMsg:
 		if cmd, ok := m.commandPaste(msg); ok {
-			return m, cmd
+			return cmd
 		}
+	case tea.MouseMsg:
+		return m.mouse(msg)
+	case navMsg:
+		if msg.origin() != m.top().paneID() {
+			return nil // the pane that asked is gone: the request is void
+		}
+		return m.navigate(msg)
+	default:
+		if cmd, ok := m.own(msg); ok {
+			return cmd
+		}
+	}
+	return m.route(msg)
+}
+
+// own handles the root's own messages; ok is false for the top pane's.
+func (m *Model) own(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case changedMsg:
+		return tea.Batch(m.waitForChange(), m.coalesce()), true
+	case refreshMsg:
+		m.refreshing = false
+		return tea.Batch(m.loadCounts(), m.route(changedMsg{})), true
+	case tickMsg:
+		m.clock = msg.now
+		return tea.Batch(m.tick(), m.loadFeeds(), m.route(msg)), true
+	case feedsMsg:
+		m.health, m.feedsAt = msg.health, msg.at
+	case infoMsg:
+		m.info = msg.text
 	case showViewMsg, filterCarrierMsg:
-		return m, m.toBottom(msg)
+		return m.toBottom(msg), true
 	case countsMsg:
 		m.counts = msg.counts
 		if msg.err != nil {
 			m.err = msg.err
 		}
-		return m, nil
 	case errMsg:
 		m.err = msg.err
-		return m, nil
 	case actedMsg:
-		return m, m.acted(msg)
-	case tea.MouseMsg:
-		return m, m.mouse(msg)
-	case navMsg:
-		if msg.origin() != m.top().paneID() {
-			return m, nil // the pane that asked is gone: the request is void
-		}
-		return m, m.navigate(msg)
+		return m.acted(msg), true
+	default:
+		return nil, false
 	}
-	return m, m.route(msg)
+	return nil, true
 }
 
 // navigate opens or closes a pane as the top pane asked.

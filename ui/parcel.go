@@ -196,9 +196,9 @@ func exceptionState(e store.Exception) string {
 func (p *parcelPane) historyBlock() string {
 	lines := []string{p.styles.Section.Render("History")}
 	for _, a := range p.history {
-		line := fmt.Sprintf("%s  %s %s", shortStamp(a.At), a.Agent, a.Action)
+		line := fmt.Sprintf("%s  %s %s", shortStamp(a.At), oneLine(a.Agent), a.Action)
 		if a.Detail != "" {
-			line += ": " + a.Detail
+			line += ": " + oneLine(a.Detail)
 		}
 		lines = append(lines, ansi.Truncate(p.styles.Subtle.Render(line), p.width, "…"))
 	}
@@ -214,7 +214,7 @@ func (p *parcelPane) TrackedParcel() (carrier, tracking string, ok bool) {
 // Click selects the scan under the pointer.
 func (p *parcelPane) Click(_, y int) tea.Cmd {
 	top := lipgloss.Height(p.summary()) + lipgloss.Height(detailGap)
-	if i, ok := rowAt(y-top, len(p.events)); ok {
+	if i, ok := rowAt(p.table, y-top); ok {
 		p.table.SetCursor(i)
 		p.layout()
 	}

@@ -8,6 +8,7 @@ import "github.com/wismo/wismo/store"
 type windowReq struct {
 	filter  store.ExceptionFilter // which exceptions the list holds
 	order   listOrder             // how they are sorted and narrowed
+	list    *listPages            // a sorted list already read; nil reads it
 	top     store.Cursor          // the window's first row; nil is the top of the list
 	shift   int                   // rows to move the window by, either way
 	fromEnd bool                  // read the last page instead
