@@ -24,6 +24,9 @@ func TestDeskCallEndToEndInTmux(t *testing.T) {
 		t.Skip("tmux is not installed: .ci/run installs it where it can")
 	}
 	dir := t.TempDir()
+	// tmux leaves its socket behind when its server is killed: keep it in
+	// the test's directory.
+	t.Setenv("TMUX_TMPDIR", dir)
 	bin := filepath.Join(dir, "wismo")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
