@@ -19,7 +19,9 @@ import (
 // and go, views change and the list is sorted or filtered.
 type exceptionsPane struct {
 	loads
-	tableBase
+	styles   *Styles
+	keys     ListKeys
+	table    windowTable
 	src      Source
 	now      func() time.Time
 	ekeys    ExceptionKeys
@@ -36,6 +38,8 @@ type exceptionsPane struct {
 
 	filter    textinput.Model
 	filtering bool // the filter box has the keyboard
+
+	width, height int
 
 	rows    []store.ExceptionRow
 	list    *listPages   // the sorted or filtered list the rows come from
@@ -68,9 +72,10 @@ func newExceptionsPane(src Source, now func() time.Time, styles *Styles, actions
 	filter := textinput.New()
 	filter.Prompt = "filter: "
 	filter.CharLimit = 64
-	p := &exceptionsPane{loads: newLoads(), tableBase: newTableBase(styles, DefaultListKeys("open order")),
+	p := &exceptionsPane{loads: newLoads(), styles: styles, keys: DefaultListKeys("open order"),
 		src: src, now: now, ekeys: DefaultExceptionKeys(), actions: actions, agent: agent, readOnly: readOnly,
 		views: store.Views(agent), order: listOrder{by: store.SortSeverity}, filter: filter, atStart: true, total: -1}
+	p.table = windowTable{styles: styles, decorate: p.decorate}
 	if readOnly {
 		p.ekeys.markReadOnly()
 	}
@@ -108,7 +113,8 @@ func (p *exceptionsPane) storeFilter(i int) store.ExceptionFilter {
 }
 
 func (p *exceptionsPane) SetSize(w, h int) {
-	p.fit(p.columns(), w, h)
+	p.width, p.height = w, h
+	p.table.SetColumns(layoutColumns(p.columns(), w))
 	p.table.SetHeight(max(h-lipgloss.Height(p.tabBar())-lipgloss.Height(p.statusLine()), minTableHeight))
 	p.sync()
 }

@@ -3,8 +3,6 @@ package ui
 import (
 	"errors"
 
-	"charm.land/bubbles/v2/table"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -20,7 +18,7 @@ func (p *exceptionsPane) key(msg tea.KeyPressMsg) tea.Cmd {
 		return p.filterKey(msg)
 	}
 	if cmd, ok := p.moveKey(msg); ok {
-		p.sync()
+		p.table.SetCursor(p.sel)
 		return cmd
 	}
 	if i, ok := viewDigit(msg); ok && i < len(p.views) {
@@ -127,19 +125,19 @@ func (p *exceptionsPane) Click(x, y int) tea.Cmd {
 		}
 		return nil
 	}
-	if i, ok := rowAt(p.table, y-lipgloss.Height(p.tabBar())); ok {
+	if i, ok := rowAt(y-lipgloss.Height(p.tabBar()), len(p.rows), p.table.Height()); ok {
 		p.sel = i
-		p.sync()
+		p.table.SetCursor(i)
 	}
 	return nil
 }
 
-// rowAt is the row of a table at line y of the table's view, below its two
-// header lines. The table scrolls its rows inside itself without saying
-// how far, so a click is placed only while every row is on screen (the
-// exceptions list always is: it holds only its window).
-func rowAt(t table.Model, y int) (int, bool) {
-	n := len(t.Rows())
+// rowAt is the row of a table of n rows, shown lines high, at line y of
+// the table's view, below its two header lines. A bubbles table scrolls
+// its rows inside itself without saying how far, so a click is placed
+// only while every row is on screen (the exceptions list always is: it
+// holds only its window).
+func rowAt(y, n, shown int) (int, bool) {
 	row := y - 2
-	return row, n <= t.Height() && row >= 0 && row < n
+	return row, n <= shown && row >= 0 && row < n
 }

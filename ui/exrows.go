@@ -48,25 +48,31 @@ func (p *exceptionsPane) columns() []column {
 	return cols
 }
 
-// sync renders the window into the table. A row someone must act on (open,
-// and nobody else's) is marked and coloured by severity; the rest are
-// drawn subtle. The selected row is drawn plain so the selection style is
-// not broken by colour.
+// sync puts the window in the table, drawn anew: after a load, and as the
+// clock moves the ages. A move within the window only moves the selection
+// (see moveKey).
 func (p *exceptionsPane) sync() {
 	rows := make([]table.Row, len(p.rows))
 	for i, r := range p.rows {
 		e, pc := r.Exception, r.Parcel
-		mark, kind := p.mark(e), kindLabel(e.Kind)
-		if i != p.sel {
-			kind = p.kindStyle(e).Render(kind)
-		}
 		rows[i] = table.Row{
-			mark, kind, e.Order, e.Customer, pc.Carrier, pc.TrackingNumber,
+			p.mark(e), kindLabel(e.Kind), e.Order, e.Customer, pc.Carrier, pc.TrackingNumber,
 			ago(p.clock, e.OpenedAt), ago(p.clock, pc.LastEventAt), slip(pc), e.Assignee, e.Detail,
 		}
 	}
-	p.table.SetRows(rows)
-	p.table.SetCursor(p.sel)
+	p.table.SetRows(rows, p.sel)
+}
+
+// kindColumn is where the kind is in a row.
+const kindColumn = 1
+
+// decorate colours the kind of an exception someone must act on by its
+// severity; the rest are drawn subtle.
+func (p *exceptionsPane) decorate(row, col int, cell string) string {
+	if col != kindColumn || row >= len(p.rows) {
+		return cell
+	}
+	return p.kindStyle(p.rows[row].Exception).Render(cell)
 }
 
 // mustAct reports whether an exception waits for someone: open (not

@@ -381,13 +381,33 @@ func (m Model) View() tea.View {
 		v.SetContent(fmt.Sprintf("Terminal too small: wismo needs %d×%d, this one is %d×%d.\nEnlarge the window, or press q to quit.",
 			minWidth, minHeight, m.width, m.height))
 	default:
-		// The pane fills its height, so the footer stays at the bottom
-		// whatever the pane draws.
-		body := clampLines(m.top().View(), m.bodyHeight())
-		body += strings.Repeat("\n", m.bodyHeight()-lipgloss.Height(body))
-		v.SetContent(m.styles.App.Render(lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.footer())))
+		v.SetContent(m.frame())
 	}
 	return v
+}
+
+// frame lays the header, the top pane and the footer out in the app's
+// padding. The pane fills its height, so the footer stays at the bottom
+// whatever the pane draws. Lines are joined and indented by hand: this
+// runs on every key, and padding a whole screen through a style costs
+// more than the rest of the frame.
+func (m Model) frame() string {
+	header, footer := m.header(), m.footer()
+	h := max(m.height-m.styles.App.GetVerticalFrameSize()-lipgloss.Height(header)-lipgloss.Height(footer), 1)
+	body := clampLines(m.top().View(), h)
+	body += strings.Repeat("\n", h-lipgloss.Height(body))
+	indent := strings.Repeat(" ", m.styles.App.GetPaddingLeft())
+	var b strings.Builder
+	for i, part := range []string{header, body, footer} {
+		for j, line := range strings.Split(part, "\n") {
+			if i+j > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(indent)
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
 
 // header shows where the agent is and the live exception counts.

@@ -188,7 +188,7 @@ func (p *orderPane) key(msg tea.KeyPressMsg) tea.Cmd {
 // Click selects the parcel under the pointer.
 func (p *orderPane) Click(_, y int) tea.Cmd {
 	top := lipgloss.Height(p.summary()) + lipgloss.Height(detailGap)
-	if i, ok := rowAt(p.table, y-top); ok {
+	if i, ok := rowAt(y-top, len(p.table.Rows()), p.table.Height()); ok {
 		p.setFocus(false)
 		p.table.SetCursor(i)
 		p.selID = p.detail.Parcels[i].ID

@@ -214,7 +214,7 @@ func (p *parcelPane) TrackedParcel() (carrier, tracking string, ok bool) {
 // Click selects the scan under the pointer.
 func (p *parcelPane) Click(_, y int) tea.Cmd {
 	top := lipgloss.Height(p.summary()) + lipgloss.Height(detailGap)
-	if i, ok := rowAt(p.table, y-top); ok {
+	if i, ok := rowAt(y-top, len(p.table.Rows()), p.table.Height()); ok {
 		p.table.SetCursor(i)
 		p.layout()
 	}

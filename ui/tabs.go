@@ -132,6 +132,6 @@ func (p *exceptionsPane) restart() tea.Cmd {
 	}
 	p.rows, p.sel, p.top, p.atStart = nil, 0, nil, true
 	p.scroll, p.scrolling, p.dirty = 0, true, false
-	p.fit(p.columns(), p.width, p.height)
+	p.table.SetColumns(layoutColumns(p.columns(), p.width))
 	return tea.Batch(p.load(req), p.loadCounts())
 }
