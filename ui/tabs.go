@@ -132,6 +132,7 @@ func (p *exceptionsPane) restart() tea.Cmd {
 	}
 	p.rows, p.sel, p.top, p.atStart = nil, 0, nil, true
 	p.scroll, p.scrolling, p.dirty = 0, true, false
+	p.table.SetRows(nil, 0) // the old rows go undrawn: they are another list's
 	p.table.SetColumns(layoutColumns(p.columns(), p.width))
 	return tea.Batch(p.load(req), p.loadCounts())
 }
