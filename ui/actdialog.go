@@ -60,9 +60,7 @@ type actPane struct {
 }
 
 func newActPane(src Source, actions Actions, now func() time.Time, agent string, styles *Styles, req actReq) *actPane {
-	in := textinput.New()
-	in.Prompt = "› "
-	in.CharLimit = maxNote
+	in := newTextBox("› ", maxNote)
 	in.SetStyles(styles.Input)
 	switch req.action {
 	case tracker.Assign:

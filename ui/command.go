@@ -49,9 +49,7 @@ type commandLine struct {
 
 // openCommand opens an empty command line.
 func (m *Model) openCommand() {
-	in := textinput.New()
-	in.Prompt = ":"
-	in.CharLimit = commandCharLimit
+	in := newTextBox(":", commandCharLimit)
 	in.ShowSuggestions = true
 	styles := m.styles.Input
 	styles.Cursor.Blink = false // blinks would go to the pane, not here

@@ -69,9 +69,7 @@ type exceptionsMsg struct {
 }
 
 func newExceptionsPane(src Source, now func() time.Time, styles *Styles, actions Actions, agent string, readOnly bool) *exceptionsPane {
-	filter := textinput.New()
-	filter.Prompt = "filter: "
-	filter.CharLimit = 64
+	filter := newTextBox("filter: ", maxFilter)
 	p := &exceptionsPane{loads: newLoads(), styles: styles, keys: DefaultListKeys("open order"),
 		src: src, now: now, ekeys: DefaultExceptionKeys(), actions: actions, agent: agent, readOnly: readOnly,
 		views: store.Views(agent), order: listOrder{by: store.SortSeverity}, filter: filter, atStart: true, total: -1}

@@ -19,8 +19,8 @@ var exceptionColumns = []struct {
 	sort store.SortKey
 }{
 	{column{title: "", width: 1}, ""},
-	{column{title: "Kind", width: 16}, store.SortSeverity},
-	{column{title: "Order", width: 6}, store.SortOrder},
+	{column{title: "Kind", width: 15}, store.SortSeverity},
+	{column{title: "Order", width: 7}, store.SortOrder},
 	{column{title: "Customer", width: 16, drop: 3}, store.SortCustomer},
 	{column{title: "Via", width: 5, drop: 6}, store.SortCarrier},
 	{column{title: "Tracking", width: 20}, store.SortTracking},

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode"
 
+	"charm.land/bubbles/v2/textinput"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wismo/wismo/carriers"
@@ -140,4 +141,16 @@ func noteLine(n store.Notification) string {
 		parts = append(parts, "resent by "+n.RequestedBy)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// newTextBox is a text box as every box of the desk has it. Deleting the
+// word after the cursor (alt+d, alt+delete, ctrl+delete) is switched off:
+// bubbles' text box (v2.2.1) panics on it with the cursor on the last
+// character (charmbracelet/bubbles#1056).
+func newTextBox(prompt string, limit int) textinput.Model {
+	in := textinput.New()
+	in.Prompt = prompt
+	in.CharLimit = limit
+	in.KeyMap.DeleteWordForward.SetEnabled(false)
+	return in
 }

@@ -352,11 +352,11 @@ func (m *Model) pop() tea.Cmd {
 }
 
 // resize gives every pane the space the header and footer leave.
+// Before the terminal's size is known, and in a window too narrow for the
+// frame, panes are laid out a cell wide: a pane is never left unlaid, with
+// rows and no columns.
 func (m *Model) resize() {
-	if m.width == 0 {
-		return
-	}
-	w, h := m.width-m.styles.App.GetHorizontalFrameSize(), m.bodyHeight()
+	w, h := max(m.width-m.styles.App.GetHorizontalFrameSize(), 1), m.bodyHeight()
 	m.help.SetWidth(w)
 	for _, p := range m.stack {
 		p.SetSize(w, h)

@@ -298,3 +298,36 @@ func TestToBottomKeep(t *testing.T) {
 		t.Errorf(":view all from an order: selected %d, want %d", got, want)
 	}
 }
+
+// Keys pressed before the terminal's size is known, or in a window no
+// columns wide, open panes that are laid out all the same: no panic when
+// their rows arrive, and the desk draws them once it has a size.
+func TestPanesBeforeTheFirstSize(t *testing.T) {
+	st := openDesk(t, 30)
+	seedNotes(t, st)
+	for _, keys := range [][]string{{"O"}, {"F"}, {"enter"}, {"/", "1"}, {":", "v"}} {
+		ch, cancel := st.Subscribe()
+		var m tea.Model = New(st, clock, ch)
+		m = settle(t, m, m.Init())
+		m = press(t, m, keys...)
+		m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 0, Height: 0} })
+		m = press(t, m, "down")
+		_ = screen(m)
+		m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 100, Height: 30} })
+		mustContain(t, screen(m), "wismo")
+		cancel()
+	}
+}
+
+// alt+d (delete the word after the cursor) in a text box with the cursor
+// on its last character does nothing, in every box.
+func TestDeleteWordForwardInBoxes(t *testing.T) {
+	m, _, _ := workDesk(t, "ana")
+	altD := func() tea.Msg { return tea.KeyPressMsg{Code: 'd', Mod: tea.ModAlt} }
+	for _, open := range [][]string{{"/"}, {":"}, {"f"}, {"c"}, {"enter", "n", "tab", "tab"}} {
+		mm := typeText(t, press(t, m, open...), "ab")
+		mm = press(t, mm, "left")
+		mm = settle(t, mm, altD)
+		_ = screen(mm)
+	}
+}

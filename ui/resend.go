@@ -65,9 +65,7 @@ type resentMsg struct {
 }
 
 func newResendPane(src Source, actions Actions, agent string, styles *Styles, req resendReq) *resendPane {
-	to := textinput.New()
-	to.Prompt = ""
-	to.CharLimit = 254
+	to := newTextBox("", 254)
 	p := &resendPane{loads: newLoads(), src: src, actions: actions, agent: agent, styles: styles,
 		keys: DefaultResendKeys(), req: req, to: to}
 	p.trigger = max(slices.Index(triggers, req.trigger), 0)

@@ -55,10 +55,8 @@ type searchMsg struct {
 }
 
 func newSearchPane(src Source, styles *Styles) *searchPane {
-	in := textinput.New()
-	in.Prompt = "/ "
+	in := newTextBox("/ ", searchCharLimit)
 	in.Placeholder = "order, tracking number, email, phone, name or postcode"
-	in.CharLimit = searchCharLimit
 	in.Focus()
 	p := &searchPane{loads: newLoads(), src: src, styles: styles, keys: DefaultSearchKeys(), input: in}
 	p.table = table.New(table.WithFocused(true))
@@ -79,7 +77,7 @@ func (p *searchPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.Short
 func (p *searchPane) SetSize(w, h int) {
 	p.input.SetStyles(p.styles.Input) // the theme may have changed with the background
 	p.table.SetStyles(p.styles.Table)
-	p.input.SetWidth(w - lipgloss.Width(p.input.Prompt) - 1) // the cursor's cell
+	p.input.SetWidth(max(w-lipgloss.Width(p.input.Prompt)-1, 1)) // the cursor's cell
 	p.table.SetColumns(layoutColumns(searchColumns, w))
 	p.table.SetWidth(w)
 	p.table.SetHeight(h - lipgloss.Height(p.input.View()) - lipgloss.Height(searchGap))
