@@ -37,7 +37,7 @@ func (p *exceptionsPane) columns() []column {
 	cols := make([]column, len(exceptionColumns))
 	for i, c := range exceptionColumns {
 		cols[i] = c.column
-		if c.sort != "" && c.sort == p.order.by && !p.order.byIndex() {
+		if c.sort != "" && c.sort == p.order.by && p.order.sorted() {
 			arrow := "▲"
 			if p.order.desc {
 				arrow = "▼"
@@ -125,7 +125,7 @@ func (p *exceptionsPane) statusLine() string {
 	if p.carrier != "" {
 		parts = append(parts, "carrier "+p.carrier)
 	}
-	if !p.order.byIndex() {
+	if p.order.sorted() {
 		parts = append(parts, "sorted by "+sortName(p.order.by, p.order.desc))
 	}
 	if p.order.match != "" {

@@ -16,10 +16,14 @@ type listOrder struct {
 	match string
 }
 
-// byIndex reports whether the order is the store's index order.
-func (o listOrder) byIndex() bool {
-	return (o.by == "" || o.by == store.SortSeverity) && !o.desc && o.match == ""
+// sorted reports whether the list is sorted otherwise than worst first, as
+// the columns and the status line say.
+func (o listOrder) sorted() bool {
+	return (o.by != "" && o.by != store.SortSeverity) || o.desc
 }
+
+// byIndex reports whether the order is the store's index order.
+func (o listOrder) byIndex() bool { return !o.sorted() && o.match == "" }
 
 // nextSort is the sort key after by, in the order of the columns.
 func nextSort(by store.SortKey) store.SortKey {

@@ -288,3 +288,14 @@ func TestOpenOrderAtTheExceptionsParcel(t *testing.T) {
 	m = press(t, m, "enter")
 	mustContain(t, screen(m), "Parcel 00340431000000001002")
 }
+
+// Filtering alone keeps the list worst first, and says nothing of a sort.
+func TestFilterAloneIsNoSort(t *testing.T) {
+	m, _, _ := workDesk(t, "ana")
+	m = press(t, typeText(t, press(t, m, "f"), "weber"), "enter")
+	s := screen(m)
+	mustContain(t, s, "filter “weber”", "2 rows")
+	if strings.Contains(s, "sorted by") || strings.Contains(s, "▲") {
+		t.Fatalf("a filter alone reads as a sort:\n%s", s)
+	}
+}
