@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,4 +152,53 @@ func acknowledgedOrder(scr string) (string, bool) {
 		return fields[0], true
 	}
 	return "", false
+}
+
+// colourCodes matches the SGR sequences tmux reports for a cell.
+var colourCodes = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
+
+// coloured reports whether any SGR sequence in s sets a colour (default
+// foreground and background, 39 and 49, are no colour).
+func coloured(s string) bool {
+	for _, m := range colourCodes.FindAllStringSubmatch(s, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			n, err := strconv.Atoi(p)
+			if err == nil && (n >= 30 && n <= 38 || n >= 40 && n <= 48 || n >= 90 && n <= 107) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// With NO_COLOR set the desk draws no colour at all, and still tells an
+// exception someone must act on by its mark; without it, it draws colour.
+func TestNoColorEndToEndInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run skipped in -short mode")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: .ci/run installs it where it can")
+	}
+	dir := t.TempDir()
+	t.Setenv("TMUX_TMPDIR", dir)
+	bin := filepath.Join(dir, "wismo")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, noColor := range []bool{true, false} {
+		env := "TERM=xterm-256color COLORTERM=truecolor"
+		if noColor {
+			env += " NO_COLOR=1"
+		}
+		s := tmuxSession{t: t, socket: fmt.Sprintf("wismo-nocolor-%d-%v", os.Getpid(), noColor)}
+		s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+			fmt.Sprintf("env %s %s demo --orders 300 --data %s; sleep 60", env, bin, filepath.Join(dir, fmt.Sprint(noColor))))
+		s.waitFor("Tracking", " !  ")
+		scr := s.tmux("capture-pane", "-e", "-p", "-t", "e2e")
+		exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+		if got := coloured(scr); got == noColor {
+			t.Errorf("NO_COLOR set %v: the screen has colour %v:\n%q", noColor, got, scr[:min(len(scr), 400)])
+		}
+	}
 }
