@@ -207,20 +207,26 @@ func (p *exceptionsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return p, p.key(msg)
 	case tea.PasteMsg:
-		if p.filtering {
-			// The box turns control characters into spaces; escape
-			// sequences would leave their text behind, so they go first.
-			msg.Content = ansi.Strip(msg.Content)
-			var cmd tea.Cmd
-			p.filter, cmd = p.filter.Update(msg)
-			return p, cmd
-		}
+		return p, p.paste(msg)
 	}
 	return p, nil
 }
 
 // loaded takes the latest load. Being the latest, nothing else is on its
 // way: a scroll asked earlier was overtaken by it, or is it.
+// paste puts pasted text in the filter box, if it is open. The box turns
+// control characters into spaces; escape sequences would leave their text
+// behind, so they go first.
+func (p *exceptionsPane) paste(msg tea.PasteMsg) tea.Cmd {
+	if !p.filtering {
+		return nil
+	}
+	msg.Content = ansi.Strip(msg.Content)
+	var cmd tea.Cmd
+	p.filter, cmd = p.filter.Update(msg)
+	return cmd
+}
+
 func (p *exceptionsPane) loaded(msg exceptionsMsg) tea.Cmd {
 	p.ready, p.err, p.clock = true, msg.err, msg.now
 	p.scroll, p.scrolling = 0, false
