@@ -28,6 +28,7 @@ type Config struct {
 	// Data is the directory holding the store and the log.
 	Data     string          `toml:"data"`
 	Desk     deskSection     `toml:"desk"`
+	Serve    serveSection    `toml:"serve"`
 	Webhooks webhookSection  `toml:"webhooks"`
 	Tracker  trackerSection  `toml:"tracker"`
 	Carriers map[string]feed `toml:"carriers"`
@@ -121,6 +122,9 @@ func (c Config) check() error {
 		}
 	}
 	errs = append(errs, c.Tracker.check()...)
+	if c.Serve.IdleTimeout < 0 {
+		errs = append(errs, fmt.Errorf("serve.idle_timeout: %s is negative", c.Serve.IdleTimeout))
+	}
 	for key, d := range c.durations() {
 		if d > 0 && d < time.Millisecond {
 			errs = append(errs, fmt.Errorf("%s: %d is %s; write a duration as a string such as \"15s\"", key, int64(d), d))
@@ -177,6 +181,7 @@ func (t trackerSection) durations() map[string]time.Duration {
 // integer as nanoseconds, which is never what someone writing 15 meant.
 func (c Config) durations() map[string]time.Duration {
 	d := c.Tracker.durations()
+	d["serve.idle_timeout"] = c.Serve.IdleTimeout
 	for name, f := range c.Carriers {
 		d["carriers."+name+".timeout"], d["carriers."+name+".break_for"] = f.Timeout, f.BreakFor
 	}

@@ -46,41 +46,74 @@ func runDesk(args []string, stderr io.Writer) error {
 	if who, err = who.resolve(cfg.Desk.Agent); err != nil {
 		return err
 	}
-	p, err := cfg.parts(lookupEnv)
-	if err != nil {
-		return fmt.Errorf("config %s: %w", *path, err)
-	}
-	hooksAt, err := listenWebhooks(cfg.Webhooks.Listen, p.receives())
+	d, err := startDesk(cfg, *path)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
-		return fmt.Errorf("data directory: %w", err)
-	}
-	log, closeLog, err := openLog(cfg.Data)
-	if err != nil {
-		return err
-	}
-	defer closeLog()
-	st, err := openDesk(cfg.Data, false)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	defer serveControl(cfg.Data, st, log)()
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	tr, stopTracker := startTracker(ctx, st, time.Now, cfg.trackerConfig(), p, hooksAt, log)
-	defer stopTracker()
-	changes, unsubscribe := st.Subscribe()
-	defer unsubscribe()
-	m := who.seated(ui.New(st, time.Now, changes).WithFeeds(tr.Health).WithActions(tr))
-	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+	defer d.close()
+	m := who.seated(d.model(d.ctx))
+	_, err = tea.NewProgram(m, tea.WithContext(d.ctx)).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && d.ctx.Err() != nil {
 		return nil
 	}
 	return err
+}
+
+// runningDesk is a desk's shared parts, running: the store, the tracker
+// with its feeds, receiver and outbox, and the log, until a signal ends
+// ctx. Each terminal, local or over SSH, gets its own model of it.
+type runningDesk struct {
+	st    *store.Store
+	tr    *tracker.Tracker
+	log   *slog.Logger
+	ctx   context.Context
+	close func() // stops and closes everything, in reverse order
+}
+
+// startDesk opens the configuration's store and starts its tracker. On an
+// error nothing is left open.
+func startDesk(cfg Config, path string) (*runningDesk, error) {
+	p, err := cfg.parts(lookupEnv)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	hooksAt, err := listenWebhooks(cfg.Webhooks.Listen, p.receives())
+	if err != nil {
+		return nil, err
+	}
+	var undo []func()
+	closeAll := func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	log, closeLog, err := openLog(cfg.Data)
+	if err != nil {
+		return nil, err
+	}
+	undo = append(undo, closeLog)
+	st, err := openDesk(cfg.Data, false)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	undo = append(undo, func() { st.Close() }, serveControl(cfg.Data, st, log))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	tr, stopTracker := startTracker(ctx, st, time.Now, cfg.trackerConfig(), p, hooksAt, log)
+	undo = append(undo, stop, stopTracker)
+	return &runningDesk{st: st, tr: tr, log: log, ctx: ctx, close: closeAll}, nil
+}
+
+// model is a new desk on the running parts, for one terminal, whose change
+// signal lasts until ctx ends (the terminal's session, or the desk); the
+// caller seats its agent.
+func (d *runningDesk) model(ctx context.Context) ui.Model {
+	changes, unsubscribe := d.st.Subscribe()
+	context.AfterFunc(ctx, unsubscribe)
+	return ui.New(d.st, time.Now, changes).WithFeeds(d.tr.Health).WithActions(d.tr)
 }
 
 // listenWebhooks opens the receiver's address. A desk with a pushing

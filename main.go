@@ -29,6 +29,7 @@ const usage = `wismo — the "where is my order?" desk
 Usage:
   wismo demo [flags]              run the desk on simulated carriers and seeded orders
   wismo desk --config FILE        run the desk on the carriers FILE configures
+  wismo serve --config FILE       run the desk as a server: agents come in over SSH
   wismo parse --carrier NAME FILE print the events the desk reads from a saved carrier body
   wismo import orders|returns [--data DIR] FILE.csv
                                   store a shop's orders or returns from a CSV file
@@ -59,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runDemo(args[1:], stderr)
 	case "desk":
 		return runDesk(args[1:], stderr)
+	case "serve":
+		return runServe(args[1:], stderr)
 	case "parse":
 		return runParse(args[1:], os.Stdin, stdout, stderr)
 	case "import":

@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"charm.land/wish/v2/activeterm"
+	"charm.land/wish/v2/bubbletea"
+	"charm.land/wish/v2/recover"
+)
+
+// SSHConfig is how the desk is served over SSH.
+type SSHConfig struct {
+	// Addr is where the server listens ("0.0.0.0:23234").
+	Addr string
+	// HostKeyPath is the server's private key; a missing one is made (an
+	// ed25519 key) and kept there.
+	HostKeyPath string
+	// Keys says whose keys may come in, and as whom.
+	Keys *AgentKeys
+	// Desk builds the desk an agent's session shows: every session has its
+	// own, over the one store and tracker. ctx ends with the session.
+	Desk func(ctx context.Context, a Agent) Model
+	// IdleTimeout ends a session nobody typed in for this long; zero keeps
+	// sessions open.
+	IdleTimeout time.Duration
+	// Context is the server's life: when it ends, every session's desk
+	// quits, so a shutdown does not wait on agents to leave.
+	Context context.Context
+}
+
+// NewSSHServer is the desk's SSH door. Keys are the only way in: an
+// unknown key, a password or keyboard-interactive login is refused at the
+// handshake, and a key removed from the agents file is refused from the
+// next connection on. Each session runs its own Bubble Tea program in the
+// client's terminal (its size, its resizes, its colours); a panic ends that
+// session only.
+func NewSSHServer(cfg SSHConfig) (*SSHServer, error) {
+	srv := &SSHServer{}
+	opts := []ssh.Option{
+		wish.WithAddress(cfg.Addr),
+		wish.WithHostKeyPath(cfg.HostKeyPath),
+		wish.WithPublicKeyAuth(func(_ ssh.Context, key ssh.PublicKey) bool {
+			_, ok := cfg.Keys.Lookup(key)
+			return ok
+		}),
+		wish.WithMiddleware(recover.Middleware(
+			bubbletea.Middleware(sessionDesk(cfg)),
+			activeterm.Middleware(),
+		), srv.count),
+	}
+	if cfg.IdleTimeout > 0 {
+		opts = append(opts, wish.WithIdleTimeout(cfg.IdleTimeout))
+	}
+	var err error
+	if srv.Server, err = wish.NewServer(opts...); err != nil {
+		return nil, fmt.Errorf("ssh server: %w", err)
+	}
+	return srv, nil
+}
+
+// SSHServer is the desk's SSH server, counting its sessions so a shutdown
+// can wait for them to end.
+type SSHServer struct {
+	*ssh.Server
+	sessions sync.WaitGroup
+}
+
+// count is the outermost middleware: it counts each session while it runs.
+func (s *SSHServer) count(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		s.sessions.Add(1)
+		defer s.sessions.Done()
+		next(sess)
+	}
+}
+
+// Shutdown stops taking connections, waits for the sessions to end (their
+// desks quit when SSHConfig.Context ends) or for ctx, then closes every
+// connection still open.
+func (s *SSHServer) Shutdown(ctx context.Context) error {
+	ended := make(chan struct{})
+	go func() {
+		s.sessions.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+	case <-ctx.Done():
+	}
+	return s.Close()
+}
+
+// sessionDesk builds a session's desk for the agent its key names. A key
+// revoked between the handshake and the session gets no desk.
+func sessionDesk(cfg SSHConfig) bubbletea.Handler {
+	return func(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
+		a, ok := cfg.Keys.Lookup(sess.PublicKey())
+		if !ok {
+			wish.Fatalln(sess, "This key is no longer allowed at the desk.")
+			return nil, nil
+		}
+		ctx, cancel := context.WithCancel(sess.Context())
+		stop := context.AfterFunc(cfg.Context, cancel)
+		context.AfterFunc(sess.Context(), func() { stop() })
+		return cfg.Desk(ctx, a), []tea.ProgramOption{tea.WithContext(ctx)}
+	}
+}

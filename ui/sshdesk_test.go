@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// newKey is a fresh ed25519 key for an SSH client.
+func newKey(t *testing.T) gossh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// agentLine is key's line in an agents file.
+func agentLine(key gossh.Signer, name string, role Role) string {
+	return `agent="` + name + `",role="` + string(role) + `" ` + string(gossh.MarshalAuthorizedKey(key.PublicKey()))
+}
+
+// sshDesk serves a desk over openDesk's 30 orders on loopback to the
+// agents file's keys, and returns its address.
+func sshDesk(t *testing.T, agentsFile string) string {
+	t.Helper()
+	st := openDesk(t, 30)
+	keys, err := LoadAgentKeys(agentsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewSSHServer(SSHConfig{
+		HostKeyPath: filepath.Join(t.TempDir(), "host_ed25519"),
+		Context:     t.Context(),
+		Keys:        keys,
+		Desk: func(_ context.Context, a Agent) Model {
+			return New(st, clock, nil).WithAgent(a.Name).WithReadOnly(a.Role == RoleReadOnly)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+// dial connects to the desk with auth.
+func dial(addr string, auth gossh.AuthMethod) (*gossh.Client, error) {
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
+		User: "desk", Auth: []gossh.AuthMethod{auth},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), // the test's own server
+		Timeout:         5 * time.Second,
+	})
+}
+
+// terminal is an SSH session with a PTY whose screen output the test reads.
+type terminal struct {
+	in  io.WriteCloser
+	mu  sync.Mutex
+	out bytes.Buffer
+}
+
+func (tm *terminal) Write(p []byte) (int, error) {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.out.Write(p)
+}
+
+// await waits until the session has written every want (colour codes
+// taken out).
+func (tm *terminal) await(t *testing.T, wants ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tm.mu.Lock()
+		got := ansi.Strip(tm.out.String())
+		tm.mu.Unlock()
+		if containsAll(got, wants...) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the session never showed %q; it showed:\n%s", wants, got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// open starts the desk in a 100×30 PTY on client.
+func open(t *testing.T, client *gossh.Client) *terminal {
+	t.Helper()
+	sess, err := client.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sess.Close() })
+	if err := sess.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	tm := &terminal{}
+	sess.Stdout = tm
+	if tm.in, err = sess.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+// An authorized key gets the desk under its agent's name; unknown keys and
+// passwords are refused at the handshake; a key taken out of the agents
+// file is refused from the next connection on, without a restart.
+func TestSSHDeskKeys(t *testing.T) {
+	ana, ben, stranger := newKey(t), newKey(t), newKey(t)
+	agents := filepath.Join(t.TempDir(), "agents")
+	write := func(lines ...string) {
+		if err := os.WriteFile(agents, []byte(strings.Join(lines, "")), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(agentLine(ana, "ana", RoleAgent), agentLine(ben, "ben", RoleReadOnly))
+	addr := sshDesk(t, agents)
+
+	client, err := dial(addr, gossh.PublicKeys(ana))
+	if err != nil {
+		t.Fatalf("ana's key: %v", err)
+	}
+	defer client.Close()
+	tm := open(t, client)
+	tm.await(t, "wismo", "Exceptions", "7 open")
+
+	for name, auth := range map[string]gossh.AuthMethod{
+		"an unknown key": gossh.PublicKeys(stranger),
+		"a password":     gossh.Password("hunter2"),
+		"keyboard-interactive": gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) {
+			return nil, nil
+		}),
+	} {
+		if c, err := dial(addr, auth); err == nil {
+			c.Close()
+			t.Errorf("%s got in", name)
+		}
+	}
+
+	write(agentLine(ana, "ana", RoleAgent)) // ben is revoked
+	if c, err := dial(addr, gossh.PublicKeys(ben)); err == nil {
+		c.Close()
+		t.Error("ben's revoked key got in")
+	}
+}
+
+// A readonly agent sees the desk and is refused every change, with a
+// message.
+func TestSSHDeskReadOnly(t *testing.T) {
+	trainee := newKey(t)
+	agents := filepath.Join(t.TempDir(), "agents")
+	if err := os.WriteFile(agents, []byte(agentLine(trainee, "tia", RoleReadOnly)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	client, err := dial(sshDesk(t, agents), gossh.PublicKeys(trainee))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	tm := open(t, client)
+	tm.await(t, "7 open")
+	if _, err := tm.in.Write([]byte("a")); err != nil {
+		t.Fatal(err)
+	}
+	tm.await(t, "read-only")
+}
+
+// The agents file says what is wrong with it, by line: a bad key, an
+// unknown option, no agent name, a name the desk keeps for itself, an
+// unknown role. A file that breaks later lets nobody in until it is fixed.
+func TestAgentKeysBadFile(t *testing.T) {
+	key := newKey(t)
+	pub := string(gossh.MarshalAuthorizedKey(key.PublicKey()))
+	path := filepath.Join(t.TempDir(), "agents")
+	for line, want := range map[string]string{
+		"ssh-ed25519 AAAAnotakey\n":       "line 1",
+		`agent="ana",shell="x" ` + pub:    `unknown option "shell"`,
+		pub:                               "names no agent",
+		`agent="wismo" ` + pub:            "the desk's own",
+		`agent="ana",role="admin" ` + pub: `unknown role "admin"`,
+		"# the team\n\n" + `agent="ana",role="agent"`: "line 3",
+	} {
+		if err := os.WriteFile(path, []byte(line), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadAgentKeys(path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want it to say %q", line, err, want)
+		}
+	}
+	if err := os.WriteFile(path, []byte(`agent="ana" `+pub), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := LoadAgentKeys(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := keys.Lookup(key.PublicKey()); !ok || a != (Agent{Name: "ana", Role: RoleAgent}) {
+		t.Fatalf("ana's key: %+v %v", a, ok)
+	}
+	if err := os.WriteFile(path, []byte("garbage, and longer than before\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := keys.Lookup(key.PublicKey()); ok {
+		t.Error("a broken agents file still lets ana in")
+	}
+	if _, err := LoadAgentKeys(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a missing file: %v", err)
+	}
+}
