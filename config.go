@@ -122,8 +122,8 @@ func (c Config) check() error {
 		}
 	}
 	errs = append(errs, c.Tracker.check()...)
-	if c.Serve.IdleTimeout < 0 {
-		errs = append(errs, fmt.Errorf("serve.idle_timeout: %s is negative", c.Serve.IdleTimeout))
+	if c.Serve.IdleTimeout < 0 || c.Serve.MaxSessions < 0 || c.Serve.PerIPPerMinute < 0 {
+		errs = append(errs, errors.New("serve: idle_timeout, max_sessions and per_ip_per_minute cannot be negative"))
 	}
 	for key, d := range c.durations() {
 		if d > 0 && d < time.Millisecond {

@@ -126,6 +126,8 @@ func TestBadConfigIsRefused(t *testing.T) {
 		{"not toml", "data = ", "config"},
 		{"unknown key", base + "[carriers.dhl]\napi_key = \"inline!\"\n", "unknown keys carriers.dhl.api_key"},
 		{"unknown carrier", base + "[carriers.royalmail]\n", "carriers.royalmail: unknown carrier"},
+		{"negative session cap", base + "[serve]\nmax_sessions = -1\n", "serve: idle_timeout, max_sessions and per_ip_per_minute cannot be negative"},
+		{"bare idle timeout", base + "[serve]\nidle_timeout = 30\n", "serve.idle_timeout: 30 is 30ns"},
 		{"bad duration", base + "[tracker]\nstall_after = \"two days\"\n", "stall_after"},
 		{"unknown status", base + "[tracker.cadence]\ndelivered = \"1h\"\n", "tracker.cadence.delivered"},
 		{"negative rate", base + "[carriers.ups]\nrate = -1\n", "carriers.ups: rate"},

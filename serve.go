@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"charm.land/ssh"
+	"golang.org/x/time/rate"
 
 	"github.com/wismo/wismo/ui"
 )
@@ -23,6 +24,10 @@ type serveSection struct {
 	Agents string `toml:"agents"`
 	// IdleTimeout ends a session nobody typed in for this long.
 	IdleTimeout time.Duration `toml:"idle_timeout"`
+	// MaxSessions caps the sessions at once; PerIPPerMinute how many one
+	// address may open a minute. Zero is no limit.
+	MaxSessions    int `toml:"max_sessions"`
+	PerIPPerMinute int `toml:"per_ip_per_minute"`
 }
 
 // shutdownGrace is how long sessions get to end on a signal before the
@@ -59,9 +64,10 @@ func runServe(args []string, stderr io.Writer) error {
 	defer d.close()
 	srv, err := ui.NewSSHServer(ui.SSHConfig{
 		Addr: cfg.Serve.Listen, HostKeyPath: filepath.Join(cfg.Data, "ssh_host_ed25519"),
-		Keys: keys, IdleTimeout: cfg.Serve.IdleTimeout, Context: d.ctx,
+		Keys: keys, IdleTimeout: cfg.Serve.IdleTimeout, Context: d.ctx, MaxSessions: cfg.Serve.MaxSessions,
+		PerIP: rate.Limit(float64(cfg.Serve.PerIPPerMinute) / 60), PerIPBurst: cfg.Serve.PerIPPerMinute,
 		Desk: func(ctx context.Context, a ui.Agent) ui.Model {
-			return d.model(ctx).WithAgent(a.Name).WithReadOnly(a.Role == ui.RoleReadOnly).WithOpener(nil)
+			return d.model(ctx).WithAgent(a.Name).WithRole(a.Role).WithOpener(nil)
 		},
 	})
 	if err != nil {

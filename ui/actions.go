@@ -49,6 +49,17 @@ func (m Model) WithReadOnly(on bool) Model {
 	return m.rebase()
 }
 
+// WithRole seats an agent of role r: a readonly agent gets a read-only
+// desk, and only a supervisor sees the supervisor's picture. A desk made
+// without a role is its one user's, who sees everything.
+func (m Model) WithRole(r Role) Model {
+	m.notSupervisor = r != RoleSupervisor
+	return m.WithReadOnly(r == RoleReadOnly)
+}
+
+// errSupervisorsOnly answers P for an agent who is not a supervisor.
+var errSupervisorsOnly = errors.New("the supervisor's picture is for supervisors")
+
 // rebase builds the bottom pane, the exceptions list, for who is at the
 // desk and what it may do.
 func (m Model) rebase() Model {

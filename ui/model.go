@@ -35,6 +35,7 @@ type Model struct {
 	actions       Actions                     // nil: the desk only reads
 	agent         string                      // who acts, for the audit log
 	readOnly      bool                        // a trainee's desk: nothing changes
+	notSupervisor bool                        // the supervisor's picture is not for this agent
 	refreshAfter  time.Duration               // how long changes gather before a refresh
 	refreshing    bool                        // a refresh is scheduled
 	inbox         Inbox                       // nil: no mailbox to show
@@ -262,6 +263,9 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.openOutbox(), true
 	case key.Matches(msg, m.keys.Feeds):
 		return m.openFeeds(), true
+	case key.Matches(msg, m.keys.Picture) && m.notSupervisor:
+		m.err = errSupervisorsOnly
+		return nil, true
 	case key.Matches(msg, m.keys.Picture):
 		return pushOnce(m, func() *supervisorPane { return newSupervisorPane(m.src, m.now, m.styles) }), true
 	case key.Matches(msg, m.keys.Command):

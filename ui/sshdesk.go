@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,7 +12,9 @@ import (
 	"charm.land/wish/v2"
 	"charm.land/wish/v2/activeterm"
 	"charm.land/wish/v2/bubbletea"
+	"charm.land/wish/v2/ratelimiter"
 	"charm.land/wish/v2/recover"
+	"golang.org/x/time/rate"
 )
 
 // SSHConfig is how the desk is served over SSH.
@@ -32,6 +35,13 @@ type SSHConfig struct {
 	// Context is the server's life: when it ends, every session's desk
 	// quits, so a shutdown does not wait on agents to leave.
 	Context context.Context
+	// MaxSessions caps the sessions at once; one more is told the desk is
+	// full. Zero is no cap.
+	MaxSessions int
+	// PerIP limits how often one address may open a session (per second,
+	// with PerIPBurst at once); zero is no limit.
+	PerIP      rate.Limit
+	PerIPBurst int
 }
 
 // NewSSHServer is the desk's SSH door. Keys are the only way in: an
@@ -41,7 +51,17 @@ type SSHConfig struct {
 // client's terminal (its size, its resizes, its colours); a panic ends that
 // session only.
 func NewSSHServer(cfg SSHConfig) (*SSHServer, error) {
-	srv := &SSHServer{}
+	srv := &SSHServer{max: int64(cfg.MaxSessions)}
+	// Middlewares run last first: count, then the cap, the rate limit, and
+	// the desk in a terminal.
+	mws := []wish.Middleware{recover.Middleware(
+		bubbletea.Middleware(sessionDesk(cfg)),
+		activeterm.Middleware(),
+	)}
+	if cfg.PerIP > 0 {
+		mws = append(mws, ratelimiter.Middleware(ratelimiter.NewRateLimiter(cfg.PerIP, max(cfg.PerIPBurst, 1), maxAddresses)))
+	}
+	mws = append(mws, srv.admit)
 	opts := []ssh.Option{
 		wish.WithAddress(cfg.Addr),
 		wish.WithHostKeyPath(cfg.HostKeyPath),
@@ -49,10 +69,7 @@ func NewSSHServer(cfg SSHConfig) (*SSHServer, error) {
 			_, ok := cfg.Keys.Lookup(key)
 			return ok
 		}),
-		wish.WithMiddleware(recover.Middleware(
-			bubbletea.Middleware(sessionDesk(cfg)),
-			activeterm.Middleware(),
-		), srv.count),
+		wish.WithMiddleware(mws...),
 	}
 	if cfg.IdleTimeout > 0 {
 		opts = append(opts, wish.WithIdleTimeout(cfg.IdleTimeout))
@@ -64,16 +81,27 @@ func NewSSHServer(cfg SSHConfig) (*SSHServer, error) {
 	return srv, nil
 }
 
+// maxAddresses is how many client addresses the rate limit remembers.
+const maxAddresses = 4096
+
 // SSHServer is the desk's SSH server, counting its sessions so a shutdown
-// can wait for them to end.
+// can wait for them to end and a full desk can say so.
 type SSHServer struct {
 	*ssh.Server
+	max      int64
+	active   atomic.Int64
 	sessions sync.WaitGroup
 }
 
-// count is the outermost middleware: it counts each session while it runs.
-func (s *SSHServer) count(next ssh.Handler) ssh.Handler {
+// admit is the outermost middleware: it counts each session while it
+// runs, and turns one away, with why, when the desk is full.
+func (s *SSHServer) admit(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		defer s.active.Add(-1)
+		if n := s.active.Add(1); s.max > 0 && n > s.max {
+			wish.Fatalln(sess, fmt.Sprintf("The desk is full: %d agents are on it. Try again in a minute.", s.max))
+			return
+		}
 		s.sessions.Add(1)
 		defer s.sessions.Done()
 		next(sess)

@@ -40,21 +40,25 @@ func agentLine(key gossh.Signer, name string, role Role) string {
 
 // sshDesk serves a desk over openDesk's 30 orders on loopback to the
 // agents file's keys, and returns its address.
-func sshDesk(t *testing.T, agentsFile string) string {
+func sshDesk(t *testing.T, agentsFile string, tune ...func(*SSHConfig)) string {
 	t.Helper()
 	st := openDesk(t, 30)
 	keys, err := LoadAgentKeys(agentsFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := NewSSHServer(SSHConfig{
+	cfg := SSHConfig{
 		HostKeyPath: filepath.Join(t.TempDir(), "host_ed25519"),
 		Context:     t.Context(),
 		Keys:        keys,
 		Desk: func(_ context.Context, a Agent) Model {
-			return New(st, clock, nil).WithAgent(a.Name).WithReadOnly(a.Role == RoleReadOnly)
+			return New(st, clock, nil).WithAgent(a.Name).WithRole(a.Role)
 		},
-	})
+	}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	srv, err := NewSSHServer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +124,7 @@ func open(t *testing.T, client *gossh.Client) *terminal {
 		t.Fatal(err)
 	}
 	tm := &terminal{}
-	sess.Stdout = tm
+	sess.Stdout, sess.Stderr = tm, tm
 	if tm.in, err = sess.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
@@ -135,13 +139,12 @@ func open(t *testing.T, client *gossh.Client) *terminal {
 // file is refused from the next connection on, without a restart.
 func TestSSHDeskKeys(t *testing.T) {
 	ana, ben, stranger := newKey(t), newKey(t), newKey(t)
-	agents := filepath.Join(t.TempDir(), "agents")
+	agents := agentsFile(t, agentLine(ana, "ana", RoleAgent), agentLine(ben, "ben", RoleReadOnly))
 	write := func(lines ...string) {
 		if err := os.WriteFile(agents, []byte(strings.Join(lines, "")), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	write(agentLine(ana, "ana", RoleAgent), agentLine(ben, "ben", RoleReadOnly))
 	addr := sshDesk(t, agents)
 
 	client, err := dial(addr, gossh.PublicKeys(ana))
@@ -172,25 +175,62 @@ func TestSSHDeskKeys(t *testing.T) {
 	}
 }
 
-// A readonly agent sees the desk and is refused every change, with a
-// message.
-func TestSSHDeskReadOnly(t *testing.T) {
-	trainee := newKey(t)
-	agents := filepath.Join(t.TempDir(), "agents")
-	if err := os.WriteFile(agents, []byte(agentLine(trainee, "tia", RoleReadOnly)), 0o600); err != nil {
+// agentsFile writes an agents file with the given lines.
+func agentsFile(t *testing.T, lines ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "agents")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	client, err := dial(sshDesk(t, agents), gossh.PublicKeys(trainee))
+	return path
+}
+
+// session dials addr with key and opens the desk, waiting for its list.
+func session(t *testing.T, addr string, key gossh.Signer) *terminal {
+	t.Helper()
+	client, err := dial(addr, gossh.PublicKeys(key))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer client.Close()
-	tm := open(t, client)
+	t.Cleanup(func() { client.Close() })
+	return open(t, client)
+}
+
+// A readonly agent sees the desk and is refused every change, with a
+// message; an agent who is not a supervisor is refused the supervisor's
+// picture, which a supervisor sees.
+func TestSSHDeskRoles(t *testing.T) {
+	trainee, agent, boss := newKey(t), newKey(t), newKey(t)
+	addr := sshDesk(t, agentsFile(t, agentLine(trainee, "tia", RoleReadOnly), agentLine(agent, "ana", RoleAgent),
+		agentLine(boss, "sam", RoleSupervisor)))
+	tm := session(t, addr, trainee)
 	tm.await(t, "7 open")
-	if _, err := tm.in.Write([]byte("a")); err != nil {
-		t.Fatal(err)
-	}
+	tm.in.Write([]byte("a"))
 	tm.await(t, "read-only")
+
+	tm = session(t, addr, agent)
+	tm.await(t, "7 open")
+	tm.in.Write([]byte("P"))
+	tm.await(t, "the supervisor's picture is for supervisors")
+
+	tm = session(t, addr, boss)
+	tm.await(t, "7 open")
+	tm.in.Write([]byte("P"))
+	tm.await(t, "Opened by kind")
+}
+
+// A full desk says so to the one too many; one address opening sessions
+// too fast is turned away with why.
+func TestSSHDeskLimits(t *testing.T) {
+	ana, ben := newKey(t), newKey(t)
+	agents := agentsFile(t, agentLine(ana, "ana", RoleAgent), agentLine(ben, "ben", RoleAgent))
+	full := sshDesk(t, agents, func(c *SSHConfig) { c.MaxSessions = 1 })
+	session(t, full, ana).await(t, "7 open")
+	session(t, full, ben).await(t, "The desk is full: 1 agents are on it")
+
+	limited := sshDesk(t, agents, func(c *SSHConfig) { c.PerIP, c.PerIPBurst = 0.001, 1 })
+	session(t, limited, ana).await(t, "7 open")
+	session(t, limited, ben).await(t, "rate limit")
 }
 
 // The agents file says what is wrong with it, by line: a bad key, an
