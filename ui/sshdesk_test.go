@@ -17,6 +17,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/wismo/wismo/tracker"
 )
 
 // newKey is a fresh ed25519 key for an SSH client.
@@ -43,6 +45,7 @@ func agentLine(key gossh.Signer, name string, role Role) string {
 func sshDesk(t *testing.T, agentsFile string, tune ...func(*SSHConfig)) string {
 	t.Helper()
 	st := openDesk(t, 30)
+	tr := tracker.New(st, nil, clock, tracker.Config{}, nil)
 	keys, err := LoadAgentKeys(agentsFile)
 	if err != nil {
 		t.Fatal(err)
@@ -51,8 +54,10 @@ func sshDesk(t *testing.T, agentsFile string, tune ...func(*SSHConfig)) string {
 		HostKeyPath: filepath.Join(t.TempDir(), "host_ed25519"),
 		Context:     t.Context(),
 		Keys:        keys,
-		Desk: func(_ context.Context, a Agent) Model {
-			return New(st, clock, nil).WithAgent(a.Name).WithRole(a.Role)
+		Desk: func(ctx context.Context, a Agent) Model {
+			changes, cancel := st.Subscribe()
+			context.AfterFunc(ctx, cancel)
+			return New(st, clock, changes).WithActions(tr).WithAgent(a.Name).WithRole(a.Role)
 		},
 	}
 	for _, f := range tune {
@@ -217,6 +222,19 @@ func TestSSHDeskRoles(t *testing.T) {
 	tm.await(t, "7 open")
 	tm.in.Write([]byte("P"))
 	tm.await(t, "Opened by kind")
+}
+
+// Two agents on one desk: what one does, the other sees without a key
+// (how soon is the desk's refresh benchmark's to say, not a test's).
+func TestSSHDeskSessionsSeeEachOther(t *testing.T) {
+	ana, ben := newKey(t), newKey(t)
+	addr := sshDesk(t, agentsFile(t, agentLine(ana, "ana", RoleAgent), agentLine(ben, "ben", RoleAgent)))
+	anas, bens := session(t, addr, ana), session(t, addr, ben)
+	anas.await(t, "7 open")
+	bens.await(t, "7 open")
+	anas.in.Write([]byte("a"))
+	anas.await(t, "Acknowledged lost · order 1001")
+	bens.await(t, "✓")
 }
 
 // A full desk says so to the one too many; one address opening sessions
