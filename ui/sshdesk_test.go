@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"go.uber.org/goleak"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/wismo/wismo/tracker"
@@ -291,5 +292,32 @@ func TestAgentKeysBadFile(t *testing.T) {
 	}
 	if _, err := LoadAgentKeys(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a missing file: %v", err)
+	}
+}
+
+// A session killed mid-frame (the client's connection dropped) leaves no
+// goroutine of its own behind: its program, its resize watcher and its
+// change signal end at once, and the clock's last tick within its second.
+func TestSSHDeskKilledSessionLeaksNothing(t *testing.T) {
+	ana := newKey(t)
+	addr := sshDesk(t, agentsFile(t, agentLine(ana, "ana", RoleAgent)))
+	before := goleak.IgnoreCurrent()
+
+	client, err := dial(addr, gossh.PublicKeys(ana))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := open(t, client)
+	tm.await(t, "7 open")
+	tm.in.Write([]byte("jjjj"))
+	client.Close() // mid-frame: the desk is still drawing the moves
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		err := goleak.Find(before)
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
 	}
 }
