@@ -70,6 +70,7 @@ func TestServeOverSSH(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
+	farewell := readUntil(out, "shutting down")
 	select {
 	case err := <-done:
 		if err != nil {
@@ -77,6 +78,12 @@ func TestServeOverSSH(t *testing.T) {
 		}
 	case <-time.After(shutdownGrace + 5*time.Second):
 		t.Fatal("serve did not shut down on a signal")
+	}
+	if said := <-farewell; !strings.Contains(said, "The desk is shutting down") {
+		t.Errorf("the session was not told the desk is shutting down:\n%s", said)
+	}
+	if _, err := dialOnce(addr, signer); err == nil {
+		t.Error("the server still takes connections after shutting down")
 	}
 }
 
@@ -99,13 +106,22 @@ func readUntil(r io.Reader, want string) <-chan string {
 	return got
 }
 
+// dialOnce dials addr once.
+func dialOnce(addr string, key gossh.Signer) (*gossh.Client, error) {
+	return gossh.Dial("tcp", addr, clientConfig(key))
+}
+
+// clientConfig logs in with key, trusting the test's own server.
+func clientConfig(key gossh.Signer) *gossh.ClientConfig {
+	return &gossh.ClientConfig{User: "desk", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: time.Second}
+}
+
 // dialWhenUp dials addr until the server answers.
 func dialWhenUp(t *testing.T, addr string, key gossh.Signer) *gossh.Client {
 	t.Helper()
-	cfg := &gossh.ClientConfig{User: "desk", Auth: []gossh.AuthMethod{gossh.PublicKeys(key)},
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: time.Second} // the test's own server
 	for deadline := time.Now().Add(10 * time.Second); ; {
-		c, err := gossh.Dial("tcp", addr, cfg)
+		c, err := dialOnce(addr, key)
 		if err == nil {
 			return c
 		}

@@ -55,6 +55,7 @@ func NewSSHServer(cfg SSHConfig) (*SSHServer, error) {
 	// Middlewares run last first: count, then the cap, the rate limit, and
 	// the desk in a terminal.
 	mws := []wish.Middleware{recover.Middleware(
+		farewell(cfg.Context),
 		bubbletea.Middleware(sessionDesk(cfg)),
 		activeterm.Middleware(),
 	)}
@@ -109,9 +110,19 @@ func (s *SSHServer) admit(next ssh.Handler) ssh.Handler {
 }
 
 // Shutdown stops taking connections, waits for the sessions to end (their
-// desks quit when SSHConfig.Context ends) or for ctx, then closes every
-// connection still open.
+// desks quit when SSHConfig.Context ends, and each is told why) or for
+// ctx, then closes every connection still open.
 func (s *SSHServer) Shutdown(ctx context.Context) error {
+	// The server's own Shutdown closes the listeners at once, then waits
+	// for connections, which clients may hold open after their session:
+	// it is stopped as soon as the sessions are over.
+	stopped, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan struct{})
+	go func() {
+		s.Server.Shutdown(stopped)
+		close(done)
+	}()
 	ended := make(chan struct{})
 	go func() {
 		s.sessions.Wait()
@@ -121,7 +132,22 @@ func (s *SSHServer) Shutdown(ctx context.Context) error {
 	case <-ended:
 	case <-ctx.Done():
 	}
+	stop()
+	<-done
 	return s.Close()
+}
+
+// farewell runs after a session's desk ends: when the server is shutting
+// down, it tells the agent why the desk went away.
+func farewell(server context.Context) wish.Middleware {
+	return func(next ssh.Handler) ssh.Handler {
+		return func(sess ssh.Session) {
+			if server.Err() != nil {
+				wish.Println(sess, "The desk is shutting down; come back in a minute.")
+			}
+			next(sess)
+		}
+	}
 }
 
 // sessionDesk builds a session's desk for the agent its key names. A key
