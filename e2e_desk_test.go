@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -19,24 +17,9 @@ import (
 // selected exception and the status line confirms it, q quits. Each step
 // waits for its screen and fails showing the screen it got.
 func TestDeskCallEndToEndInTmux(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end run skipped in -short mode")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: .ci/run installs it where it can")
-	}
-	dir := t.TempDir()
-	// tmux leaves its socket behind when its server is killed: keep it in
-	// the test's directory.
-	t.Setenv("TMUX_TMPDIR", dir)
-	bin := filepath.Join(dir, "wismo")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	s := tmuxSession{t: t, socket: fmt.Sprintf("wismo-call-%d", os.Getpid())}
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+	bin, dir := buildForTmux(t)
+	s := startTmux(t, "call", 120, 40,
 		fmt.Sprintf("%s demo --orders 500 --data %s; echo EXIT:$?; sleep 60", bin, filepath.Join(dir, "data")))
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
 
 	order := s.firstListedOrder()
 	s.keys("/")
@@ -174,29 +157,17 @@ func coloured(s string) bool {
 // With NO_COLOR set the desk draws no colour at all, and still tells an
 // exception someone must act on by its mark; without it, it draws colour.
 func TestNoColorEndToEndInTmux(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end run skipped in -short mode")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: .ci/run installs it where it can")
-	}
-	dir := t.TempDir()
-	t.Setenv("TMUX_TMPDIR", dir)
-	bin := filepath.Join(dir, "wismo")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin, dir := buildForTmux(t)
 	for _, noColor := range []bool{true, false} {
 		env := "TERM=xterm-256color COLORTERM=truecolor"
 		if noColor {
 			env += " NO_COLOR=1"
 		}
-		s := tmuxSession{t: t, socket: fmt.Sprintf("wismo-nocolor-%d-%v", os.Getpid(), noColor)}
-		s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+		s := startTmux(t, fmt.Sprint("nocolor-", noColor), 120, 40,
 			fmt.Sprintf("env %s %s demo --orders 300 --data %s; sleep 60", env, bin, filepath.Join(dir, fmt.Sprint(noColor))))
 		s.waitFor("Tracking", " !  ")
 		scr := s.tmux("capture-pane", "-e", "-p", "-t", "e2e")
-		exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+		s.stop()
 		if got := coloured(scr); got == noColor {
 			t.Errorf("NO_COLOR set %v: the screen has colour %v:\n%q", noColor, got, scr[:min(len(scr), 400)])
 		}

@@ -16,6 +16,40 @@ type tmuxSession struct {
 	socket string
 }
 
+// buildForTmux builds the real binary for an end-to-end run, in a
+// directory of the test's that also holds tmux's socket (tmux leaves it
+// behind when its server is killed). It skips in -short mode and without
+// tmux; .ci/run installs tmux where it can.
+func buildForTmux(t *testing.T) (bin, dir string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end run skipped in -short mode")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: .ci/run installs it where it can")
+	}
+	dir = t.TempDir()
+	t.Setenv("TMUX_TMPDIR", dir)
+	bin = filepath.Join(dir, "wismo")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin, dir
+}
+
+// startTmux runs command in a detached w×h tmux session of its own, named
+// name, killed when the test ends.
+func startTmux(t *testing.T, name string, w, h int, command string) tmuxSession {
+	t.Helper()
+	s := tmuxSession{t: t, socket: fmt.Sprintf("wismo-%s-%d", name, os.Getpid())}
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), command)
+	t.Cleanup(func() { s.stop() })
+	return s
+}
+
+// stop kills the session's tmux server.
+func (s tmuxSession) stop() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() }
+
 func (s tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
 	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
@@ -79,20 +113,8 @@ func (s tmuxSession) keys(keys ...string) {
 // comes up and its exceptions change by themselves, search finds an order, Enter drills to a parcel, Esc walks
 // back, q quits and gives the terminal back.
 func TestDemoEndToEndInTmux(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end run skipped in -short mode")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed")
-	}
-	bin := filepath.Join(t.TempDir(), "wismo")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	s := tmuxSession{t: t, socket: fmt.Sprintf("wismo-e2e-%d", os.Getpid())}
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
-		bin+" demo --orders 300; echo EXIT:$?; sleep 60")
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	bin, _ := buildForTmux(t)
+	s := startTmux(t, "e2e", 100, 30, bin+" demo --orders 300; echo EXIT:$?; sleep 60")
 
 	first := s.waitFor("wismo", "Exceptions", "open ·", "Tracking")
 	s.waitForRowsToChange(first)
