@@ -36,6 +36,7 @@ var (
 	bucketIdxAudit       = []byte("idx_audit")
 	bucketIdxUnscanned   = []byte("idx_unscanned")
 	bucketIdxLate        = []byte("idx_late")
+	bucketFeedPauses     = []byte("feed_pauses")
 )
 
 // allBuckets lists every bucket Open creates, in one transaction.
@@ -45,7 +46,7 @@ var allBuckets = [][]byte{
 	bucketIdxLastScan, bucketIdxExc, bucketIdxParcelExc, bucketIdxArchived, bucketStats,
 	bucketDeliveries, bucketIdxDeliveryAt, bucketQuarantine,
 	bucketNotifications, bucketIdxNotifyKey, bucketIdxNotifyDue, bucketIdxNotifyOrder, bucketAudit,
-	bucketReturns, bucketIdxSnooze, bucketIdxAudit, bucketIdxUnscanned, bucketIdxLate,
+	bucketReturns, bucketIdxSnooze, bucketIdxAudit, bucketIdxUnscanned, bucketIdxLate, bucketFeedPauses,
 }
 
 // Keys of the meta bucket: the schema version, and where the archive's

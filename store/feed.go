@@ -187,3 +187,54 @@ func unmappedIn(stats *bolt.Bucket) []CodeCount {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Events > out[j].Events })
 	return out
 }
+
+// FeedPause is a supervisor's hold on a carrier feed: while it stands the
+// desk asks the carrier nothing and turns the feed's webhooks away to be
+// sent again, until someone resumes it. feed_pauses maps the feed's name
+// to its pause.
+type FeedPause struct {
+	Feed   string    `json:"feed"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// PauseFeed records a feed's pause.
+func (t *Tx) PauseFeed(p FeedPause) error {
+	if p.Feed == "" || p.By == "" || p.At.IsZero() {
+		return fmt.Errorf("a feed's pause names the feed, who paused it and when")
+	}
+	return t.put(bucketFeedPauses, []byte(p.Feed), p)
+}
+
+// ResumeFeed lifts a feed's pause.
+func (t *Tx) ResumeFeed(feed string) error {
+	return t.bucket(bucketFeedPauses).Delete([]byte(feed))
+}
+
+// FeedPaused is the feed's pause, if it is paused.
+func (t *Tx) FeedPaused(feed string) (FeedPause, bool, error) {
+	v := t.bucket(bucketFeedPauses).Get([]byte(feed))
+	if v == nil {
+		return FeedPause{}, false, nil
+	}
+	var p FeedPause
+	if err := decode(v, &p); err != nil {
+		return FeedPause{}, false, fmt.Errorf("feed pause %q: %w", feed, err)
+	}
+	return p, true, nil
+}
+
+// FeedPauses are the feeds paused, by name.
+func (t *Tx) FeedPauses() (map[string]FeedPause, error) {
+	out := map[string]FeedPause{}
+	err := t.bucket(bucketFeedPauses).ForEach(func(k, v []byte) error {
+		var p FeedPause
+		if err := decode(v, &p); err != nil {
+			return fmt.Errorf("feed pause %q: %w", k, err)
+		}
+		out[string(k)] = p
+		return nil
+	})
+	return out, err
+}

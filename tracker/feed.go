@@ -15,6 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/store"
 )
 
 // FeedConfig tunes how the tracker talks to one carrier feed.
@@ -86,7 +87,15 @@ type FeedHealth struct {
 	// signed, oversized).
 	Requests, Failures               int
 	Deliveries, Rejected, Unverified int
+	// Held counts webhook calls turned away, to be sent again, while the
+	// feed was paused.
+	Held int
+	// Pause is a supervisor's pause of the feed, when it is paused.
+	Pause store.FeedPause
 }
+
+// Paused reports whether a supervisor paused the feed.
+func (h FeedHealth) Paused() bool { return h.Pause.Feed != "" }
 
 // feed wraps one carrier with what every carrier needs: a rate limit,
 // retries, a circuit breaker and a health record.
@@ -317,7 +326,7 @@ func (t *Tracker) Health() []FeedHealth {
 	for name, h := range t.push {
 		got := byName[name]
 		got.Feed, got.Push = name, true
-		got.Deliveries, got.Rejected, got.Unverified = h.Deliveries, h.Rejected, h.Unverified
+		got.Deliveries, got.Rejected, got.Unverified, got.Held = h.Deliveries, h.Rejected, h.Unverified, h.Held
 		if h.LastSuccess.After(got.LastSuccess) {
 			got.LastSuccess = h.LastSuccess
 		}
@@ -331,8 +340,13 @@ func (t *Tracker) Health() []FeedHealth {
 		byName[name] = got
 	}
 	t.pushMu.Unlock()
+	var paused map[string]store.FeedPause
+	if err := t.store.View(func(tx *store.Tx) error { paused = t.pauses(tx); return nil }); err != nil {
+		t.log.Error("feed pauses unreadable", "err", err)
+	}
 	out := make([]FeedHealth, 0, len(byName))
 	for _, h := range byName {
+		h.Pause = paused[h.Feed]
 		out = append(out, h)
 	}
 	slices.SortFunc(out, func(a, b FeedHealth) int { return strings.Compare(a.Feed, b.Feed) })

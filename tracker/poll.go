@@ -40,7 +40,7 @@ type pollResult struct {
 // polled.
 func (t *Tracker) PollDue(ctx context.Context) (int, error) {
 	now := t.now()
-	due, err := t.due(now)
+	due, paused, err := t.due(now)
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
@@ -54,7 +54,11 @@ func (t *Tracker) PollDue(ctx context.Context) (int, error) {
 			end++
 		}
 		parcels, answers := due[start:end], written[start:end]
-		wg.Go(func() { t.pollFeed(ctx, parcels, answers, now) })
+		if pause, ok := paused[parcels[0].FeedName()]; ok {
+			t.holdFeed(parcels, answers, pause, now)
+		} else {
+			wg.Go(func() { t.pollFeed(ctx, parcels, answers, now) })
+		}
 		start = end
 	}
 	wg.Wait()
@@ -71,6 +75,16 @@ func (t *Tracker) PollDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return len(due), errors.Join(errs...)
+}
+
+// holdFeed answers a paused feed's due parcels without asking it: each
+// waits Defer and is due again, so the feed's parcels do not crowd the
+// front of every round while it is paused.
+func (t *Tracker) holdFeed(parcels []store.Parcel, written []<-chan error, pause store.FeedPause, now time.Time) {
+	for i, p := range parcels {
+		r := pollResult{parcel: p.ID, err: pausedError(pause), deferred: true}
+		written[i] = t.store.Submit(func(tx *store.Tx) error { return t.apply(tx, r, now) })
+	}
 }
 
 // pollFeed asks one feed about its due parcels and hands each answer to the
@@ -190,15 +204,18 @@ func (t *Tracker) markUnwritten(p store.Parcel, cause error, now time.Time) erro
 // its limit takes, and every other feed's parcels would wait behind them.
 // The parcels it leaves stay due for the next round.
 //
+// A paused feed's parcels are taken without limit: nothing is asked about
+// them, and the round only sets them aside. paused lists the feeds paused.
+//
 // The hold on the in-hand set spans the read transaction: a round that
 // committed its answers and released its parcels after this snapshot began
 // would otherwise look due here again.
-func (t *Tracker) due(now time.Time) ([]store.Parcel, error) {
+func (t *Tracker) due(now time.Time) (due []store.Parcel, paused map[string]store.FeedPause, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var due []store.Parcel
 	taken := map[string]int{}
-	err := t.store.View(func(tx *store.Tx) error {
+	err = t.store.View(func(tx *store.Tx) error {
+		paused = t.pauses(tx)
 		for _, id := range tx.ParcelsDue(now, dueLookahead*t.cfg.Batch+len(t.inHand)) {
 			if _, held := t.inHand[id]; held {
 				continue
@@ -208,8 +225,10 @@ func (t *Tracker) due(now time.Time) ([]store.Parcel, error) {
 				return fmt.Errorf("due parcel %d: %w", id, err)
 			}
 			name := p.FeedName()
-			if f, ok := t.feeds[name]; ok && taken[name] >= f.roundShare() {
-				continue
+			if _, held := paused[name]; !held {
+				if f, ok := t.feeds[name]; ok && taken[name] >= f.roundShare() {
+					continue
+				}
 			}
 			taken[name]++
 			if due = append(due, p); len(due) == t.cfg.Batch {
@@ -221,7 +240,7 @@ func (t *Tracker) due(now time.Time) ([]store.Parcel, error) {
 		}
 		return nil
 	})
-	return due, err
+	return due, paused, err
 }
 
 // dueLookahead is how many times Batch due parcels a round looks through to

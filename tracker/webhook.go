@@ -100,6 +100,9 @@ func (t *Tracker) receive(name string, in inbound) http.HandlerFunc {
 			t.unverified(w, name, http.StatusUnauthorized, err)
 			return
 		}
+		if t.heldPush(w, name) {
+			return
+		}
 		id, apply, err := in.parse(r.Header, body)
 		if err != nil {
 			t.quarantine(w, name, err, body)

@@ -62,6 +62,14 @@ func receiver(t testing.TB, tr *Tracker, secrets ...string) string {
 
 func push(t testing.TB, url, secret string, body []byte) (int, string) {
 	t.Helper()
+	code, msg, _ := pushAnswer(t, url, secret, body)
+	return code, msg
+}
+
+// pushAnswer posts body signed with secret (unsigned when it is empty) and
+// returns the status, the answer's message and its Retry-After.
+func pushAnswer(t testing.TB, url, secret string, body []byte) (int, string, string) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if secret != "" {
 		m := hmac.New(sha256.New, []byte(secret))
@@ -75,7 +83,7 @@ func push(t testing.TB, url, secret string, body []byte) (int, string) {
 	defer resp.Body.Close()
 	var msg struct{ Status string }
 	json.NewDecoder(resp.Body).Decode(&msg)
-	return resp.StatusCode, msg.Status
+	return resp.StatusCode, msg.Status, resp.Header.Get("Retry-After")
 }
 
 func pushOf(t testing.TB, id, number string, events ...carriers.Event) []byte {
