@@ -16,6 +16,10 @@ type Actions interface {
 	// Act changes an exception as an agent asked (acknowledge, assign,
 	// snooze, resolve, comment), refusing if it changed since it was read.
 	Act(tracker.Act) (store.Exception, error)
+	// PauseFeed stops asking a carrier feed and holds its webhooks, saying
+	// why; ResumeFeed lets it run again. Both are a supervisor's.
+	PauseFeed(feed, agent, reason string) (store.FeedPause, error)
+	ResumeFeed(feed, agent string) error
 }
 
 // Inbox is the demo's mailbox: where the desk's mail and texts arrive.

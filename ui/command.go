@@ -47,6 +47,18 @@ type commandLine struct {
 	open  bool
 }
 
+// commandLineMsg asks for the command line with line typed in it, for
+// the agent to finish or run.
+type commandLineMsg struct{ line string }
+
+// openCommandWith opens the command line with line in it.
+func (m *Model) openCommandWith(line string) {
+	m.openCommand()
+	m.command.input.SetValue(line)
+	m.command.input.CursorEnd()
+	m.suggest()
+}
+
 // openCommand opens an empty command line.
 func (m *Model) openCommand() {
 	in := newTextBox(":", commandCharLimit)
@@ -183,7 +195,7 @@ func (m Model) suggestionLine() string {
 // command takes, or why there is no such command.
 func commandHint(value, name string) string {
 	if value == "" {
-		return "order · tracking · view · carrier · feeds · outbox · help · quit   (enter runs, esc closes)"
+		return "order · tracking · view · carrier · feeds · pause · resume · outbox · help · quit   (enter runs, esc closes)"
 	}
 	c, err := findCommand(name)
 	if err != nil {

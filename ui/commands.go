@@ -39,6 +39,9 @@ func init() {
 		{name: "carrier", usage: "[NAME]", help: "show one carrier's exceptions; alone, every carrier's", optional: true,
 			args: (*Model).carrierNames, run: (*Model).commandCarrier},
 		{name: "feeds", help: "the carrier feeds' health", run: func(m *Model, _ string) tea.Cmd { return m.openFeeds() }},
+		{name: "pause", usage: "FEED REASON", help: "stop asking a carrier feed and hold its webhooks (supervisors)",
+			args: (*Model).feedNames, run: (*Model).commandPause},
+		{name: "resume", usage: "FEED", help: "let a paused feed run again (supervisors)", args: (*Model).feedNames, run: (*Model).commandResume},
 		{name: "outbox", help: "the notifications going out", run: func(m *Model, _ string) tea.Cmd { return m.openOutbox() }},
 		{name: "help", help: "every key", run: func(m *Model, _ string) tea.Cmd {
 			m.help.ShowAll = true
@@ -160,6 +163,73 @@ func (m *Model) commandCarrier(arg string) tea.Cmd {
 		}
 	}
 	return emit(filterCarrierMsg{carrier: name})
+}
+
+// errFeedsForSupervisors answers :pause and :resume for an agent who is
+// not a supervisor.
+var errFeedsForSupervisors = errors.New("pausing and resuming feeds is for supervisors")
+
+// commandPause pauses the feed arg names, saying why: "dhl statuses all
+// say delivered".
+func (m *Model) commandPause(arg string) tea.Cmd {
+	name, reason, _ := strings.Cut(arg, " ")
+	feed, err := m.feedAction(name)
+	if err != nil {
+		m.err = err
+		return nil
+	}
+	if reason == "" {
+		m.err = fmt.Errorf(":pause %s needs a reason after the feed's name: the next supervisor reads it", feed)
+		return nil
+	}
+	actions, agent := m.actions, m.agent
+	return func() tea.Msg {
+		if _, err := actions.PauseFeed(feed, agent, reason); err != nil {
+			return errMsg{err}
+		}
+		return infoMsg{text: fmt.Sprintf("%s paused: nothing is asked of it and its webhooks are held until it is resumed (:resume %s)", feed, feed)}
+	}
+}
+
+// commandResume lets the feed arg names run again.
+func (m *Model) commandResume(arg string) tea.Cmd {
+	feed, err := m.feedAction(arg)
+	if err != nil {
+		m.err = err
+		return nil
+	}
+	actions, agent := m.actions, m.agent
+	return func() tea.Msg {
+		if err := actions.ResumeFeed(feed, agent); err != nil {
+			return errMsg{err}
+		}
+		return infoMsg{text: feed + " resumed: its parcels are asked again within minutes, and its carrier resends what was held"}
+	}
+}
+
+// feedAction checks the agent may pause and resume feeds, and picks the
+// feed arg names.
+func (m *Model) feedAction(arg string) (string, error) {
+	if err := m.mayAct(errNoActions); err != nil {
+		return "", err
+	}
+	if m.notSupervisor {
+		return "", errFeedsForSupervisors
+	}
+	names := m.feedNames()
+	if len(names) == 0 {
+		return "", errors.New("this desk has no carrier feeds")
+	}
+	return pick("feed", names, arg)
+}
+
+// feedNames are the desk's feeds, polled or pushed.
+func (m *Model) feedNames() []string {
+	names := make([]string, len(m.health))
+	for i, h := range m.health {
+		names[i] = h.Feed
+	}
+	return names
 }
 
 // viewNames are the exception views' one-word names.

@@ -51,10 +51,13 @@ func (m Model) loadFeeds() tea.Cmd {
 }
 
 // feedMark is a feed's state at a glance: ● answering, ▲ failing lately,
-// ✗ paused (its breaker open), and how loudly to say it. Marks differ in
-// shape as well as colour, so they read without colour too.
+// ✗ tripped (its breaker open), ‖ paused by a supervisor, and how loudly
+// to say it. Marks differ in shape as well as colour, so they read without
+// colour too.
 func feedMark(h tracker.FeedHealth) (string, store.Severity) {
 	switch {
+	case h.Paused():
+		return "‖", store.SeverityHigh
 	case h.Breaker == "open":
 		return "✗", store.SeverityCritical
 	case h.ConsecutiveFailures > 0:

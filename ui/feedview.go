@@ -46,6 +46,7 @@ type feedsPane struct {
 	sel    string // the selected feed
 	detail string // the selected feed's block under the table
 	ready  bool
+	pause  key.Binding
 }
 
 // feedViewMsg carries the feeds' health for the view.
@@ -57,7 +58,13 @@ type feedViewMsg struct {
 
 func newFeedsPane(health func() []tracker.FeedHealth, wall func() time.Time, styles *Styles) *feedsPane {
 	return &feedsPane{loads: newLoads(), tableBase: newTableBase(styles, DefaultListKeys("whole error")),
-		health: health, wall: wall}
+		health: health, wall: wall, pause: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume"))}
+}
+
+func (p *feedsPane) ShortHelp() []key.Binding { return append(p.keys.Short(), p.pause) }
+
+func (p *feedsPane) FullHelp() [][]key.Binding {
+	return [][]key.Binding{p.keys.Full(), {p.pause}}
 }
 
 // openFeeds shows the feed-health view, unless it is already on top.
@@ -94,10 +101,15 @@ func (p *feedsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case tickMsg:
 		return p, p.Reload()
 	case tea.KeyPressMsg:
-		if key.Matches(msg, p.keys.Open) {
-			if h, ok := p.selected(); ok {
-				return p, emit(openLetterMsg{from: p.id, letter: feedLetter(h, p.at)})
-			}
+		h, ok := p.selected()
+		switch {
+		case key.Matches(msg, p.keys.Open) && ok:
+			return p, emit(openLetterMsg{from: p.id, letter: feedLetter(h, p.at)})
+		case key.Matches(msg, p.pause) && ok && h.Paused():
+			return p, emit(commandLineMsg{line: "resume " + h.Feed})
+		case key.Matches(msg, p.pause) && ok:
+			return p, emit(commandLineMsg{line: "pause " + h.Feed + " "})
+		case key.Matches(msg, p.keys.Open, p.pause):
 			return p, nil
 		}
 		var cmd tea.Cmd
@@ -188,8 +200,10 @@ func feedRow(h tracker.FeedHealth, at time.Time) table.Row {
 // feedState is the feed's mark and what it means.
 func feedState(h tracker.FeedHealth) string {
 	switch mark, _ := feedMark(h); mark {
+	case "‖":
+		return "‖ paused"
 	case "✗":
-		return "✗ paused"
+		return "✗ tripped"
 	case "▲":
 		return "▲ failing"
 	}
@@ -232,7 +246,7 @@ func feedFields(h tracker.FeedHealth, at time.Time) []field {
 	if !h.LastFailure.IsZero() {
 		failed = shortAge(at, h.LastFailure) + " ago"
 	}
-	fs := []field{{"Feed", h.Feed + " · " + reach(h)}, {"State", stateLine(h)}, {"Breaker", breaker(h)},
+	fs := []field{{"Feed", h.Feed + " · " + reach(h)}, {"State", stateLine(h, at)}, {"Breaker", breaker(h)},
 		{"Last sync", synced(h, at)}, {"Last failure", failed}, {"Behind cadence", ""}, {"Polls", ""}, {"Webhooks", ""}}
 	if h.Poll {
 		fs[5].value = "on time"
@@ -243,6 +257,9 @@ func feedFields(h tracker.FeedHealth, at time.Time) []field {
 	}
 	if h.Push {
 		fs[7].value = fmt.Sprintf("%d applied, %d rejected, %d unverified", h.Deliveries, h.Rejected, h.Unverified)
+		if h.Held > 0 {
+			fs[7].value += fmt.Sprintf(", %d held while paused", h.Held)
+		}
 	}
 	return fs
 }
@@ -258,10 +275,12 @@ func reach(h tracker.FeedHealth) string {
 	return "polled"
 }
 
-func stateLine(h tracker.FeedHealth) string {
+func stateLine(h tracker.FeedHealth, at time.Time) string {
 	switch mark, _ := feedMark(h); mark {
+	case "‖":
+		return fmt.Sprintf("‖ paused by %s %s ago: %s", h.Pause.By, shortAge(at, h.Pause.At), oneLine(h.Pause.Reason))
 	case "✗":
-		return fmt.Sprintf("✗ paused: the breaker opened after %d failures in a row", h.ConsecutiveFailures)
+		return fmt.Sprintf("✗ tripped: the breaker opened after %d failures in a row", h.ConsecutiveFailures)
 	case "▲":
 		return fmt.Sprintf("▲ failing: %d failure(s) in a row", h.ConsecutiveFailures)
 	}

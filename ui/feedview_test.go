@@ -89,7 +89,7 @@ func TestFeedViewRows(t *testing.T) {
 	health := fabricatedHealth()
 	m := press(t, feedDesk(t, 160, 50, &health), "down", "down", "down")
 	s := screen(m)
-	mustContain(t, s, "› Feeds", "● ok", "▲ failing", "✗ paused", "half", "12s ago", "1342/3",
+	mustContain(t, s, "› Feeds", "● ok", "▲ failing", "✗ tripped", "half", "12s ago", "1342/3",
 		"87/0/3", "12/1/2", "2h", "polled and webhooks", "▲ failing: 2 failure(s) in a row",
 		"1m", "220 requests, 14 failed", "87 applied, 0 rejected, 3 unverified", "503 Service Unavailable")
 	if strings.Contains(s, "END-OF-ERROR") {

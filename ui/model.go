@@ -174,6 +174,8 @@ func (m *Model) own(msg tea.Msg) (tea.Cmd, bool) {
 		m.health, m.feedsAt = msg.health, msg.at
 	case infoMsg:
 		m.info = msg.text
+	case commandLineMsg:
+		m.openCommandWith(msg.line)
 	case showViewMsg, filterCarrierMsg:
 		return m.toBottom(msg), true
 	case countsMsg:

@@ -13,16 +13,13 @@ import (
 
 // fakeActions records each resend and answers with errs in turn; once
 // they run out it queues the message in the store, as the tracker does.
+// Everything else is done by a real tracker on the same store: only
+// resends are faked.
 type fakeActions struct {
+	*tracker.Tracker
 	st    *store.Store
 	calls []tracker.Resend
 	errs  []error
-}
-
-// Act acts through a real tracker on the same store: only resends are
-// faked.
-func (f *fakeActions) Act(a tracker.Act) (store.Exception, error) {
-	return tracker.New(f.st, nil, clock, tracker.Config{}, nil).Act(a)
 }
 
 func (f *fakeActions) Resend(r tracker.Resend) (store.Notification, error) {
@@ -43,7 +40,7 @@ func deskWithActions(t *testing.T, errs ...error) (tea.Model, *fakeActions) {
 	t.Helper()
 	st := openDesk(t, 30)
 	seedNotes(t, st)
-	f := &fakeActions{st: st, errs: errs}
+	f := &fakeActions{Tracker: tracker.New(st, nil, clock, tracker.Config{}, nil), st: st, errs: errs}
 	m := start(t, st, 100, 30, func(m Model) Model { return m.WithActions(f).WithAgent("ana") })
 	return m, f
 }
