@@ -64,7 +64,7 @@ func runServe(args []string, stderr io.Writer) error {
 	defer d.close()
 	srv, err := ui.NewSSHServer(ui.SSHConfig{
 		Addr: cfg.Serve.Listen, HostKeyPath: filepath.Join(cfg.Data, "ssh_host_ed25519"),
-		Keys: keys, IdleTimeout: cfg.Serve.IdleTimeout, Context: d.ctx, MaxSessions: cfg.Serve.MaxSessions,
+		Keys: keys, Store: d.st, IdleTimeout: cfg.Serve.IdleTimeout, Context: d.ctx, MaxSessions: cfg.Serve.MaxSessions,
 		PerIP: rate.Limit(float64(cfg.Serve.PerIPPerMinute) / 60), PerIPBurst: cfg.Serve.PerIPPerMinute,
 		Desk: func(ctx context.Context, a ui.Agent) ui.Model {
 			return d.model(ctx).WithAgent(a.Name).WithRole(a.Role).WithOpener(nil)

@@ -93,11 +93,17 @@ func (l *noteLog) row(n store.Notification, selected bool) table.Row {
 	if !selected {
 		state = l.styles.State[n.State].Render(state)
 	}
-	r := table.Row{shortStamp(n.QueuedAt), humanize(n.Trigger), n.Channel, n.To, state, noteLine(n)}
+	r := table.Row(noteCells(n, state))
 	if l.withOrder {
 		r = append(table.Row{n.Order}, r...)
 	}
 	return r
+}
+
+// noteCells is a notification's row under logColumns, with its state as
+// given (coloured or not).
+func noteCells(n store.Notification, state string) []string {
+	return []string{shortStamp(n.QueuedAt), humanize(n.Trigger), n.Channel, n.To, state, noteLine(n)}
 }
 
 // selected is the selected notification, if any.

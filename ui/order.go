@@ -249,15 +249,11 @@ func (p *orderPane) summary() string {
 	if !p.ready || p.err != nil {
 		return ""
 	}
-	var items []string
-	for _, l := range o.Lines {
-		items = append(items, fmt.Sprintf("%d× %s", l.Qty, l.Title))
-	}
 	left := fields(p.styles, p.width,
 		field{"Customer", o.Customer.Name},
 		field{"Email", o.Customer.Email},
 		field{"Phone", o.Customer.Phone},
-		field{"Ship to", strings.Join(nonEmpty(o.ShipTo.Line1, o.ShipTo.PostalCode+" "+o.ShipTo.City, o.ShipTo.Country), ", ")},
+		field{"Ship to", shipTo(o.ShipTo)},
 	)
 	number := o.Number
 	if p.detail.Archived {
@@ -266,7 +262,7 @@ func (p *orderPane) summary() string {
 	right := fields(p.styles, p.width,
 		field{"Order", number},
 		field{"Placed", stamp(o.PlacedAt)},
-		field{"Items", strings.Join(items, ", ")},
+		field{"Items", items(o.Lines)},
 		field{"Parcels", fmt.Sprint(len(p.detail.Parcels))},
 	)
 	return columns2(p.styles, p.width, left, right)
@@ -294,6 +290,20 @@ func (p *orderPane) logView() string {
 		return p.styles.Subtle.Render("None sent yet. n resends the selected parcel's news.")
 	}
 	return p.log.table.View()
+}
+
+// shipTo is an address on one line: street, town, country.
+func shipTo(a store.Address) string {
+	return strings.Join(nonEmpty(a.Line1, a.PostalCode+" "+a.City, a.Country), ", ")
+}
+
+// items lists an order's lines: "2× Ceramic mug, 1× Tea towel".
+func items(lines []store.Line) string {
+	var out []string
+	for _, l := range lines {
+		out = append(out, fmt.Sprintf("%d× %s", l.Qty, l.Title))
+	}
+	return strings.Join(out, ", ")
 }
 
 // nonEmpty drops blank strings.

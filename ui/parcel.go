@@ -135,10 +135,7 @@ func (p *parcelPane) loaded(msg parcelMsg) {
 	}
 	rows := make([]table.Row, len(p.events))
 	for i, e := range p.events {
-		rows[i] = table.Row{
-			e.LocalTime, e.Time.UTC().Format("02 Jan 15:04"), e.Location.City, e.RawCode,
-			statusLabel(e.Status, e.Reason), e.RawText,
-		}
+		rows[i] = eventCells(e)
 	}
 	cursor := p.table.Cursor()
 	p.table.SetRows(rows)
@@ -147,6 +144,14 @@ func (p *parcelPane) loaded(msg parcelMsg) {
 	}
 	p.table.SetCursor(cursor)
 	p.layout()
+}
+
+// eventCells is an event's row under timelineColumns.
+func eventCells(e store.Event) []string {
+	return []string{
+		e.LocalTime, e.Time.UTC().Format("02 Jan 15:04"), e.Location.City, e.RawCode,
+		statusLabel(e.Status, e.Reason), e.RawText,
+	}
 }
 
 func (p *parcelPane) summary() string {

@@ -150,14 +150,20 @@ func (p *searchPane) open() tea.Cmd {
 func (p *searchPane) sync() {
 	rows := make([]table.Row, len(p.hits))
 	for i, h := range p.hits {
-		match := h.Field
-		if h.Exact {
-			match += " ="
-		}
-		rows[i] = table.Row{h.Order.Number, h.Order.Customer.Name, match, h.Value, day(h.Order.PlacedAt)}
+		rows[i] = hitCells(h)
 	}
 	p.table.SetRows(rows)
 	p.table.SetCursor(0)
+}
+
+// hitCells is a hit's row under searchColumns: the order, its customer,
+// what matched ("=" when all of it) and the day it was placed.
+func hitCells(h store.SearchHit) []string {
+	match := h.Field
+	if h.Exact {
+		match += " ="
+	}
+	return []string{h.Order.Number, h.Order.Customer.Name, match, h.Value, day(h.Order.PlacedAt)}
 }
 
 func (p *searchPane) View() string {

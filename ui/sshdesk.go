@@ -29,6 +29,10 @@ type SSHConfig struct {
 	// Desk builds the desk an agent's session shows: every session has its
 	// own, over the one store and tracker. ctx ends with the session.
 	Desk func(ctx context.Context, a Agent) Model
+	// Store answers the commands a session may carry instead of opening
+	// the desk (ssh desk search 1001 --json); it is only read. Without
+	// one, a command is refused with why.
+	Store Source
 	// IdleTimeout ends a session nobody typed in for this long; zero keeps
 	// sessions open.
 	IdleTimeout time.Duration
@@ -48,16 +52,18 @@ type SSHConfig struct {
 // unknown key, a password or keyboard-interactive login is refused at the
 // handshake, and a key removed from the agents file is refused from the
 // next connection on. Each session runs its own Bubble Tea program in the
-// client's terminal (its size, its resizes, its colours); a panic ends that
-// session only.
+// client's terminal (its size, its resizes, its colours); a session that
+// carries a command gets its answer instead, with no terminal needed. A
+// panic ends that session only.
 func NewSSHServer(cfg SSHConfig) (*SSHServer, error) {
 	srv := &SSHServer{max: int64(cfg.MaxSessions)}
-	// Middlewares run last first: count, then the cap, the rate limit, and
-	// the desk in a terminal.
+	// Middlewares run last first: count, then the cap, the rate limit, a
+	// command's answer, and the desk in a terminal.
 	mws := []wish.Middleware{recover.Middleware(
 		farewell(cfg.Context),
 		bubbletea.Middleware(sessionDesk(cfg)),
 		activeterm.Middleware(),
+		commandAnswers(cfg),
 	)}
 	if cfg.PerIP > 0 {
 		mws = append(mws, ratelimiter.Middleware(ratelimiter.NewRateLimiter(cfg.PerIP, max(cfg.PerIPBurst, 1), maxAddresses)))
@@ -150,13 +156,11 @@ func farewell(server context.Context) wish.Middleware {
 	}
 }
 
-// sessionDesk builds a session's desk for the agent its key names. A key
-// revoked between the handshake and the session gets no desk.
+// sessionDesk builds a session's desk for the agent its key names.
 func sessionDesk(cfg SSHConfig) bubbletea.Handler {
 	return func(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
-		a, ok := cfg.Keys.Lookup(sess.PublicKey())
+		a, ok := seat(cfg, sess)
 		if !ok {
-			wish.Fatalln(sess, "This key is no longer allowed at the desk.")
 			return nil, nil
 		}
 		ctx, cancel := context.WithCancel(sess.Context())
@@ -164,4 +168,14 @@ func sessionDesk(cfg SSHConfig) bubbletea.Handler {
 		context.AfterFunc(sess.Context(), func() { stop() })
 		return cfg.Desk(ctx, a), []tea.ProgramOption{tea.WithContext(ctx)}
 	}
+}
+
+// seat is the agent a session's key names now. A key revoked between the
+// handshake and the session is told so, and the session ends.
+func seat(cfg SSHConfig, sess ssh.Session) (Agent, bool) {
+	a, ok := cfg.Keys.Lookup(sess.PublicKey())
+	if !ok {
+		wish.Fatalln(sess, "This key is no longer allowed at the desk.")
+	}
+	return a, ok
 }
