@@ -11,11 +11,9 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
-	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -36,6 +34,9 @@ type demoFlags struct {
 	seed   uint64
 	faults bool
 	seat   seat
+	// serve opens the SSH door on listen as well.
+	serve  bool
+	listen string
 }
 
 func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
@@ -48,6 +49,8 @@ func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
 	flags.Uint64Var(&f.seed, "seed", 1, "seed of the simulated world")
 	seatFlags(flags, &f.seat)
 	flags.BoolVar(&f.faults, "faults", true, "let the simulated carriers fail now and then (429s, 500s, timeouts, broken bodies, repeated and late events)")
+	flags.BoolVar(&f.serve, "serve", false, "open the desk's SSH door too, with a key made for a newcomer to try")
+	flags.StringVar(&f.listen, "listen", "127.0.0.1:23234", "the SSH door's `ADDRESS` with --serve")
 	if err := flags.Parse(args); err != nil {
 		return f, err
 	}
@@ -65,8 +68,9 @@ func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
 }
 
 // runDemo wires the whole desk on loopback: store, simulated carriers,
-// tracker, webhook receiver, and the UI in this terminal. Each part is closed in reverse order.
-func runDemo(args []string, stderr io.Writer) error {
+// tracker, webhook receiver, the UI in this terminal and, with --serve,
+// the SSH door. Each part is closed in reverse order.
+func runDemo(args []string, stdout, stderr io.Writer) error {
 	f, err := parseDemoFlags(args, stderr)
 	if err != nil {
 		return err
@@ -88,23 +92,79 @@ func runDemo(args []string, stderr io.Writer) error {
 	defer st.Close()
 	defer serveControl(dir, st, log)()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalled()
 	defer stop()
-	desk, stopWorld, err := startWorld(ctx, dir, f, st, log)
+	world, stopWorld, err := startWorld(ctx, dir, f, st, log)
 	if err != nil {
 		return err
 	}
 	defer stopWorld()
-
-	changes, unsubscribe := st.Subscribe()
-	defer unsubscribe()
-	m := f.seat.seated(ui.New(st, desk.clock.Now, changes).WithFeeds(desk.tracker.Health).
-		WithActions(desk.tracker).WithInbox(desk.box))
+	d := &runningDesk{st: st, tr: world.tracker, log: log, ctx: ctx, now: world.clock.Now, inbox: world.box}
+	m := f.seat.seated(d.model(ctx))
+	if f.serve {
+		// The door closes when this terminal's desk does, telling the
+		// newcomer why.
+		door, err := openDemoDoor(d, dir, f.listen)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "The desk's SSH door is open on %s. From another terminal, come in as %q (a supervisor):\n\n  %s\n\n",
+			door.addr, newcomer, door.command)
+		m = m.WithNotice(door.hint)
+		defer door.close()
+	}
 	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // a signal asked us to stop: not an error
 	}
 	return err
+}
+
+// demoDoor is the demo's SSH door, open.
+type demoDoor struct {
+	addr    net.Addr
+	command string // how the newcomer comes in
+	hint    string // the same, for the desk's status line
+	close   func() // shuts the door, ending the newcomer's sessions
+}
+
+// openDemoDoor opens the demo's SSH door on listen, for a newcomer with a
+// key made for them in dir.
+func openDemoDoor(d *runningDesk, dir, listen string) (demoDoor, error) {
+	ln, err := listenDoor(listen)
+	if err != nil {
+		return demoDoor{}, err
+	}
+	fail := func(err error) (demoDoor, error) {
+		ln.Close()
+		return demoDoor{}, err
+	}
+	agents, config, err := newcomerFiles(dir, ln.Addr())
+	if err != nil {
+		return fail(err)
+	}
+	keys, err := ui.LoadAgentKeys(agents)
+	if err != nil {
+		return fail(err)
+	}
+	ctx, shut := context.WithCancel(d.ctx)
+	open := *d
+	open.ctx = ctx
+	srv, err := open.door(serveSection{Listen: ln.Addr().String()}, dir, keys)
+	if err != nil {
+		shut()
+		return fail(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- serveUntilDone(ctx, srv, ln, d.log) }()
+	command := "ssh -F " + config + " desk"
+	return demoDoor{addr: ln.Addr(), command: command, hint: "SSH door open: from another terminal, " + command,
+		close: func() {
+			shut()
+			if err := <-served; err != nil {
+				d.log.Error("ssh door", "err", err)
+			}
+		}}, nil
 }
 
 // Demo credentials: the simulated carriers expect them, and the demo's

@@ -68,6 +68,10 @@ type runningDesk struct {
 	log   *slog.Logger
 	ctx   context.Context
 	close func() // stops and closes everything, in reverse order
+	// now is the desk's clock, simulated in the demo; inbox is the demo's
+	// mailbox, nil elsewhere.
+	now   func() time.Time
+	inbox ui.Inbox
 }
 
 // startDesk opens the configuration's store and starts its tracker. On an
@@ -101,10 +105,19 @@ func startDesk(cfg Config, path string) (*runningDesk, error) {
 		return nil, err
 	}
 	undo = append(undo, func() { st.Close() }, serveControl(cfg.Data, st, log))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalled()
 	tr, stopTracker := startTracker(ctx, st, time.Now, cfg.trackerConfig(), p, hooksAt, log)
 	undo = append(undo, stop, stopTracker)
-	return &runningDesk{st: st, tr: tr, log: log, ctx: ctx, close: closeAll}, nil
+	return &runningDesk{st: st, tr: tr, log: log, ctx: ctx, close: closeAll, now: time.Now}, nil
+}
+
+// signalled is a context the first SIGINT or SIGTERM ends, to shut down in
+// order. The signals' own action is back from then on, so a second one
+// ends the process at once should the shutdown hang.
+func signalled() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
+	return ctx, stop
 }
 
 // model is a new desk on the running parts, for one terminal, whose change
@@ -113,7 +126,11 @@ func startDesk(cfg Config, path string) (*runningDesk, error) {
 func (d *runningDesk) model(ctx context.Context) ui.Model {
 	changes, unsubscribe := d.st.Subscribe()
 	context.AfterFunc(ctx, unsubscribe)
-	return ui.New(d.st, time.Now, changes).WithFeeds(d.tr.Health).WithActions(d.tr)
+	m := ui.New(d.st, d.now, changes).WithFeeds(d.tr.Health).WithActions(d.tr)
+	if d.inbox != nil {
+		m = m.WithInbox(d.inbox)
+	}
+	return m
 }
 
 // listenWebhooks opens the receiver's address. A desk with a pushing

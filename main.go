@@ -2,8 +2,9 @@
 // "where is my order?": live carrier exceptions, order search, and each
 // parcel's timeline.
 //
-//	wismo demo [--data DIR] [--orders N] [--speed X] [--seed N] [--faults=false]
+//	wismo demo [--data DIR] [--orders N] [--speed X] [--seed N] [--faults=false] [--serve [--listen ADDR]]
 //	wismo desk --config FILE
+//	wismo serve --config FILE
 //	wismo parse --carrier NAME FILE
 //	wismo import orders|returns [--data DIR] FILE.csv
 //	wismo check [--data DIR]
@@ -57,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	switch args[0] {
 	case "demo":
-		return runDemo(args[1:], stderr)
+		return runDemo(args[1:], stdout, stderr)
 	case "desk":
 		return runDesk(args[1:], stderr)
 	case "serve":

@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
+	"log/slog"
+	"net"
 	"time"
 
 	"charm.land/ssh"
-	"golang.org/x/time/rate"
 
 	"github.com/wismo/wismo/ui"
 )
@@ -57,31 +57,30 @@ func runServe(args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("config %s: serve.agents: %w", *path, err)
 	}
+	ln, err := listenDoor(cfg.Serve.Listen)
+	if err != nil {
+		return err
+	}
 	d, err := startDesk(cfg, *path)
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	defer d.close()
-	srv, err := ui.NewSSHServer(ui.SSHConfig{
-		Addr: cfg.Serve.Listen, HostKeyPath: filepath.Join(cfg.Data, "ssh_host_ed25519"),
-		Keys: keys, Store: d.st, IdleTimeout: cfg.Serve.IdleTimeout, Context: d.ctx, MaxSessions: cfg.Serve.MaxSessions,
-		PerIP: rate.Limit(float64(cfg.Serve.PerIPPerMinute) / 60), PerIPBurst: cfg.Serve.PerIPPerMinute,
-		Desk: func(ctx context.Context, a ui.Agent) ui.Model {
-			return d.model(ctx).WithAgent(a.Name).WithRole(a.Role).WithOpener(nil)
-		},
-	})
+	srv, err := d.door(cfg.Serve, cfg.Data, keys)
 	if err != nil {
+		ln.Close()
 		return err
 	}
-	return serveUntilDone(d.ctx, srv, d)
+	return serveUntilDone(d.ctx, srv, ln, d.log)
 }
 
-// serveUntilDone serves until the desk's context ends (a signal), then
-// gives sessions shutdownGrace to end.
-func serveUntilDone(ctx context.Context, srv *ui.SSHServer, d *runningDesk) error {
+// serveUntilDone serves on ln until ctx ends (a signal), then gives
+// sessions shutdownGrace to end.
+func serveUntilDone(ctx context.Context, srv *ui.SSHServer, ln net.Listener, log *slog.Logger) error {
 	served := make(chan error, 1)
-	go func() { served <- srv.ListenAndServe() }()
-	d.log.Info("serving the desk over ssh", "addr", srv.Addr)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("serving the desk over ssh", "addr", ln.Addr().String())
 	select {
 	case err := <-served:
 		return fmt.Errorf("ssh server: %w", err)

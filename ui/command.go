@@ -248,6 +248,13 @@ func commandNamed(name string) (command, bool) {
 	return command{}, false
 }
 
+// WithNotice has the desk open with text in its status line, until the
+// first key: what the agent should know before anything else.
+func (m Model) WithNotice(text string) Model {
+	m.info = text
+	return m
+}
+
 // statusLine is the footer's line when it is not the help: the open
 // command line, or news that is no error.
 func (m Model) statusLine(w int) (string, bool) {
