@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,8 +13,8 @@ import (
 
 // wismo demo --serve: the local desk says where the SSH door is, the
 // newcomer comes in with OpenSSH's own client and the files the demo made
-// for them, gets a desk of their own as a supervisor, and is told why it
-// went away when the local desk quits.
+// for them, asks for an order and gets its JSON, gets a desk of their own
+// as a supervisor, and is told why it went away when the local desk quits.
 func TestDemoDoorEndToEndInTmux(t *testing.T) {
 	bin, dir := buildForTmux(t)
 	if _, err := exec.LookPath("ssh"); err != nil {
@@ -26,6 +27,16 @@ func TestDemoDoorEndToEndInTmux(t *testing.T) {
 	config := readWhenWritten(t, filepath.Join(data, "ssh_config"))
 	if !regexp.MustCompile(`Port [1-9][0-9]*\n`).MatchString(config) {
 		t.Fatalf("ssh_config names no port:\n%s", config)
+	}
+
+	// The same door answers a command and exits.
+	out, err := exec.Command("ssh", "-F", filepath.Join(data, "ssh_config"), "desk", "order", "1001", "--json").Output()
+	var order struct {
+		Number  string            `json:"number"`
+		Parcels []json.RawMessage `json:"parcels"`
+	}
+	if err != nil || json.Unmarshal(out, &order) != nil || order.Number != "1001" || len(order.Parcels) == 0 {
+		t.Fatalf("ssh desk order 1001 --json: %v\n%s", err, out)
 	}
 
 	remote := startTmux(t, "newcomer", 100, 30, fmt.Sprintf("ssh -F %s desk; echo GONE:$?; sleep 60", filepath.Join(data, "ssh_config")))
