@@ -21,7 +21,8 @@ type pollResult struct {
 	parcel   store.ParcelID
 	shipment carriers.Shipment
 	err      error
-	// deferred means no request went out: the feed's breaker is open.
+	// deferred means no request went out: the feed is paused or its
+	// breaker is open.
 	deferred bool
 	// pushOnly means no request went out: the parcel's news comes by
 	// webhook alone, and it is not polled again.

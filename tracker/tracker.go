@@ -47,7 +47,8 @@ type Config struct {
 	// each status; a status left out keeps its default, and a terminal
 	// status is never asked about again.
 	Cadence map[carriers.Status]time.Duration
-	// Defer is how long parcels wait when their feed's breaker is open.
+	// Defer is how long parcels wait when their feed is paused or its
+	// breaker is open.
 	Defer time.Duration
 	// Feeds tunes each feed by name; a feed not listed gets Feed.
 	Feeds map[string]FeedConfig
