@@ -23,7 +23,7 @@ import (
 )
 
 // newKey is a fresh ed25519 key for an SSH client.
-func newKey(t *testing.T) gossh.Signer {
+func newKey(t testing.TB) gossh.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -64,6 +64,14 @@ func sshDesk(t *testing.T, agentsFile string, tune ...func(*SSHConfig)) string {
 	for _, f := range tune {
 		f(&cfg)
 	}
+	_, addr := serveSSH(t, cfg)
+	return addr
+}
+
+// serveSSH serves cfg's desk on loopback until the test ends, and returns
+// the server and its address.
+func serveSSH(t testing.TB, cfg SSHConfig) (*SSHServer, string) {
+	t.Helper()
 	srv, err := NewSSHServer(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +82,7 @@ func sshDesk(t *testing.T, agentsFile string, tune ...func(*SSHConfig)) string {
 	}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String()
+	return srv, ln.Addr().String()
 }
 
 // dial connects to the desk with auth.
@@ -121,6 +129,15 @@ func (tm *terminal) await(t *testing.T, wants ...string) {
 // open starts the desk in a 100×30 PTY on client.
 func open(t *testing.T, client *gossh.Client) *terminal {
 	t.Helper()
+	tm := &terminal{}
+	tm.in = shell(t, client, tm)
+	return tm
+}
+
+// shell starts the desk in a 100×30 PTY on client, writing its screen to
+// out, and returns what the client types into.
+func shell(t testing.TB, client *gossh.Client, out io.Writer) io.WriteCloser {
+	t.Helper()
 	sess, err := client.NewSession()
 	if err != nil {
 		t.Fatal(err)
@@ -129,15 +146,15 @@ func open(t *testing.T, client *gossh.Client) *terminal {
 	if err := sess.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
-	tm := &terminal{}
-	sess.Stdout, sess.Stderr = tm, tm
-	if tm.in, err = sess.StdinPipe(); err != nil {
+	sess.Stdout, sess.Stderr = out, out
+	in, err := sess.StdinPipe()
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	return tm
+	return in
 }
 
 // An authorized key gets the desk under its agent's name; unknown keys and
@@ -182,7 +199,7 @@ func TestSSHDeskKeys(t *testing.T) {
 }
 
 // agentsFile writes an agents file with the given lines.
-func agentsFile(t *testing.T, lines ...string) string {
+func agentsFile(t testing.TB, lines ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "agents")
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
@@ -311,6 +328,13 @@ func TestSSHDeskKilledSessionLeaksNothing(t *testing.T) {
 	tm.await(t, "7 open")
 	tm.in.Write([]byte("jjjj"))
 	client.Close() // mid-frame: the desk is still drawing the moves
+	awaitNoLeaks(t, before)
+}
+
+// awaitNoLeaks waits up to 5 s for every goroutine but those before left
+// running to end: a desk's clock ends within its second.
+func awaitNoLeaks(t testing.TB, before goleak.Option) {
+	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		err := goleak.Find(before)
 		if err == nil {
