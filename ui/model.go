@@ -37,7 +37,6 @@ type Model struct {
 	readOnly      bool                        // a trainee's desk: nothing changes
 	notSupervisor bool                        // the supervisor's picture is not for this agent
 	refreshAfter  time.Duration               // how long changes gather before a refresh
-	refreshing    bool                        // a refresh is scheduled
 	inbox         Inbox                       // nil: no mailbox to show
 	health        []tracker.FeedHealth
 	feedsAt       time.Time              // when health was read, by the wall clock
@@ -65,39 +64,33 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.waitForChange(), m.tick(), m.loadCounts())
 }
 
-// waitForChange blocks, outside Update, until the store commits; a closed
-// channel (the store shutting down) ends the wait for good.
+// waitForChange blocks, outside Update, until the store commits, lets
+// refreshAfter pass so the commits that follow ride along, and says it is
+// time to read what changed: a burst of commits (a poll round, a webhook
+// storm) is one message and one refresh, on every agent's desk, and new
+// exceptions are still on screen well within 2 s. An idle store sends no
+// changes, so an idle desk reads nothing. A closed subscription ends the
+// wait.
 func (m Model) waitForChange() tea.Cmd {
-	ch := m.changes
+	ch, after := m.changes, m.refreshAfter
 	return func() tea.Msg {
 		if _, ok := <-ch; !ok {
 			return nil
+		}
+		if after > 0 {
+			time.Sleep(after)
+			select {
+			case <-ch: // the commits meanwhile: this refresh reads them
+			default:
+			}
 		}
 		return changedMsg{}
 	}
 }
 
 // refreshEvery is the most often the desk reads the store again while it
-// keeps committing: a burst of commits (a poll round, a webhook storm) is
-// one refresh, and new exceptions are still on screen well within 2 s.
+// keeps committing.
 const refreshEvery = 250 * time.Millisecond
-
-// refreshMsg says it is time to read what changed.
-type refreshMsg struct{}
-
-// coalesce schedules a refresh unless one is already waiting: the changes
-// that come meanwhile ride along with it. An idle store sends no changes,
-// so an idle desk reads nothing.
-func (m *Model) coalesce() tea.Cmd {
-	if m.refreshing {
-		return nil
-	}
-	m.refreshing = true
-	if m.refreshAfter <= 0 {
-		return emit(refreshMsg{})
-	}
-	return tea.Tick(m.refreshAfter, func(time.Time) tea.Msg { return refreshMsg{} })
-}
 
 // tick reads the desk clock once a second, so ages stay current.
 func (m Model) tick() tea.Cmd {
@@ -163,10 +156,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 func (m *Model) own(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case changedMsg:
-		return tea.Batch(m.waitForChange(), m.coalesce()), true
-	case refreshMsg:
-		m.refreshing = false
-		return tea.Batch(m.loadCounts(), m.route(changedMsg{})), true
+		return tea.Batch(m.waitForChange(), m.loadCounts(), m.route(msg)), true
 	case tickMsg:
 		m.clock = msg.now
 		return tea.Batch(m.tick(), m.loadFeeds(), m.route(msg)), true

@@ -275,15 +275,30 @@ func TestActOnHiddenRows(t *testing.T) {
 	}
 }
 
-// A change schedules one refresh, remembered by the model Update returns.
-func TestCoalesceFlag(t *testing.T) {
+// A burst of commits is one refresh: the wait lets the commits that
+// follow the first ride along, and then waits for the next.
+func TestBurstIsOneRefresh(t *testing.T) {
 	st := openDesk(t, 3)
 	ch, cancel := st.Subscribe()
 	defer cancel()
-	var m tea.Model = New(st, clock, ch)
-	m, _ = m.Update(changedMsg{})
-	if !m.(Model).refreshing {
-		t.Error("coalesce's write to m was lost by the return's evaluation order")
+	m := New(st, clock, ch)
+	m.refreshAfter = 200 * time.Millisecond
+	commit := func() {
+		if err := st.Update(func(tx *store.Tx) error { return tx.PutOrder(store.Order{Number: "9001"}) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit()
+	done := make(chan tea.Msg, 1)
+	go func() { done <- m.waitForChange()() }()
+	for range 5 {
+		commit()
+	}
+	if msg := <-done; msg != (changedMsg{}) {
+		t.Fatalf("the wait ended with %#v, want changedMsg", msg)
+	}
+	if msg, ok := runCmd(m.waitForChange()); ok {
+		t.Errorf("after the burst's refresh the next wait ended at once with %#v; want it to wait for a commit", msg)
 	}
 }
 
