@@ -340,10 +340,7 @@ func (t *Tracker) Health() []FeedHealth {
 		byName[name] = got
 	}
 	t.pushMu.Unlock()
-	var paused map[string]store.FeedPause
-	if err := t.store.View(func(tx *store.Tx) error { paused = t.pauses(tx); return nil }); err != nil {
-		t.log.Error("feed pauses unreadable", "err", err)
-	}
+	paused := t.pauses()
 	out := make([]FeedHealth, 0, len(byName))
 	for _, h := range byName {
 		h.Pause = paused[h.Feed]

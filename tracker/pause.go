@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -17,7 +19,9 @@ import (
 // the carrier nothing (its parcels wait, Defer at a time) and answers the
 // feed's webhooks 503 with a Retry-After, so the carrier sends them again
 // after it is resumed. The pause is kept in the store: a restart does not
-// lift it.
+// lift it. The tracker keeps the pauses in memory too, written with the
+// store under pauseMu, so the poll rounds, every webhook and every desk's
+// health read them without a transaction.
 
 // The audit log's actions on a feed.
 const (
@@ -46,6 +50,8 @@ func (t *Tracker) PauseFeed(feed, agent, reason string) (store.FeedPause, error)
 		return store.FeedPause{}, err
 	}
 	p := store.FeedPause{Feed: feed, By: agent, At: time.Now().UTC(), Reason: reason}
+	t.pauseMu.Lock()
+	defer t.pauseMu.Unlock()
 	err := t.store.Write(func(tx *store.Tx) error {
 		if was, paused, err := tx.FeedPaused(feed); err != nil || paused {
 			return cmp.Or(err, fmt.Errorf("%s is already paused, by %s at %s: %s",
@@ -60,6 +66,7 @@ func (t *Tracker) PauseFeed(feed, agent, reason string) (store.FeedPause, error)
 	if err != nil {
 		return store.FeedPause{}, err
 	}
+	t.paused[feed] = p
 	t.log.Warn("feed paused", "feed", feed, "by", agent, "reason", reason)
 	return p, nil
 }
@@ -71,6 +78,8 @@ func (t *Tracker) ResumeFeed(feed, agent string) error {
 		return err
 	}
 	var was store.FeedPause
+	t.pauseMu.Lock()
+	defer t.pauseMu.Unlock()
 	err := t.store.Write(func(tx *store.Tx) error {
 		var paused bool
 		var err error
@@ -84,6 +93,7 @@ func (t *Tracker) ResumeFeed(feed, agent string) error {
 			Target: "feed " + feed, Detail: "paused by " + was.By + ": " + was.Reason})
 	})
 	if err == nil {
+		delete(t.paused, feed)
 		t.log.Info("feed resumed", "feed", feed, "by", agent)
 	}
 	return err
@@ -110,14 +120,37 @@ func (t *Tracker) checkFeedAction(feed, agent string) error {
 	return nil
 }
 
-// pauses reads the feeds paused now. A pause that cannot be read is the
-// store's damage, logged; the feed is taken as running.
-func (t *Tracker) pauses(tx *store.Tx) map[string]store.FeedPause {
-	p, err := tx.FeedPauses()
+// loadPauses reads the feeds paused when the tracker starts. A pause that
+// cannot be read is the store's damage, logged; the feed runs.
+func loadPauses(st *store.Store, log *slog.Logger) map[string]store.FeedPause {
+	var paused map[string]store.FeedPause
+	err := st.View(func(tx *store.Tx) error {
+		var err error
+		paused, err = tx.FeedPauses()
+		return err
+	})
 	if err != nil {
-		t.log.Error("feed pauses unreadable", "err", err)
+		log.Error("feed pauses unreadable: every feed runs", "err", err)
 	}
-	return p
+	if paused == nil {
+		paused = map[string]store.FeedPause{}
+	}
+	return paused
+}
+
+// pauses is a copy of the feeds paused now.
+func (t *Tracker) pauses() map[string]store.FeedPause {
+	t.pauseMu.Lock()
+	defer t.pauseMu.Unlock()
+	return maps.Clone(t.paused)
+}
+
+// pausedBy is the feed's pause, if it is paused.
+func (t *Tracker) pausedBy(feed string) (store.FeedPause, bool) {
+	t.pauseMu.Lock()
+	defer t.pauseMu.Unlock()
+	p, ok := t.paused[feed]
+	return p, ok
 }
 
 // pausedError is why a paused feed's parcels were not asked about.
@@ -128,17 +161,7 @@ func pausedError(p store.FeedPause) error {
 // heldPush answers a webhook of a paused feed: 503 with a Retry-After, so
 // the carrier sends it again later. It reports whether the feed is paused.
 func (t *Tracker) heldPush(w http.ResponseWriter, provider string) bool {
-	var pause store.FeedPause
-	var paused bool
-	err := t.store.View(func(tx *store.Tx) error {
-		var err error
-		pause, paused, err = tx.FeedPaused(provider)
-		return err
-	})
-	if err != nil {
-		t.log.Error("feed pause unreadable", "feed", provider, "err", err)
-		return false
-	}
+	pause, paused := t.pausedBy(provider)
 	if !paused {
 		return false
 	}

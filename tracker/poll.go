@@ -215,8 +215,8 @@ func (t *Tracker) due(now time.Time) (due []store.Parcel, paused map[string]stor
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	taken := map[string]int{}
+	paused = t.pauses()
 	err = t.store.View(func(tx *store.Tx) error {
-		paused = t.pauses(tx)
 		for _, id := range tx.ParcelsDue(now, dueLookahead*t.cfg.Batch+len(t.inHand)) {
 			if _, held := t.inHand[id]; held {
 				continue

@@ -104,6 +104,11 @@ type Tracker struct {
 	// round may hold mu across a read transaction.
 	pushMu sync.Mutex
 	push   map[string]*FeedHealth // webhook providers, by name
+
+	// pauseMu guards paused, the feeds a supervisor paused, by name, and
+	// keeps it in the order of the store's writes.
+	pauseMu sync.Mutex
+	paused  map[string]store.FeedPause
 }
 
 // New returns a tracker over st that asks the given carriers, reading time
@@ -122,7 +127,7 @@ func New(st *store.Store, trackers []carriers.Tracker, now func() time.Time, cfg
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Tracker{store: st, feeds: feeds, now: now, cfg: cfg, log: log,
-		inHand: map[store.ParcelID]struct{}{}, push: map[string]*FeedHealth{}}
+		inHand: map[store.ParcelID]struct{}{}, push: map[string]*FeedHealth{}, paused: loadPauses(st, log)}
 }
 
 // withDefaults fills zero fields from DefaultConfig: zero Batch would poll
