@@ -21,6 +21,8 @@ import (
 	"os"
 	"path/filepath"
 
+	charmlog "charm.land/log/v2"
+
 	"github.com/wismo/wismo/bench"
 	"github.com/wismo/wismo/store"
 )
@@ -94,11 +96,13 @@ func openDesk(dir string, throwaway bool) (*store.Store, error) {
 }
 
 // openLog opens the log file in dir: logs never go to the terminal the desk
-// draws on.
+// draws on. What the SSH door's libraries log (through charm's default
+// logger) goes there too.
 func openLog(dir string) (*slog.Logger, func(), error) {
 	f, err := os.OpenFile(filepath.Join(dir, "wismo.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("data directory %s is not writable: %w", dir, err)
 	}
+	charmlog.SetDefault(charmlog.NewWithOptions(f, charmlog.Options{ReportTimestamp: true, Formatter: charmlog.LogfmtFormatter}))
 	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }, nil
 }

@@ -61,7 +61,7 @@ func NewSSHServer(cfg SSHConfig) (*SSHServer, error) {
 	// command's answer, and the desk in a terminal.
 	mws := []wish.Middleware{recover.Middleware(
 		farewell(cfg.Context),
-		bubbletea.Middleware(sessionDesk(cfg)),
+		bubbletea.MiddlewareWithProgramHandler(sessionDesk(cfg)),
 		activeterm.Middleware(),
 		commandAnswers(cfg),
 	)}
@@ -156,19 +156,32 @@ func farewell(server context.Context) wish.Middleware {
 	}
 }
 
-// sessionDesk builds a session's desk for the agent its key names.
-func sessionDesk(cfg SSHConfig) bubbletea.Handler {
-	return func(sess ssh.Session) (tea.Model, []tea.ProgramOption) {
+// sessionDesk builds a session's program: the desk for the agent its key
+// names. When the session or the server ends, the desk is asked to quit,
+// and killed should it still run quitGrace later: a desk that ends as
+// asked leaves nothing in the log, and a stuck one ends all the same.
+func sessionDesk(cfg SSHConfig) bubbletea.ProgramHandler {
+	return func(sess ssh.Session) *tea.Program {
 		a, ok := seat(cfg, sess)
 		if !ok {
-			return nil, nil
+			return nil
 		}
 		ctx, cancel := context.WithCancel(sess.Context())
 		stop := context.AfterFunc(cfg.Context, cancel)
 		context.AfterFunc(sess.Context(), func() { stop() })
-		return cfg.Desk(ctx, a), []tea.ProgramOption{tea.WithContext(ctx)}
+		// The server's signals are the server's to handle, not each desk's.
+		opts := append(bubbletea.MakeOptions(sess), tea.WithoutSignalHandler())
+		p := tea.NewProgram(cfg.Desk(ctx, a), opts...)
+		context.AfterFunc(ctx, func() {
+			p.Quit()
+			time.AfterFunc(quitGrace, p.Kill)
+		})
+		return p
 	}
 }
+
+// quitGrace is how long a session's desk has to quit when asked.
+const quitGrace = 2 * time.Second
 
 // seat is the agent a session's key names now. A key revoked between the
 // handshake and the session is told so, and the session ends.
