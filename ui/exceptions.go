@@ -29,12 +29,14 @@ type exceptionsPane struct {
 	agent    string
 	readOnly bool
 
-	views    []store.View
-	view     int
-	counts   []int // per view, under the carrier filter
-	countGen uint64
-	carrier  string
-	order    listOrder // the sort and the text filter within the view
+	views  []store.View
+	view   int
+	counts []int // per view, under the carrier filter
+	// tabsDrawn keeps the tab bar: drawing it is most of the pane's view.
+	tabsDrawn memo[tabsKey]
+	countGen  uint64
+	carrier   string
+	order     listOrder // the sort and the text filter within the view
 
 	filter    textinput.Model
 	filtering bool // the filter box has the keyboard
@@ -147,7 +149,15 @@ func (p *exceptionsPane) Reload() tea.Cmd {
 	if r, ok := p.selected(); ok {
 		req.keepID, req.keepCur = r.Exception.ID, r.Cursor
 	}
-	return tea.Batch(p.load(req), p.loadCounts())
+	rows, counts := p.load(req), p.loadCounts()
+	return func() tea.Msg { return reloadMsg{rows: rows().(exceptionsMsg), counts: counts().(viewCountsMsg)} }
+}
+
+// reloadMsg is a reload's window and tab counts in one message, so the
+// desk draws once for both.
+type reloadMsg struct {
+	rows   exceptionsMsg
+	counts viewCountsMsg
 }
 
 // request is a window request for the current view, order and height.
@@ -176,6 +186,10 @@ func (p *exceptionsPane) load(req windowReq) tea.Cmd {
 
 func (p *exceptionsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	switch msg := msg.(type) {
+	case reloadMsg:
+		_, counted := p.Update(msg.counts)
+		_, loaded := p.Update(msg.rows)
+		return p, tea.Batch(counted, loaded)
 	case exceptionsMsg:
 		if p.loads.current(msg.tag) {
 			return p, p.loaded(msg)

@@ -5,15 +5,14 @@ import (
 	"strings"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker"
 )
 
-// feedsMsg carries the carrier feeds' health, read once a second, and the
-// wall-clock time it was read at.
+// feedsMsg is the carrier feeds' health, read once a second with the
+// clock's tick, and the wall-clock time it was read at.
 type feedsMsg struct {
 	health []tracker.FeedHealth
 	at     time.Time
@@ -42,12 +41,14 @@ func (m Model) wallClock() func() time.Time {
 	return m.wall
 }
 
-func (m Model) loadFeeds() tea.Cmd {
+// readFeeds reads the feeds' health, dated; nil when the desk has no
+// feeds.
+func (m Model) readFeeds() func() *feedsMsg {
 	if m.feeds == nil {
 		return nil
 	}
 	health, wall := m.feeds, m.wallClock()
-	return func() tea.Msg { return feedsMsg{health: health(), at: wall()} }
+	return func() *feedsMsg { return &feedsMsg{health: health(), at: wall()} }
 }
 
 // feedMark is a feed's state at a glance: ● answering, ▲ failing lately,

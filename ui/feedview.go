@@ -99,7 +99,11 @@ func (p *feedsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			p.sync()
 		}
 	case tickMsg:
-		return p, p.Reload()
+		if msg.feeds == nil {
+			return p, p.Reload()
+		}
+		p.feeds, p.at, p.ready = msg.feeds.health, msg.feeds.at, true
+		p.sync()
 	case tea.KeyPressMsg:
 		h, ok := p.selected()
 		switch {

@@ -65,7 +65,7 @@ func feeds(t *testing.T, m tea.Model) *feedsPane {
 // tick moves the desk on by one tick of its clock, which stands still.
 func tick(t *testing.T, m tea.Model) tea.Model {
 	t.Helper()
-	return settle(t, m, func() tea.Msg { return tickMsg{now: now} })
+	return settle(t, m, func() tea.Msg { return aSecond(m) })
 }
 
 // The feed view as an agent sees it, the failing ups feed selected: the

@@ -217,7 +217,7 @@ func startOver(t testing.TB, src Source, st *store.Store, w, h int, with ...func
 	var m tea.Model = desk
 	m = settle(t, m, m.Init())
 	m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} })
-	return settle(t, m, func() tea.Msg { return tickMsg{now: now} })
+	return settle(t, m, func() tea.Msg { return aSecond(m) })
 }
 
 func mustContain(t *testing.T, s string, wants ...string) {
@@ -240,3 +240,13 @@ func containsAll(s string, wants ...string) bool {
 }
 
 func splitLines(s string) []string { return strings.Split(s, "\n") }
+
+// aSecond is the desk clock's tick as the desk makes it, at now: with the
+// feeds' health read, when the desk has feeds.
+func aSecond(m tea.Model) tea.Msg {
+	msg := tickMsg{now: now}
+	if read := m.(Model).readFeeds(); read != nil {
+		msg.feeds = read()
+	}
+	return msg
+}

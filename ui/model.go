@@ -47,6 +47,10 @@ type Model struct {
 	clock         time.Time
 	err           error
 	width, height int
+	// countsSeen and feedsSeen count the counts and feed health read, so
+	// the header is drawn again only when news came; memos keeps it.
+	countsSeen, feedsSeen uint64
+	memos                 *frameMemos
 }
 
 // New returns the desk reading from src, telling time with now (the
@@ -54,7 +58,7 @@ type Model struct {
 func New(src Source, now func() time.Time, changes <-chan struct{}) Model {
 	styles := NewStyles(true)
 	m := Model{src: src, now: now, changes: changes, styles: styles, keys: DefaultGlobalKeys(), help: help.New(),
-		refreshAfter: refreshEvery}
+		refreshAfter: refreshEvery, memos: &frameMemos{}}
 	m.help.Styles = styles.Help
 	return m.rebase()
 }
@@ -72,7 +76,7 @@ func (m Model) Init() tea.Cmd {
 // changes, so an idle desk reads nothing. A closed subscription ends the
 // wait.
 func (m Model) waitForChange() tea.Cmd {
-	ch, after := m.changes, m.refreshAfter
+	ch, after, src := m.changes, m.refreshAfter, m.src
 	return func() tea.Msg {
 		if _, ok := <-ch; !ok {
 			return nil
@@ -84,7 +88,8 @@ func (m Model) waitForChange() tea.Cmd {
 			default:
 			}
 		}
-		return changedMsg{}
+		counts, err := src.ExceptionCounts()
+		return changedMsg{counts: &countsMsg{counts: counts, err: err}}
 	}
 }
 
@@ -92,10 +97,26 @@ func (m Model) waitForChange() tea.Cmd {
 // keeps committing.
 const refreshEvery = 250 * time.Millisecond
 
-// tick reads the desk clock once a second, so ages stay current.
+// tick reads the desk clock once a second, so ages stay current, and the
+// feeds' health with it: one message a second for both.
 func (m Model) tick() tea.Cmd {
-	now := m.now
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{now: now()} })
+	now, feeds := m.now, m.readFeeds()
+	return tea.Tick(time.Second, func(time.Time) tea.Msg {
+		msg := tickMsg{now: now()}
+		if feeds != nil {
+			msg.feeds = feeds()
+		}
+		return msg
+	})
+}
+
+// takeCounts shows the counts read, or why they could not be.
+func (m *Model) takeCounts(msg countsMsg) {
+	m.counts = msg.counts
+	m.countsSeen++
+	if msg.err != nil {
+		m.err = msg.err
+	}
 }
 
 func (m Model) loadCounts() tea.Cmd {
@@ -156,12 +177,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 func (m *Model) own(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case changedMsg:
-		return tea.Batch(m.waitForChange(), m.loadCounts(), m.route(msg)), true
+		load := m.loadCounts()
+		if msg.counts != nil {
+			m.takeCounts(*msg.counts)
+			load = nil
+		}
+		return tea.Batch(m.waitForChange(), load, m.route(msg)), true
 	case tickMsg:
 		m.clock = msg.now
-		return tea.Batch(m.tick(), m.loadFeeds(), m.route(msg)), true
-	case feedsMsg:
-		m.health, m.feedsAt = msg.health, msg.at
+		if msg.feeds != nil {
+			m.health, m.feedsAt = msg.feeds.health, msg.feeds.at
+			m.feedsSeen++
+		}
+		return tea.Batch(m.tick(), m.route(msg)), true
 	case infoMsg:
 		m.info = msg.text
 	case commandLineMsg:
@@ -169,10 +197,7 @@ func (m *Model) own(msg tea.Msg) (tea.Cmd, bool) {
 	case showViewMsg, filterCarrierMsg:
 		return m.toBottom(msg), true
 	case countsMsg:
-		m.counts = msg.counts
-		if msg.err != nil {
-			m.err = msg.err
-		}
+		m.takeCounts(msg)
 	case errMsg:
 		m.err = msg.err
 	case actedMsg:

@@ -83,10 +83,15 @@ func (l loads) current(t tag) bool { return t == tag{pane: l.id, gen: l.gen} }
 
 // Messages the root and panes exchange.
 type (
-	// changedMsg says the store committed something.
-	changedMsg struct{}
-	// tickMsg carries the desk clock's time, once a second.
-	tickMsg struct{ now time.Time }
+	// changedMsg says the store committed something; the root's wait
+	// reads the header's counts with it.
+	changedMsg struct{ counts *countsMsg }
+	// tickMsg carries the desk clock's time, once a second, and the feeds'
+	// health read with it (nil when the desk has no feeds).
+	tickMsg struct {
+		now   time.Time
+		feeds *feedsMsg
+	}
 	// countsMsg carries the header's exception counts.
 	countsMsg struct {
 		counts map[store.ExceptionKind]int

@@ -205,7 +205,8 @@ func TestProgramAgentCall(t *testing.T) {
 	d.awaitTop(t, "Exceptions")
 
 	d.keys("a")
-	d.await(t, []string{"Acknowledged lost · order 1001"})
+	// The confirmation comes first, the list read again with the ✓ after.
+	d.await(t, []string{"Acknowledged lost · order 1001", "✓"})
 	d.keys("q")
 	final := d.finish(t)
 

@@ -19,7 +19,13 @@ func TestProgramFlowWithLiveChange(t *testing.T) {
 	defer cancel()
 	seen := make(chan tea.Msg, 256)
 	watch := func(_ tea.Model, msg tea.Msg) tea.Msg {
-		switch msg.(type) {
+		switch msg := msg.(type) {
+		case reloadMsg: // a reload's window, with its tab counts
+			seen <- msg.rows
+		case changedMsg: // a change, with the header's counts
+			if msg.counts != nil {
+				seen <- *msg.counts
+			}
 		case exceptionsMsg, countsMsg, searchMsg, orderMsg, parcelMsg:
 			seen <- msg
 		}

@@ -294,8 +294,8 @@ func TestBurstIsOneRefresh(t *testing.T) {
 	for range 5 {
 		commit()
 	}
-	if msg := <-done; msg != (changedMsg{}) {
-		t.Fatalf("the wait ended with %#v, want changedMsg", msg)
+	if msg, ok := (<-done).(changedMsg); !ok || msg.counts == nil || msg.counts.err != nil {
+		t.Fatalf("the wait ended with %#v, want changedMsg with the counts read", msg)
 	}
 	if msg, ok := runCmd(m.waitForChange()); ok {
 		t.Errorf("after the burst's refresh the next wait ended at once with %#v; want it to wait for a commit", msg)

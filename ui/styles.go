@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"sync/atomic"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/table"
@@ -68,7 +69,13 @@ type Styles struct {
 	TableBlurred table.Styles
 	Help         help.Styles
 	Input        textinput.Styles
+	// drawn tells one set of styles from another, so a part of the screen
+	// drawn with the old theme's is drawn again with the new one's.
+	drawn uint64
 }
+
+// themes counts the styles built, to tell them apart.
+var themes atomic.Uint64
 
 // NewStyles builds the styles for a light or dark terminal.
 func NewStyles(isDark bool) *Styles {
@@ -77,6 +84,7 @@ func NewStyles(isDark bool) *Styles {
 	tableHeader := lipgloss.NewStyle().Bold(true).Foreground(t.Subtle).Padding(0, 1).
 		BorderStyle(lipgloss.NormalBorder()).BorderBottom(true).BorderForeground(t.Border)
 	s := &Styles{
+		drawn:    themes.Add(1),
 		Theme:    t,
 		App:      lipgloss.NewStyle().Padding(0, 1),
 		Title:    lipgloss.NewStyle().Bold(true).Foreground(t.Accent),

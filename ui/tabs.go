@@ -84,8 +84,22 @@ func (p *exceptionsPane) tabLayout() (shown []string, first int, sep string) {
 
 // tabBar is the line of views above the list.
 func (p *exceptionsPane) tabBar() string {
-	shown, _, sep := p.tabLayout()
-	return strings.Join(shown, sep)
+	draw := func() string {
+		shown, _, sep := p.tabLayout()
+		return strings.Join(shown, sep)
+	}
+	key := tabsKey{styles: p.styles.drawn, width: p.width, view: p.view, views: len(p.views)}
+	if copy(key.counts[:], p.counts) < len(p.counts) {
+		return draw() // more views than the key holds
+	}
+	return p.tabsDrawn.get(key, draw)
+}
+
+// tabsKey is everything the tab bar is drawn from.
+type tabsKey struct {
+	styles             uint64
+	width, view, views int
+	counts             [16]int
 }
 
 // tabAt is the view whose tab covers column x of the tab bar, or -1.

@@ -58,10 +58,21 @@ func (m Model) frame() string {
 
 // header shows where the agent is and the live exception counts.
 func (m Model) header() string {
-	w := m.width - m.styles.App.GetHorizontalFrameSize()
-	crumbs := make([]string, len(m.stack))
+	titles := make([]string, len(m.stack))
 	for i, p := range m.stack {
-		crumbs[i] = m.styles.Crumb.Render(p.Title())
+		titles[i] = p.Title()
+	}
+	key := headerKey{styles: m.styles.drawn, width: m.width, crumbs: strings.Join(titles, "\x00"),
+		minute: m.clock.Unix() / 60, clock: m.clock.IsZero(), counts: m.countsSeen, feeds: m.feedsSeen}
+	return m.memos.header.get(key, func() string { return m.drawHeader(titles) })
+}
+
+// drawHeader draws the header over the panes titled titles.
+func (m Model) drawHeader(titles []string) string {
+	w := m.width - m.styles.App.GetHorizontalFrameSize()
+	crumbs := make([]string, len(titles))
+	for i, t := range titles {
+		crumbs[i] = m.styles.Crumb.Render(t)
 	}
 	left := m.styles.Title.Render("wismo") + "  " + strings.Join(crumbs, m.styles.CrumbSep.Render(" › "))
 	right := m.styles.Subtle.Render(m.clock.UTC().Format("Mon 02 Jan 15:04 UTC"))
@@ -98,6 +109,24 @@ func (m Model) countLine(w int) string {
 // footer is the help for what works now, or the last error, cut to one
 // line so the layout above it never moves.
 func (m Model) footer() string {
+	if m.command.open {
+		return m.drawFooter() // it changes with every key typed
+	}
+	keys := keyMap{global: m.keys, pane: m.top(), depth: len(m.stack)}
+	key := footerKey{styles: m.styles.drawn, width: m.width, info: m.info, showAllKeys: m.help.ShowAll}
+	if m.err != nil {
+		key.err = m.err.Error()
+	}
+	if m.help.ShowAll {
+		key.keys = bindingsKey(keys.FullHelp()...)
+	} else {
+		key.keys = bindingsKey(keys.ShortHelp())
+	}
+	return m.memos.footer.get(key, m.drawFooter)
+}
+
+// drawFooter draws the footer.
+func (m Model) drawFooter() string {
 	w := m.width - m.styles.App.GetHorizontalFrameSize()
 	body := m.help.View(keyMap{global: m.keys, pane: m.top(), depth: len(m.stack)})
 	if !m.help.ShowAll {
