@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math/rand/v2"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -82,7 +83,7 @@ func (m Model) waitForChange() tea.Cmd {
 			return nil
 		}
 		if after > 0 {
-			time.Sleep(after)
+			time.Sleep(after/2 + rand.N(after))
 			select {
 			case <-ch: // the commits meanwhile: this refresh reads them
 			default:
