@@ -259,9 +259,11 @@ func (p *exceptionsPane) loaded(msg exceptionsMsg) tea.Cmd {
 	return nil
 }
 
+// View is the tabs, the list and its status line, joined by hand: every
+// line is already as wide as it should be, and measuring them all again
+// would cost most of the frame.
 func (p *exceptionsPane) View() string {
-	body := p.body()
-	return lipgloss.JoinVertical(lipgloss.Left, p.tabBar(), body, p.statusLine())
+	return p.tabBar() + "\n" + p.body() + "\n" + p.statusLine()
 }
 
 func (p *exceptionsPane) body() string {

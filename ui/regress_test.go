@@ -346,3 +346,17 @@ func TestDeleteWordForwardInBoxes(t *testing.T) {
 		_ = screen(mm)
 	}
 }
+
+// A search with more hits than fit shows the selected one however far down
+// the agent goes, and Enter opens that one.
+func TestSearchScrollsToTheSelectedHit(t *testing.T) {
+	m := start(t, openDesk(t, 100), 100, 20)
+	m = typeText(t, press(t, m, "/"), "mü")
+	for range 15 {
+		m = press(t, m, "down")
+	}
+	// Every fifth order is Anna Müller's: the sixteenth hit is order 1076.
+	mustContain(t, screen(m), "1076")
+	m = press(t, m, "enter")
+	mustContain(t, screen(m), "› Order 1076")
+}

@@ -37,7 +37,7 @@ type searchPane struct {
 	styles *Styles
 	keys   SearchKeys
 	input  textinput.Model
-	table  table.Model
+	table  windowTable
 	hits   []store.SearchHit
 	query  string // the query hits answers
 	err    error
@@ -58,9 +58,8 @@ func newSearchPane(src Source, styles *Styles) *searchPane {
 	in := newTextBox("/ ", searchCharLimit)
 	in.Placeholder = "order, tracking number, email, phone, name or postcode"
 	in.Focus()
-	p := &searchPane{loads: newLoads(), src: src, styles: styles, keys: DefaultSearchKeys(), input: in}
-	p.table = table.New(table.WithFocused(true))
-	return p
+	return &searchPane{loads: newLoads(), src: src, styles: styles, keys: DefaultSearchKeys(), input: in,
+		table: windowTable{styles: styles}}
 }
 
 func (p *searchPane) Title() string { return "Search" }
@@ -75,11 +74,9 @@ func (p *searchPane) ShortHelp() []key.Binding {
 func (p *searchPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
 func (p *searchPane) SetSize(w, h int) {
-	p.input.SetStyles(p.styles.Input) // the theme may have changed with the background
-	p.table.SetStyles(p.styles.Table)
+	p.input.SetStyles(p.styles.Input)                            // the theme may have changed with the background
 	p.input.SetWidth(max(w-lipgloss.Width(p.input.Prompt)-1, 1)) // the cursor's cell
 	p.table.SetColumns(layoutColumns(searchColumns, w))
-	p.table.SetWidth(w)
 	p.table.SetHeight(h - lipgloss.Height(p.input.View()) - lipgloss.Height(searchGap))
 }
 
@@ -117,10 +114,10 @@ func (p *searchPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		case key.Matches(msg, p.keys.Close):
 			return p, emit(closeMsg{from: p.id})
 		case key.Matches(msg, p.keys.Up):
-			p.table.MoveUp(1)
+			p.table.SetCursor(max(p.table.Cursor()-1, 0))
 			return p, nil
 		case key.Matches(msg, p.keys.Down):
-			p.table.MoveDown(1)
+			p.table.SetCursor(min(p.table.Cursor()+1, max(len(p.hits)-1, 0)))
 			return p, nil
 		case key.Matches(msg, p.keys.Open) && p.query != p.input.Value():
 			p.openPending = true
@@ -152,8 +149,7 @@ func (p *searchPane) sync() {
 	for i, h := range p.hits {
 		rows[i] = hitCells(h)
 	}
-	p.table.SetRows(rows)
-	p.table.SetCursor(0)
+	p.table.SetRows(rows, 0)
 }
 
 // hitCells is a hit's row under searchColumns: the order, its customer,
@@ -178,5 +174,5 @@ func (p *searchPane) View() string {
 	default:
 		body = p.table.View()
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, p.input.View(), searchGap, body)
+	return p.input.View() + "\n" + searchGap + "\n" + body
 }

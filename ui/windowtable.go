@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/table"
@@ -45,10 +46,19 @@ func (t *windowTable) SetHeight(h int) { t.height = max(h-2, 0) }
 // Height is how many rows show.
 func (t *windowTable) Height() int { return t.height }
 
-// SetRows replaces the rows and selects sel.
+// SetRows replaces the rows and selects sel, drawing only the rows that
+// changed: a refresh that finds the window as it was draws nothing.
 func (t *windowTable) SetRows(rows []table.Row, sel int) {
+	old, oldSel, lines := t.rows, t.sel, t.lines
 	t.rows, t.sel = rows, sel
-	t.redraw()
+	t.lines = make([]string, len(rows))
+	for i := range rows {
+		if i < len(old) && i < len(lines) && slices.Equal(rows[i], old[i]) && (i == sel) == (i == oldSel) {
+			t.lines[i] = lines[i]
+			continue
+		}
+		t.draw(i)
+	}
 }
 
 // SetCursor selects row i, redrawing the rows it leaves and takes.
@@ -105,14 +115,20 @@ func (t *windowTable) cells(row table.Row, style func(col int, s string) string)
 	return out
 }
 
-// View is the header and the rows, padded to the table's height.
+// Cursor is the selected row.
+func (t *windowTable) Cursor() int { return t.sel }
+
+// View is the header and the rows, padded to the table's height. A table
+// holding more rows than fit shows the run that ends at the selected row
+// when it lies below the first screenful.
 func (t *windowTable) View() string {
+	first := max(t.sel-t.height+1, 0)
 	var b strings.Builder
 	b.WriteString(t.header)
 	for i := range t.height {
 		b.WriteByte('\n')
-		if i < len(t.lines) {
-			b.WriteString(t.lines[i])
+		if first+i < len(t.lines) {
+			b.WriteString(t.lines[first+i])
 		}
 	}
 	return b.String()
