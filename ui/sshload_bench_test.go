@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -17,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
 	"go.uber.org/goleak"
 	gossh "golang.org/x/crypto/ssh"
@@ -75,10 +73,6 @@ var loadStarts = []int{0, 12}
 //
 //	go test -run '^$' -bench SSHSessions -benchtime 50x ./ui
 func BenchmarkSSHSessions(b *testing.B) {
-	// Each session the clients close ends its program with "killed:
-	// context canceled", which the SSH middleware logs as an error.
-	defer log.SetOutput(os.Stderr)
-	log.SetOutput(io.Discard)
 	before := goleak.IgnoreCurrent()
 	st := openBenchStore(b, b.TempDir(), loadOrders)
 	tr := tracker.New(st, nil, time.Now, tracker.Config{}, nil)
