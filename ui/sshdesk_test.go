@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker"
 )
 
@@ -45,7 +46,12 @@ func agentLine(key gossh.Signer, name string, role Role) string {
 // agents file's keys, and returns its address.
 func sshDesk(t *testing.T, agentsFile string, tune ...func(*SSHConfig)) string {
 	t.Helper()
-	st := openDesk(t, 30)
+	return sshDeskOver(t, openDesk(t, 30), agentsFile, tune...)
+}
+
+// sshDeskOver is sshDesk over st.
+func sshDeskOver(t *testing.T, st *store.Store, agentsFile string, tune ...func(*SSHConfig)) string {
+	t.Helper()
 	tr := tracker.New(st, nil, clock, tracker.Config{}, nil)
 	keys, err := LoadAgentKeys(agentsFile)
 	if err != nil {
@@ -246,13 +252,38 @@ func TestSSHDeskRoles(t *testing.T) {
 // (how soon is the desk's refresh benchmark's to say, not a test's).
 func TestSSHDeskSessionsSeeEachOther(t *testing.T) {
 	ana, ben := newKey(t), newKey(t)
-	addr := sshDesk(t, agentsFile(t, agentLine(ana, "ana", RoleAgent), agentLine(ben, "ben", RoleAgent)))
+	st := openDesk(t, 30)
+	addr := sshDeskOver(t, st, agentsFile(t, agentLine(ana, "ana", RoleAgent), agentLine(ben, "ben", RoleAgent)))
 	anas, bens := session(t, addr, ana), session(t, addr, ben)
 	anas.await(t, "7 open")
 	bens.await(t, "7 open")
 	anas.in.Write([]byte("a"))
 	anas.await(t, "Acknowledged lost · order 1001")
 	bens.await(t, "✓")
+	// The audit log names the agent the key names, whoever the SSH user.
+	trail, err := st.OrderAudit("1001", 1)
+	if err != nil || len(trail) != 1 || trail[0].Agent != "ana" || trail[0].Action != "acknowledge" {
+		t.Errorf("order 1001's audit trail = %+v, %v; want ana's acknowledgement", trail, err)
+	}
+}
+
+// A session nobody types in ends after the idle timeout.
+func TestSSHDeskIdleSessionEnds(t *testing.T) {
+	ana := newKey(t)
+	addr := sshDesk(t, agentsFile(t, agentLine(ana, "ana", RoleAgent)), func(c *SSHConfig) { c.IdleTimeout = 300 * time.Millisecond })
+	client, err := dial(addr, gossh.PublicKeys(ana))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	ended := make(chan error, 1)
+	go func() { ended <- client.Wait() }()
+	open(t, client).await(t, "7 open")
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("an idle session was still open 10 s after a 300 ms idle timeout")
+	}
 }
 
 // A full desk says so to the one too many; one address opening sessions
