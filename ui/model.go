@@ -149,6 +149,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.BackgroundColorMsg:
 		*m.styles = *NewStyles(msg.IsDark())
 		m.help.Styles = m.styles.Help
+		if m.width > 0 {
+			m.resize() // every pane draws again in the new theme
+		}
 		return nil
 	case tea.KeyPressMsg:
 		m.err, m.info = nil, ""

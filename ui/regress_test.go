@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"strings"
 	"testing"
 	"time"
@@ -359,4 +360,30 @@ func TestSearchScrollsToTheSelectedHit(t *testing.T) {
 	mustContain(t, screen(m), "1076")
 	m = press(t, m, "enter")
 	mustContain(t, screen(m), "› Order 1076")
+}
+
+// A view with no exceptions at all still gets its counts: the tab bar
+// drawn before any count was read is drawn again when all of them are 0.
+func TestTabsShowZeroCounts(t *testing.T) {
+	m := start(t, openDeskWith(t, 5, 0), 120, 30)
+	mustContain(t, screen(m), "[All open 0]", "Delayed 0")
+}
+
+// When the terminal says it is light, every row is drawn again in the
+// light theme: a desk that started dark and one that started light look
+// alike.
+func TestThemeChangeRedrawsTheRows(t *testing.T) {
+	st := openDesk(t, 20)
+	changed := start(t, st, 120, 30)
+	changed = settle(t, changed, func() tea.Msg { return tea.BackgroundColorMsg{Color: color.White} })
+	light := New(st, clock, nil)
+	*light.styles = *NewStyles(false)
+	light.help.Styles = light.styles.Help
+	fresh := start(t, st, 120, 30, func(Model) Model { return light })
+	a, b := splitLines(changed.(Model).View().Content), splitLines(fresh.(Model).View().Content)
+	for i := range a {
+		if i < len(b) && a[i] != b[i] {
+			t.Errorf("after the background turned light, line %d differs from a desk drawn light:\n%q\n%q", i, a[i], b[i])
+		}
+	}
 }

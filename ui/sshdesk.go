@@ -173,8 +173,8 @@ func sessionDesk(cfg SSHConfig) bubbletea.ProgramHandler {
 		opts := append(bubbletea.MakeOptions(sess), tea.WithoutSignalHandler())
 		p := tea.NewProgram(cfg.Desk(ctx, a), opts...)
 		context.AfterFunc(ctx, func() {
-			p.Quit()
 			time.AfterFunc(quitGrace, p.Kill)
+			go p.Quit() // it waits for the desk to read it: a stuck one never does
 		})
 		return p
 	}

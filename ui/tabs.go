@@ -88,7 +88,7 @@ func (p *exceptionsPane) tabBar() string {
 		shown, _, sep := p.tabLayout()
 		return strings.Join(shown, sep)
 	}
-	key := tabsKey{styles: p.styles.drawn, width: p.width, view: p.view, views: len(p.views)}
+	key := tabsKey{styles: p.styles.drawn, width: p.width, view: p.view, views: len(p.views), counted: len(p.counts)}
 	if copy(key.counts[:], p.counts) < len(p.counts) {
 		return draw() // more views than the key holds
 	}
@@ -99,7 +99,10 @@ func (p *exceptionsPane) tabBar() string {
 type tabsKey struct {
 	styles             uint64
 	width, view, views int
-	counts             [16]int
+	// counted is how many counts were read: none yet draws no numbers,
+	// which all-zero counts do.
+	counted int
+	counts  [16]int
 }
 
 // tabAt is the view whose tab covers column x of the tab bar, or -1.
