@@ -52,6 +52,11 @@ type Model struct {
 	// the header is drawn again only when news came; memos keeps it.
 	countsSeen, feedsSeen uint64
 	memos                 *frameMemos
+	// idleAfter ends the desk when nobody touched it for that long since
+	// lastInput, calling idled first; zero keeps it open.
+	idleAfter time.Duration
+	idled     func()
+	lastInput time.Time
 }
 
 // New returns the desk reading from src, telling time with now (the
@@ -140,6 +145,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	m.noteInput(msg)
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		// The pane's window of rows depends on its height: read it again.
@@ -192,6 +198,9 @@ func (m *Model) own(msg tea.Msg) (tea.Cmd, bool) {
 		if msg.feeds != nil {
 			m.health, m.feedsAt = msg.feeds.health, msg.feeds.at
 			m.feedsSeen++
+		}
+		if end := m.idleEnd(); end != nil {
+			return end, true
 		}
 		return tea.Batch(m.tick(), m.route(msg)), true
 	case infoMsg:

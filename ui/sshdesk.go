@@ -33,8 +33,9 @@ type SSHConfig struct {
 	// the desk (ssh desk search 1001 --json); it is only read. Without
 	// one, a command is refused with why.
 	Store Source
-	// IdleTimeout ends a session nobody typed in for this long; zero keeps
-	// sessions open.
+	// IdleTimeout ends a desk nobody typed, clicked or pasted in for this
+	// long, telling the agent why; zero keeps desks open. (SSH's own idle
+	// timeout would not: every redraw counts as activity.)
 	IdleTimeout time.Duration
 	// Context is the server's life: when it ends, every session's desk
 	// quits, so a shutdown does not wait on agents to leave.
@@ -77,9 +78,6 @@ func NewSSHServer(cfg SSHConfig) (*SSHServer, error) {
 			return ok
 		}),
 		wish.WithMiddleware(mws...),
-	}
-	if cfg.IdleTimeout > 0 {
-		opts = append(opts, wish.WithIdleTimeout(cfg.IdleTimeout))
 	}
 	var err error
 	if srv.Server, err = wish.NewServer(opts...); err != nil {
@@ -144,17 +142,25 @@ func (s *SSHServer) Shutdown(ctx context.Context) error {
 }
 
 // farewell runs after a session's desk ends: when the server is shutting
-// down, it tells the agent why the desk went away.
+// down or the agent was away too long, it tells the agent why the desk
+// went away.
 func farewell(server context.Context) wish.Middleware {
 	return func(next ssh.Handler) ssh.Handler {
 		return func(sess ssh.Session) {
-			if server.Err() != nil {
+			switch idle, _ := sess.Context().Value(idledKey{}).(time.Duration); {
+			case server.Err() != nil:
 				wish.Println(sess, "The desk is shutting down; come back in a minute.")
+			case idle > 0:
+				wish.Println(sess, fmt.Sprintf("Nobody typed at this desk for %s, so it was closed. ssh in again to go on.", idle))
 			}
 			next(sess)
 		}
 	}
 }
+
+// idledKey marks, in a session's context, that its desk ended idle, with
+// the idle timeout.
+type idledKey struct{}
 
 // sessionDesk builds a session's program: the desk for the agent its key
 // names. When the session or the server ends, the desk is asked to quit,
@@ -171,7 +177,11 @@ func sessionDesk(cfg SSHConfig) bubbletea.ProgramHandler {
 		context.AfterFunc(sess.Context(), func() { stop() })
 		// The server's signals are the server's to handle, not each desk's.
 		opts := append(bubbletea.MakeOptions(sess), tea.WithoutSignalHandler())
-		p := tea.NewProgram(cfg.Desk(ctx, a), opts...)
+		desk := cfg.Desk(ctx, a)
+		if cfg.IdleTimeout > 0 {
+			desk = desk.WithIdleTimeout(cfg.IdleTimeout, func() { sess.Context().SetValue(idledKey{}, cfg.IdleTimeout) })
+		}
+		p := tea.NewProgram(desk, opts...)
 		context.AfterFunc(ctx, func() {
 			time.AfterFunc(quitGrace, p.Kill)
 			go p.Quit() // it waits for the desk to read it: a stuck one never does

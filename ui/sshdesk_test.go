@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -267,23 +268,37 @@ func TestSSHDeskSessionsSeeEachOther(t *testing.T) {
 	}
 }
 
-// A session nobody types in ends after the idle timeout.
+// A desk nobody types in ends after the idle timeout, saying why, though
+// it keeps drawing (the list changes under it); keys keep it open.
 func TestSSHDeskIdleSessionEnds(t *testing.T) {
 	ana := newKey(t)
-	addr := sshDesk(t, agentsFile(t, agentLine(ana, "ana", RoleAgent)), func(c *SSHConfig) { c.IdleTimeout = 300 * time.Millisecond })
-	client, err := dial(addr, gossh.PublicKeys(ana))
-	if err != nil {
-		t.Fatal(err)
+	st := openDesk(t, 30)
+	addr := sshDeskOver(t, st, agentsFile(t, agentLine(ana, "ana", RoleAgent)), func(c *SSHConfig) { c.IdleTimeout = 1500 * time.Millisecond })
+	tm := session(t, addr, ana)
+	tm.await(t, "7 open")
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() { // the carriers keep reporting: the desk redraws
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			st.Update(func(tx *store.Tx) error { return tx.PutOrder(store.Order{Number: fmt.Sprint(9000 + i)}) })
+		}
+	}()
+	for range 4 { // typing keeps it open past the timeout
+		time.Sleep(500 * time.Millisecond)
+		tm.in.Write([]byte("j"))
 	}
-	defer client.Close()
-	ended := make(chan error, 1)
-	go func() { ended <- client.Wait() }()
-	open(t, client).await(t, "7 open")
-	select {
-	case <-ended:
-	case <-time.After(10 * time.Second):
-		t.Fatal("an idle session was still open 10 s after a 300 ms idle timeout")
+	tm.mu.Lock()
+	typed := ansi.Strip(tm.out.String())
+	tm.mu.Unlock()
+	if strings.Contains(typed, "Nobody typed") {
+		t.Fatal("the desk closed while the agent was typing")
 	}
+	tm.await(t, "Nobody typed at this desk for 1.5s, so it was closed")
 }
 
 // A full desk says so to the one too many; one address opening sessions
