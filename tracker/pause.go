@@ -19,9 +19,9 @@ import (
 // the carrier nothing (its parcels wait, Defer at a time) and answers the
 // feed's webhooks 503 with a Retry-After, so the carrier sends them again
 // after it is resumed. The pause is kept in the store: a restart does not
-// lift it. The tracker keeps the pauses in memory too, written with the
-// store under pauseMu, so the poll rounds, every webhook and every desk's
-// health read them without a transaction.
+// lift it. The tracker keeps the pauses in memory too, so the poll rounds,
+// every webhook and every desk's health read them without a transaction:
+// pauseWrite puts the writes in order, pauseMu guards the map a moment.
 
 // The audit log's actions on a feed.
 const (
@@ -50,8 +50,8 @@ func (t *Tracker) PauseFeed(feed, agent, reason string) (store.FeedPause, error)
 		return store.FeedPause{}, err
 	}
 	p := store.FeedPause{Feed: feed, By: agent, At: time.Now().UTC(), Reason: reason}
-	t.pauseMu.Lock()
-	defer t.pauseMu.Unlock()
+	t.pauseWrite.Lock()
+	defer t.pauseWrite.Unlock()
 	err := t.store.Write(func(tx *store.Tx) error {
 		if was, paused, err := tx.FeedPaused(feed); err != nil || paused {
 			return cmp.Or(err, fmt.Errorf("%s is already paused, by %s at %s: %s",
@@ -66,7 +66,9 @@ func (t *Tracker) PauseFeed(feed, agent, reason string) (store.FeedPause, error)
 	if err != nil {
 		return store.FeedPause{}, err
 	}
+	t.pauseMu.Lock()
 	t.paused[feed] = p
+	t.pauseMu.Unlock()
 	t.log.Warn("feed paused", "feed", feed, "by", agent, "reason", reason)
 	return p, nil
 }
@@ -78,8 +80,8 @@ func (t *Tracker) ResumeFeed(feed, agent string) error {
 		return err
 	}
 	var was store.FeedPause
-	t.pauseMu.Lock()
-	defer t.pauseMu.Unlock()
+	t.pauseWrite.Lock()
+	defer t.pauseWrite.Unlock()
 	err := t.store.Write(func(tx *store.Tx) error {
 		var paused bool
 		var err error
@@ -93,7 +95,9 @@ func (t *Tracker) ResumeFeed(feed, agent string) error {
 			Target: "feed " + feed, Detail: "paused by " + was.By + ": " + was.Reason})
 	})
 	if err == nil {
+		t.pauseMu.Lock()
 		delete(t.paused, feed)
+		t.pauseMu.Unlock()
 		t.log.Info("feed resumed", "feed", feed, "by", agent)
 	}
 	return err
@@ -110,6 +114,9 @@ func (t *Tracker) checkFeedAction(feed, agent string) error {
 	}
 	if _, polled := t.feeds[feed]; polled {
 		return nil
+	}
+	if feed == shopProvider {
+		return fmt.Errorf("%w: the shop's webhook is not a carrier feed: its orders and returns are never held", ErrNoFeed)
 	}
 	t.pushMu.Lock()
 	_, pushed := t.push[feed]

@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -109,6 +110,10 @@ func TestFeedPauseRefusesBadRequests(t *testing.T) {
 	if err := tr.ResumeFeed("royalmail", "sam"); !errors.Is(err, ErrNoFeed) {
 		t.Errorf("resuming an unknown feed = %v, want ErrNoFeed", err)
 	}
+	tr.Receiver([]string{"shop-secret"}) // the shop's webhook is no carrier feed
+	if _, err := tr.PauseFeed(shopProvider, "sam", "why"); !errors.Is(err, ErrNoFeed) {
+		t.Errorf("pausing the shop's webhook = %v, want ErrNoFeed", err)
+	}
 	if trail, _ := st.AuditTrail("", 10); len(trail) != 1 {
 		t.Errorf("audit trail has %d entries, want sam's one pause: %+v", len(trail), trail)
 	}
@@ -157,4 +162,31 @@ func healthOf(t *testing.T, tr *Tracker, feed string) FeedHealth {
 	}
 	t.Fatalf("no health for %s", feed)
 	return FeedHealth{}
+}
+
+// A paused feed's backlog does not hold up the feeds that run: its parcels
+// are set aside beside the round's batch, not in it.
+func TestPausedBacklogDoesNotHoldUpOtherFeeds(t *testing.T) {
+	st := openStore(t)
+	for i := range 40 {
+		addParcel(t, st, fmt.Sprintf("JJD%d", i), t0)
+	}
+	addFeedParcel(t, st, "ups", "", "1Z1", t0.Add(time.Minute))
+	ups := &scripted{name: "ups"}
+	cfg := DefaultConfig()
+	cfg.Batch = 8
+	tr := New(st, []carriers.Tracker{&scripted{name: "dhl"}, ups}, newClock(t0.Add(time.Hour)).Now, cfg, nil)
+	if _, err := tr.PauseFeed("dhl", "sam", "statuses all say delivered"); err != nil {
+		t.Fatal(err)
+	}
+	// The first round's look-ahead (4 batches) holds only paused parcels;
+	// it sets them all aside, and the second asks about the UPS one.
+	for range 2 {
+		if _, err := tr.PollDue(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(ups.requests()) != 1 {
+		t.Errorf("after two rounds UPS was asked %d times; want its parcel asked despite 40 paused DHL parcels ahead of it", len(ups.requests()))
+	}
 }

@@ -205,8 +205,10 @@ func (t *Tracker) markUnwritten(p store.Parcel, cause error, now time.Time) erro
 // its limit takes, and every other feed's parcels would wait behind them.
 // The parcels it leaves stay due for the next round.
 //
-// A paused feed's parcels are taken without limit: nothing is asked about
-// them, and the round only sets them aside. paused lists the feeds paused.
+// A paused feed's parcels are taken without limit and beside Batch:
+// nothing is asked about them, the round only sets them aside for Defer,
+// and they must not crowd out the parcels of feeds that run. paused lists
+// the feeds paused.
 //
 // The hold on the in-hand set spans the read transaction: a round that
 // committed its answers and released its parcels after this snapshot began
@@ -215,6 +217,7 @@ func (t *Tracker) due(now time.Time) (due []store.Parcel, paused map[string]stor
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	taken := map[string]int{}
+	asked := 0
 	paused = t.pauses()
 	err = t.store.View(func(tx *store.Tx) error {
 		for _, id := range tx.ParcelsDue(now, dueLookahead*t.cfg.Batch+len(t.inHand)) {
@@ -226,13 +229,16 @@ func (t *Tracker) due(now time.Time) (due []store.Parcel, paused map[string]stor
 				return fmt.Errorf("due parcel %d: %w", id, err)
 			}
 			name := p.FeedName()
-			if _, held := paused[name]; !held {
-				if f, ok := t.feeds[name]; ok && taken[name] >= f.roundShare() {
-					continue
-				}
+			if _, held := paused[name]; held {
+				due = append(due, p) // set aside, not asked: no part of Batch
+				continue
+			}
+			if f, ok := t.feeds[name]; ok && taken[name] >= f.roundShare() {
+				continue
 			}
 			taken[name]++
-			if due = append(due, p); len(due) == t.cfg.Batch {
+			due = append(due, p)
+			if asked++; asked == t.cfg.Batch {
 				break
 			}
 		}

@@ -105,10 +105,12 @@ type Tracker struct {
 	pushMu sync.Mutex
 	push   map[string]*FeedHealth // webhook providers, by name
 
-	// pauseMu guards paused, the feeds a supervisor paused, by name, and
-	// keeps it in the order of the store's writes.
-	pauseMu sync.Mutex
-	paused  map[string]store.FeedPause
+	// pauseWrite orders pauses and resumes, each its store write and then
+	// paused; pauseMu guards paused, the feeds a supervisor paused, by
+	// name, for a moment only.
+	pauseWrite sync.Mutex
+	pauseMu    sync.Mutex
+	paused     map[string]store.FeedPause
 }
 
 // New returns a tracker over st that asks the given carriers, reading time
