@@ -112,12 +112,36 @@ func startDesk(cfg Config, path string) (*runningDesk, error) {
 }
 
 // signalled is a context the first SIGINT or SIGTERM ends, to shut down in
-// order. The signals' own action is back from then on, so a second one
-// ends the process at once should the shutdown hang.
-func signalled() (context.Context, context.CancelFunc) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	context.AfterFunc(ctx, stop)
-	return ctx, stop
+// order. A second one ends the process at once, with the shell's status
+// for a signal (128 + its number), should the shutdown hang. The process
+// exits itself rather than fall back on the signal's default action, which
+// a parent may have set to ignore. stop lets go of the signals.
+func signalled() (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	stopped := make(chan struct{})
+	go func() {
+		for first := true; ; first = false {
+			select {
+			case s := <-sigs:
+				if !first {
+					os.Exit(128 + int(s.(syscall.Signal)))
+				}
+				cancel()
+			case <-stopped:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() {
+			signal.Stop(sigs)
+			close(stopped)
+			cancel()
+		})
+	}
 }
 
 // model is a new desk on the running parts, for one terminal, whose change
