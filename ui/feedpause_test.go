@@ -72,6 +72,9 @@ func TestFeedPauseIsRefusedWithWhy(t *testing.T) {
 		{RoleSupervisor, "resume dhl", "dhl is not paused"},
 	} {
 		m, st, tr := pauseDesk(t, c.role)
+		if offered := strings.Contains(screen(m), "p pause/resume"); offered != (c.role == RoleSupervisor) {
+			t.Errorf("%s: the feed view offers p: %v", c.role, offered)
+		}
 		m = press(t, typeText(t, press(t, m, ":"), c.line), "enter")
 		if s := screen(m); !strings.Contains(s, c.want) {
 			t.Errorf("%s :%s: screen lacks %q:\n%s", c.role, c.line, c.want, s)

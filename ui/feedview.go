@@ -56,9 +56,13 @@ type feedViewMsg struct {
 	at     time.Time
 }
 
-func newFeedsPane(health func() []tracker.FeedHealth, wall func() time.Time, styles *Styles) *feedsPane {
+// newFeedsPane is the feed view; canPause offers p to pause and resume a
+// feed, which only a supervisor may.
+func newFeedsPane(health func() []tracker.FeedHealth, wall func() time.Time, styles *Styles, canPause bool) *feedsPane {
+	pause := key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume"))
+	pause.SetEnabled(canPause)
 	return &feedsPane{loads: newLoads(), tableBase: newTableBase(styles, DefaultListKeys("whole error")),
-		health: health, wall: wall, pause: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume"))}
+		health: health, wall: wall, pause: pause}
 }
 
 func (p *feedsPane) ShortHelp() []key.Binding { return append(p.keys.Short(), p.pause) }
@@ -69,7 +73,8 @@ func (p *feedsPane) FullHelp() [][]key.Binding {
 
 // openFeeds shows the feed-health view, unless it is already on top.
 func (m *Model) openFeeds() tea.Cmd {
-	return pushOnce(m, func() *feedsPane { return newFeedsPane(m.feeds, m.wallClock(), m.styles) })
+	canPause := m.mayAct(errNoActions) == nil && !m.notSupervisor
+	return pushOnce(m, func() *feedsPane { return newFeedsPane(m.feeds, m.wallClock(), m.styles, canPause) })
 }
 
 func (p *feedsPane) Title() string { return "Feeds" }
