@@ -183,8 +183,12 @@ func sessionDesk(cfg SSHConfig) bubbletea.ProgramHandler {
 		}
 		p := tea.NewProgram(desk, opts...)
 		context.AfterFunc(ctx, func() {
-			time.AfterFunc(quitGrace, p.Kill)
-			go p.Quit() // it waits for the desk to read it: a stuck one never does
+			kill := time.AfterFunc(quitGrace, p.Kill)
+			go func() {
+				p.Quit() // it waits for the desk to read it: a stuck one never does, until killed
+				p.Wait()
+				kill.Stop() // the desk ended: the timer holds it no longer
+			}()
 		})
 		return p
 	}
