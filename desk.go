@@ -28,25 +28,15 @@ import (
 // store in its data directory, the tracker polling the carriers' APIs, the
 // webhook receiver, and the UI in this terminal.
 func runDesk(args []string, stderr io.Writer) error {
-	flags := flag.NewFlagSet("desk", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	path := flags.String("config", "", "the configuration `FILE` (TOML; see README.md)")
 	var who seat
-	seatFlags(flags, &who)
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	if *path == "" || flags.NArg() > 0 {
-		return errors.New("usage: wismo desk --config FILE")
-	}
-	cfg, err := loadConfig(*path)
+	cfg, path, err := configCommand("desk", args, stderr, func(flags *flag.FlagSet) { seatFlags(flags, &who) })
 	if err != nil {
 		return err
 	}
 	if who, err = who.resolve(cfg.Desk.Agent); err != nil {
 		return err
 	}
-	d, err := startDesk(cfg, *path)
+	d, err := startDesk(cfg, path)
 	if err != nil {
 		return err
 	}
@@ -57,6 +47,26 @@ func runDesk(args []string, stderr io.Writer) error {
 		return nil
 	}
 	return err
+}
+
+// configCommand parses the flags of the command name, which takes
+// --config FILE and whatever more adds, and loads the file. It returns the
+// configuration and its path.
+func configCommand(name string, args []string, stderr io.Writer, more func(*flag.FlagSet)) (Config, string, error) {
+	flags := flag.NewFlagSet(name, flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	path := flags.String("config", "", "the configuration `FILE` (TOML; see README.md)")
+	if more != nil {
+		more(flags)
+	}
+	if err := flags.Parse(args); err != nil {
+		return Config{}, "", err
+	}
+	if *path == "" || flags.NArg() > 0 {
+		return Config{}, "", fmt.Errorf("usage: wismo %s --config FILE", name)
+	}
+	cfg, err := loadConfig(*path)
+	return cfg, *path, err
 }
 
 // runningDesk is a desk's shared parts, running: the store, the tracker

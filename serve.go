@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -37,31 +36,22 @@ const shutdownGrace = 10 * time.Second
 // runServe runs the desk as one server: it owns the store and the tracker
 // and serves the desk to every agent over SSH.
 func runServe(args []string, stderr io.Writer) error {
-	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	path := flags.String("config", "", "the configuration `FILE` (TOML; see README.md)")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	if *path == "" || flags.NArg() > 0 {
-		return errors.New("usage: wismo serve --config FILE")
-	}
-	cfg, err := loadConfig(*path)
+	cfg, path, err := configCommand("serve", args, stderr, nil)
 	if err != nil {
 		return err
 	}
 	if cfg.Serve.Listen == "" || cfg.Serve.Agents == "" {
-		return fmt.Errorf("config %s: serve.listen and serve.agents are required to serve the desk", *path)
+		return fmt.Errorf("config %s: serve.listen and serve.agents are required to serve the desk", path)
 	}
 	keys, err := ui.LoadAgentKeys(cfg.Serve.Agents)
 	if err != nil {
-		return fmt.Errorf("config %s: serve.agents: %w", *path, err)
+		return fmt.Errorf("config %s: serve.agents: %w", path, err)
 	}
 	ln, err := listenDoor(cfg.Serve.Listen)
 	if err != nil {
 		return err
 	}
-	d, err := startDesk(cfg, *path)
+	d, err := startDesk(cfg, path)
 	if err != nil {
 		ln.Close()
 		return err
