@@ -149,8 +149,8 @@ func (p *exceptionsPane) Reload() tea.Cmd {
 	if r, ok := p.selected(); ok {
 		req.keepID, req.keepCur = r.Exception.ID, r.Cursor
 	}
-	rows, counts := p.load(req), p.loadCounts()
-	return func() tea.Msg { return reloadMsg{rows: rows().(exceptionsMsg), counts: counts().(viewCountsMsg)} }
+	rows, counts := p.read(req), p.count()
+	return func() tea.Msg { return reloadMsg{rows: rows(), counts: counts()} }
 }
 
 // reloadMsg is a reload's window and tab counts in one message, so the
@@ -177,8 +177,14 @@ func (p *exceptionsPane) move(shift, index int) tea.Cmd {
 }
 
 func (p *exceptionsPane) load(req windowReq) tea.Cmd {
+	read := p.read(req)
+	return func() tea.Msg { return read() }
+}
+
+// read is the read of the window req asks for, to run outside Update.
+func (p *exceptionsPane) read(req windowReq) func() exceptionsMsg {
 	t, src, now := p.loads.next(), p.src, p.now
-	return func() tea.Msg {
+	return func() exceptionsMsg {
 		res, list, total, err := readList(src, req)
 		return exceptionsMsg{tag: t, windowRes: res, list: list, total: total, now: now(), err: err}
 	}

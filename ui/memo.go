@@ -38,7 +38,7 @@ type headerKey struct {
 	width         int
 	crumbs        string
 	minute        int64
-	clock         bool
+	noClock       bool
 	counts, feeds uint64
 }
 

@@ -19,13 +19,19 @@ type viewCountsMsg struct {
 
 // loadCounts counts every view under the carrier filter in one read.
 func (p *exceptionsPane) loadCounts() tea.Cmd {
+	count := p.count()
+	return func() tea.Msg { return count() }
+}
+
+// count is the read of every view's count, to run outside Update.
+func (p *exceptionsPane) count() func() viewCountsMsg {
 	p.countGen++
 	filters := make([]store.ExceptionFilter, len(p.views))
 	for i := range p.views {
 		filters[i] = p.storeFilter(i)
 	}
 	src, id, gen := p.src, p.id, p.countGen
-	return func() tea.Msg {
+	return func() viewCountsMsg {
 		counts, err := src.CountExceptions(filters)
 		return viewCountsMsg{pane: id, gen: gen, counts: counts, err: err}
 	}

@@ -63,7 +63,7 @@ func (m Model) header() string {
 		titles[i] = p.Title()
 	}
 	key := headerKey{styles: m.styles.drawn, width: m.width, crumbs: strings.Join(titles, "\x00"),
-		minute: m.clock.Unix() / 60, clock: m.clock.IsZero(), counts: m.countsSeen, feeds: m.feedsSeen}
+		minute: m.clock.Unix() / 60, noClock: m.clock.IsZero(), counts: m.countsSeen, feeds: m.feedsSeen}
 	return m.memos.header.get(key, func() string { return m.drawHeader(titles) })
 }
 
