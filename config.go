@@ -18,6 +18,7 @@ import (
 	"github.com/wismo/wismo/carriers/fedex"
 	"github.com/wismo/wismo/carriers/ups"
 	"github.com/wismo/wismo/carriers/usps"
+	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker"
 )
 
@@ -117,7 +118,7 @@ func (c Config) check() error {
 		errs = append(errs, errors.New("data: the store's directory is required"))
 	}
 	for s := range c.Tracker.Cadence {
-		if _, ok := tracker.DefaultConfig().Cadence[carriers.Status(s)]; !ok {
+		if _, ok := tracker.DefaultConfig().Cadence[store.Status(s)]; !ok {
 			errs = append(errs, fmt.Errorf("tracker.cadence.%s: not a status that is polled", s))
 		}
 	}
@@ -204,7 +205,7 @@ func (c Config) trackerConfig() tracker.Config {
 	tc.StallAfterByCarrier = c.Tracker.StallAfterByCarrier
 	tc.NeverScannedAfter, tc.LateGrace, tc.ETASlip = c.Tracker.NeverScannedAfter, c.Tracker.LateGrace, c.Tracker.ETASlip
 	for s, every := range c.Tracker.Cadence {
-		tc.Cadence[carriers.Status(s)] = every
+		tc.Cadence[store.Status(s)] = every
 	}
 	tc.Feeds = map[string]tracker.FeedConfig{}
 	for name, f := range c.Carriers {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
+	"github.com/wismo/wismo/store"
 )
 
 // readmeConfig is the example configuration in README.md, so the example
@@ -70,7 +70,7 @@ func TestReadmeConfigBuildsEveryFeed(t *testing.T) {
 		t.Errorf("hooks = %+v; want AfterShip, and EasyPost with its two secrets", hooks)
 	}
 	tc := cfg.trackerConfig()
-	if tc.StallAfter != 48*time.Hour || tc.Cadence[carriers.StatusOutForDelivery] != 30*time.Minute ||
+	if tc.StallAfter != 48*time.Hour || tc.Cadence[store.StatusOutForDelivery] != 30*time.Minute ||
 		tc.Feeds["dhl"].Rate != 0.2 || tc.Feeds["dhl"].Workers != 1 {
 		t.Errorf("tracker config = %+v", tc)
 	}

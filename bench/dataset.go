@@ -143,7 +143,7 @@ func (d *dataset) parcel(i, j int) store.Parcel {
 	}
 	return store.Parcel{
 		Carrier: carrier, TrackingNumber: tn, Order: d.orderNumber(i),
-		Direction: store.Outbound, Status: carriers.StatusPending,
+		Direction: store.Outbound, Status: store.StatusPending,
 		PromisedBy: d.placedAt(i).Add(4 * 24 * time.Hour),
 	}
 }

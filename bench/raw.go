@@ -7,6 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/wismo/wismo/store"
+	"github.com/wismo/wismo/tracker"
 )
 
 // rawPuts is the baseline: the same events, under the same keys (parcel id
@@ -44,9 +45,10 @@ func rawPuts(path string, d *dataset, rounds, perCommit int) (time.Duration, int
 				if r > 0 {
 					lo = soFar(len(journey), r-1, rounds)
 				}
-				for _, e := range journey[lo:hi] {
+				for _, e := range tracker.StoreEvents(journey[lo:hi]) {
 					id := uint64(j + 1) // the store numbers parcels from 1 in intake order
-					v, err := store.Encode(store.Event{Parcel: store.ParcelID(id), Source: store.SourcePoll, Event: e})
+					e.Parcel, e.Source = store.ParcelID(id), store.SourcePoll
+					v, err := store.Encode(e)
 					if err != nil {
 						return 0, 0, err
 					}

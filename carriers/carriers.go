@@ -8,9 +8,7 @@ package carriers
 import (
 	"context"
 	"errors"
-	"hash/fnv"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -141,56 +139,6 @@ var ErrNotFound = errors.New("carriers: tracking number not found")
 // the order the carrier gave them.
 func SortEvents(events []Event) {
 	slices.SortStableFunc(events, func(a, b Event) int { return a.Time.Compare(b.Time) })
-}
-
-// Fingerprint identifies an event across polls so duplicates can be
-// dropped: the same scan reported twice has the same codes, text, minute
-// and city. The text is part of it because some carriers (DHL) send one
-// coarse code for many different scans, and the subcode because two UPS
-// scans may differ only there. The minute is the carrier's own wall clock
-// when it gave one: the zone a naive time is resolved in is a guess that can
-// change between polls, and must not make one scan two.
-func (e Event) Fingerprint() uint64 {
-	h := fnv.New64a()
-	for _, s := range []string{
-		e.code(),
-		strings.ToLower(strings.TrimSpace(e.RawText)),
-		e.minute(),
-		strings.ToLower(e.Location.City),
-	} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return h.Sum64()
-}
-
-// code is RawCode, with "/" and RawSubcode when there is one: an event
-// without a subcode, and an EasyPost one (whose RawCode was "status/detail"
-// before subcodes), keeps the fingerprint it was stored under.
-func (e Event) code() string {
-	if e.RawSubcode == "" {
-		return e.RawCode
-	}
-	return e.RawCode + "/" + e.RawSubcode
-}
-
-// minute is the event's time to the minute: the carrier's wall clock string
-// ("2024-03-05T10:12") when it has one in ISO form, else the UTC instant.
-func (e Event) minute() string {
-	if len(e.LocalTime) >= 16 && e.LocalTime[10] == 'T' && e.LocalTime[13] == ':' {
-		return e.LocalTime[:16]
-	}
-	return e.Time.UTC().Truncate(time.Minute).Format(time.RFC3339)
-}
-
-// Terminal reports whether a parcel in status s has ended its journey: no
-// more polling, no stall watch. A strictly later event may still reopen it.
-func (s Status) Terminal() bool {
-	switch s {
-	case StatusDelivered, StatusReturned, StatusExpired:
-		return true
-	}
-	return false
 }
 
 // LastEventTime is the time of the shipment's newest event, zero without

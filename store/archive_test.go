@@ -7,15 +7,13 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/wismo/wismo/carriers"
 )
 
 // journey is one parcel of an archive fixture order: where it ended up,
 // when it was last scanned, and what became of its exception, if it had one.
 type journey struct {
 	tracking string
-	status   carriers.Status
+	status   Status
 	last     time.Time
 	exc      ExceptionState // "" for none
 }
@@ -30,15 +28,15 @@ func putJourneys(t testing.TB, s *Store, number string, placed time.Time, js ...
 		for _, j := range js {
 			p := Parcel{Carrier: "dhl", TrackingNumber: j.tracking, Order: number, Direction: Outbound,
 				Status: j.status, LastEventAt: j.last, NextPollAt: j.last.Add(time.Hour)}
-			if j.status == carriers.StatusDelivered {
+			if j.status == StatusDelivered {
 				p.DeliveredAt = j.last
 			}
 			if err := tx.CreateParcel(&p); err != nil {
 				return err
 			}
 			o.Parcels = append(o.Parcels, p.ID)
-			evs := []carriers.Event{
-				{Time: j.last.Add(-48 * time.Hour), RawCode: "transit", Status: carriers.StatusInTransit},
+			evs := []Event{
+				{Time: j.last.Add(-48 * time.Hour), RawCode: "transit", Status: StatusInTransit},
 				{Time: j.last, RawCode: string(j.status), Status: j.status},
 			}
 			if _, err := tx.AddEvents(p.ID, SourcePoll, evs); err != nil {
@@ -86,21 +84,21 @@ func archiveFixture(t *testing.T) (*Store, map[string][]ParcelID) {
 	s := openTemp(t)
 	ids := map[string][]ParcelID{
 		// Finished and quiet since before the cutoff: archived.
-		"#A1": putJourneys(t, s, "#A1", longAgo, journey{"JD01", carriers.StatusDelivered, before, StateResolved}),
+		"#A1": putJourneys(t, s, "#A1", longAgo, journey{"JD01", StatusDelivered, before, StateResolved}),
 		"#A2": putJourneys(t, s, "#A2", longAgo,
-			journey{"JD02", carriers.StatusDelivered, before, ""},
-			journey{"JD03", carriers.StatusReturned, before.Add(time.Hour), ""}),
+			journey{"JD02", StatusDelivered, before, ""},
+			journey{"JD03", StatusReturned, before.Add(time.Hour), ""}),
 		"#A3": putJourneys(t, s, "#A3", longAgo),
 		// Kept: a parcel still moving, an exception an agent acknowledged
 		// but never resolved, a delivery after the cutoff, a recent order,
 		// and a parcel whose delivery failed beside one delivered.
-		"#K1": putJourneys(t, s, "#K1", longAgo, journey{"JD11", carriers.StatusInTransit, before, ""}),
-		"#K2": putJourneys(t, s, "#K2", longAgo, journey{"JD12", carriers.StatusDelivered, before, StateAcknowledged}),
-		"#K3": putJourneys(t, s, "#K3", longAgo, journey{"JD13", carriers.StatusDelivered, lately, ""}),
-		"#K4": putJourneys(t, s, "#K4", lately, journey{"JD14", carriers.StatusDelivered, lately, ""}),
+		"#K1": putJourneys(t, s, "#K1", longAgo, journey{"JD11", StatusInTransit, before, ""}),
+		"#K2": putJourneys(t, s, "#K2", longAgo, journey{"JD12", StatusDelivered, before, StateAcknowledged}),
+		"#K3": putJourneys(t, s, "#K3", longAgo, journey{"JD13", StatusDelivered, lately, ""}),
+		"#K4": putJourneys(t, s, "#K4", lately, journey{"JD14", StatusDelivered, lately, ""}),
 		"#K5": putJourneys(t, s, "#K5", longAgo,
-			journey{"JD15", carriers.StatusExpired, before, ""},
-			journey{"JD16", carriers.StatusAttemptFailed, before, StateOpen}),
+			journey{"JD15", StatusExpired, before, ""},
+			journey{"JD16", StatusAttemptFailed, before, StateOpen}),
 	}
 	return s, ids
 }
@@ -241,9 +239,9 @@ func TestArchiveWalksPastUnfinishedOrders(t *testing.T) {
 	s := openTemp(t)
 	for i := range 20 {
 		putJourneys(t, s, fmt.Sprintf("#S%02d", i), longAgo.Add(time.Duration(i)*time.Minute),
-			journey{fmt.Sprintf("ST%02d", i), carriers.StatusInTransit, before, ""})
+			journey{fmt.Sprintf("ST%02d", i), StatusInTransit, before, ""})
 	}
-	putJourneys(t, s, "#Z", longAgo.Add(time.Hour), journey{"ZZ01", carriers.StatusDelivered, before, ""})
+	putJourneys(t, s, "#Z", longAgo.Add(time.Hour), journey{"ZZ01", StatusDelivered, before, ""})
 	var moved []int
 	for range 4 {
 		n, err := s.Archive(cutoff, 1)
@@ -391,7 +389,7 @@ func TestUpgradedStoreArchivesWithItsExceptions(t *testing.T) {
 func TestAnOpenReturnKeepsItsOrderHot(t *testing.T) {
 	s := openTemp(t)
 	old := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
-	putJourneys(t, s, "#R1", old, journey{tracking: "JJDR1", status: carriers.StatusDelivered, last: old})
+	putJourneys(t, s, "#R1", old, journey{tracking: "JJDR1", status: StatusDelivered, last: old})
 	put := func(state ReturnState, at time.Time) {
 		t.Helper()
 		err := s.Update(func(tx *Tx) error {

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/wismo/wismo/carriers"
 )
 
 // benchStore holds n orders of one parcel, a tenth of them with an open
@@ -55,7 +53,7 @@ func benchCustomer(i int) (Customer, Address) {
 
 func benchOrder(tx *Tx, i int) error {
 	p := Parcel{Carrier: []string{"dhl", "ups", "dpd"}[i%3], TrackingNumber: fmt.Sprintf("00340434%012d", i),
-		Order: fmt.Sprint(100000 + i), Status: carriers.StatusInTransit, LastEventAt: t0}
+		Order: fmt.Sprint(100000 + i), Status: StatusInTransit, LastEventAt: t0}
 	if err := tx.CreateParcel(&p); err != nil {
 		return err
 	}

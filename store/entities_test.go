@@ -6,8 +6,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/wismo/wismo/carriers"
 )
 
 var t0 = time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC)
@@ -19,7 +17,7 @@ func seed(t *testing.T, s *Store, tracking ...string) []ParcelID {
 	var ids []ParcelID
 	err := s.Update(func(tx *Tx) error {
 		for i, tn := range tracking {
-			p := Parcel{Carrier: "dhl", TrackingNumber: tn, Order: fmt.Sprintf("#%d", 1001+i), Status: carriers.StatusPending}
+			p := Parcel{Carrier: "dhl", TrackingNumber: tn, Order: fmt.Sprintf("#%d", 1001+i), Status: StatusPending}
 			if err := tx.CreateParcel(&p); err != nil {
 				return err
 			}
@@ -96,9 +94,9 @@ func TestEventsDedupeAndSort(t *testing.T) {
 	s := openTemp(t)
 	id := seed(t, s, "T1")[0]
 	ev := func(h int, text string) Event {
-		return Event{Parcel: id, Source: SourcePoll, Event: carriers.Event{
-			Time: t0.Add(time.Duration(h) * time.Hour), RawCode: "transit", RawText: text, Status: carriers.StatusInTransit,
-		}}
+		return Event{Parcel: id, Source: SourcePoll,
+			Time: t0.Add(time.Duration(h) * time.Hour), RawCode: "transit", RawText: text, Status: StatusInTransit,
+		}
 	}
 	added := addEvents(t, s, ev(3, "c"), ev(1, "a"), ev(2, "b"), ev(1, "a"), ev(1, "A "))
 	if want := []bool{true, true, true, false, false}; !slices.Equal(added, want) {
@@ -144,10 +142,10 @@ func TestDueAndSilentIndexesFollowTheParcel(t *testing.T) {
 		t.Errorf("due = %v, want %v", due, want)
 	}
 
-	update(ids[0], func(p *Parcel) { p.Status, p.LastEventAt = carriers.StatusInTransit, t0 })
-	update(ids[1], func(p *Parcel) { p.Status, p.LastEventAt = carriers.StatusInTransit, t0.Add(time.Hour) })
-	update(ids[1], func(p *Parcel) { p.Status = carriers.StatusDelivered })                             // finished: no longer watched
-	update(ids[2], func(p *Parcel) { p.Status, p.LastEventAt = carriers.StatusAvailableForPickup, t0 }) // waits, by design
+	update(ids[0], func(p *Parcel) { p.Status, p.LastEventAt = StatusInTransit, t0 })
+	update(ids[1], func(p *Parcel) { p.Status, p.LastEventAt = StatusInTransit, t0.Add(time.Hour) })
+	update(ids[1], func(p *Parcel) { p.Status = StatusDelivered })                             // finished: no longer watched
+	update(ids[2], func(p *Parcel) { p.Status, p.LastEventAt = StatusAvailableForPickup, t0 }) // waits, by design
 	var silent []ParcelID
 	tenHours := func(string) time.Time { return t0.Add(10 * time.Hour) } // every carrier's cutoff
 	s.View(func(tx *Tx) error { silent = tx.ParcelsSilent(tenHours, 10); return nil })
@@ -285,10 +283,10 @@ func parcelsOf(rows []ExceptionRow) []ParcelID {
 func TestDedupeSurvivesAZoneReguess(t *testing.T) {
 	s := openTemp(t)
 	id := seed(t, s, "T1")[0]
-	scan := carriers.Event{Time: t0, LocalTime: "2026-03-05T09:00:00", RawCode: "transit", RawText: "processed"}
+	scan := Event{Parcel: id, Time: t0, LocalTime: "2026-03-05T09:00:00", RawCode: "transit", RawText: "processed"}
 	reguessed := scan
 	reguessed.Time = t0.Add(time.Hour)
-	added := addEvents(t, s, Event{Parcel: id, Event: scan}, Event{Parcel: id, Event: reguessed})
+	added := addEvents(t, s, scan, reguessed)
 	if !slices.Equal(added, []bool{true, false}) {
 		t.Errorf("added = %v, want the re-guessed copy dropped", added)
 	}
@@ -325,7 +323,7 @@ func addEvents(t *testing.T, s *Store, events ...Event) []bool {
 	var added []bool
 	err := s.Update(func(tx *Tx) error {
 		for _, e := range events {
-			fresh, err := tx.AddEvents(e.Parcel, e.Source, []carriers.Event{e.Event})
+			fresh, err := tx.AddEvents(e.Parcel, e.Source, []Event{e})
 			if err != nil {
 				return err
 			}

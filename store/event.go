@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"slices"
-
-	"github.com/wismo/wismo/carriers"
+	"strings"
+	"time"
 )
 
 // Source says how an event reached the desk.
@@ -19,18 +20,86 @@ const (
 	SourceImport  Source = "import"
 )
 
+// Location is where an event happened, as far as the carrier says.
+type Location struct {
+	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postal_code,omitempty"`
+	Country    string `json:"country,omitempty"`
+}
+
 // Event is one tracking event of a parcel, as the carrier reported it and as
 // it was normalized.
 type Event struct {
 	Parcel ParcelID `json:"parcel"`
 	Source Source   `json:"source"`
-	carriers.Event
+	// Time is the instant of the event in UTC. When the carrier gave a wall
+	// clock time without a zone, Time is that wall time resolved in the best
+	// zone known and TZKnown is false.
+	Time    time.Time `json:"time"`
+	TZKnown bool      `json:"tz_known"`
+	// LocalTime is the carrier's original timestamp string, unchanged.
+	LocalTime string `json:"local_time"`
+	// RawCode, RawSubcode and RawText are the carrier's own code, its second
+	// code where it sends one, and its description.
+	RawCode    string `json:"raw_code"`
+	RawSubcode string `json:"raw_subcode,omitempty"`
+	RawText    string `json:"raw_text,omitempty"`
+	Status     Status `json:"status"`
+	Reason     Reason `json:"reason,omitempty"`
+	// Rule names the mapping rule that produced Status and Reason, so an
+	// agent can be told why an event counts as an exception.
+	Rule     string   `json:"rule"`
+	Location Location `json:"location"`
+	// Unmapped marks an event whose code is in no mapping table; its status
+	// is unknown, and the desk counts such codes so someone extends the table.
+	Unmapped bool `json:"unmapped,omitempty"`
+}
+
+// Fingerprint identifies an event across polls so duplicates can be
+// dropped: the same scan reported twice has the same codes, text, minute
+// and city. The text is part of it because some carriers (DHL) send one
+// coarse code for many different scans, and the subcode because two UPS
+// scans may differ only there. The minute is the carrier's own wall clock
+// when it gave one: the zone a naive time is resolved in is a guess that can
+// change between polls, and must not make one scan two.
+func (e Event) Fingerprint() uint64 {
+	h := fnv.New64a()
+	for _, s := range []string{
+		e.code(),
+		strings.ToLower(strings.TrimSpace(e.RawText)),
+		e.minute(),
+		strings.ToLower(e.Location.City),
+	} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+// code is RawCode, with "/" and RawSubcode when there is one: an event
+// without a subcode, and an EasyPost one (whose RawCode was "status/detail"
+// before subcodes), keeps the fingerprint it was stored under.
+func (e Event) code() string {
+	if e.RawSubcode == "" {
+		return e.RawCode
+	}
+	return e.RawCode + "/" + e.RawSubcode
+}
+
+// minute is the event's time to the minute: the carrier's wall clock string
+// ("2024-03-05T10:12") when it has one in ISO form, else the UTC instant.
+func (e Event) minute() string {
+	if len(e.LocalTime) >= 16 && e.LocalTime[10] == 'T' && e.LocalTime[13] == ':' {
+		return e.LocalTime[:16]
+	}
+	return e.Time.UTC().Truncate(time.Minute).Format(time.RFC3339)
 }
 
 // eventKey orders a parcel's events by time, the fingerprint breaking ties:
 // parcel id (8) | time (8) | fingerprint (8). A parcel's events sit side by
 // side, so adding to a timeline touches one leaf page.
-func eventKey(id ParcelID, e carriers.Event, print uint64) []byte {
+func eventKey(id ParcelID, e Event, print uint64) []byte {
 	return join(u64(uint64(id)), timeKey(e.Time), u64(print))
 }
 
@@ -39,7 +108,7 @@ func eventKey(id ParcelID, e carriers.Event, print uint64) []byte {
 // last part of every event key: the time a carrier's naive timestamp
 // resolves to may move between polls, the fingerprint does not. The
 // parcel's stored keys are read once, without decoding a value.
-func (t *Tx) AddEvents(id ParcelID, src Source, events []carriers.Event) ([]Event, error) {
+func (t *Tx) AddEvents(id ParcelID, src Source, events []Event) ([]Event, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -55,7 +124,8 @@ func (t *Tx) AddEvents(id ParcelID, src Source, events []carriers.Event) ([]Even
 			continue
 		}
 		seen[print] = struct{}{}
-		add = append(add, fresh{eventKey(id, e, print), Event{Parcel: id, Source: src, Event: e}})
+		e.Parcel, e.Source = id, src
+		add = append(add, fresh{eventKey(id, e, print), e})
 	}
 	slices.SortFunc(add, func(a, b fresh) int { return bytes.Compare(a.key, b.key) })
 	out := make([]Event, 0, len(add))
@@ -72,7 +142,7 @@ func (t *Tx) AddEvents(id ParcelID, src Source, events []carriers.Event) ([]Even
 // unmapped) e has, when the carrier now reads the same event differently.
 // It reports whether the stored event changed; an event not stored is left
 // alone.
-func (t *Tx) ReviseEvent(id ParcelID, e carriers.Event) (bool, error) {
+func (t *Tx) ReviseEvent(id ParcelID, e Event) (bool, error) {
 	print := e.Fingerprint()
 	prefix := u64(uint64(id))
 	c := t.bucket(bucketEvents).Cursor()

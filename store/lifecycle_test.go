@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/wismo/wismo/carriers"
 )
 
 // putFinished stores n orders delivered long before the cutoff and n still
@@ -19,9 +17,9 @@ func putFinished(t *testing.T, s *Store, prefix string, n int) {
 	t.Helper()
 	for i := range n {
 		putJourneys(t, s, fmt.Sprintf("#%s%03d", prefix, i), longAgo,
-			journey{fmt.Sprintf("%sD%03d", prefix, i), carriers.StatusDelivered, before, StateResolved})
+			journey{fmt.Sprintf("%sD%03d", prefix, i), StatusDelivered, before, StateResolved})
 		putJourneys(t, s, fmt.Sprintf("#%s%03dT", prefix, i), longAgo,
-			journey{fmt.Sprintf("%sT%03d", prefix, i), carriers.StatusInTransit, before, ""})
+			journey{fmt.Sprintf("%sT%03d", prefix, i), StatusInTransit, before, ""})
 	}
 }
 

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/wismo/wismo/carriers"
 )
 
 // pageOrders reads the orders list n at a time, each page from the last
@@ -88,15 +86,15 @@ func TestOrdersBeforeNewestFirstLeavesOutUndated(t *testing.T) {
 func TestEventsPageOldestFirst(t *testing.T) {
 	s := openTemp(t)
 	ids := seed(t, s, "T1", "T2", "T3")
-	scan := func(id ParcelID, i int) carriers.Event {
-		return carriers.Event{Time: t0.Add(time.Duration(i) * time.Hour), RawCode: "transit",
-			RawText: fmt.Sprintf("scan %d of %d", i, id), Status: carriers.StatusInTransit}
+	scan := func(id ParcelID, i int) Event {
+		return Event{Time: t0.Add(time.Duration(i) * time.Hour), RawCode: "transit",
+			RawText: fmt.Sprintf("scan %d of %d", i, id), Status: StatusInTransit}
 	}
 	for _, c := range []struct {
 		id     ParcelID
 		events int
 	}{{ids[0], 9}, {ids[1], 10}, {ids[2], 1}} {
-		var events []carriers.Event
+		var events []Event
 		for i := c.events - 1; i >= 0; i-- {
 			events = append(events, scan(c.id, i))
 		}

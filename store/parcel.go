@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"time"
-
-	"github.com/wismo/wismo/carriers"
 )
 
 // ParcelID is the store's own key for a parcel: compact and sortable, where
@@ -36,12 +34,12 @@ type Parcel struct {
 	// shipments (a recycled number, a FedEx duplicate).
 	CarrierRef string `json:"carrier_ref,omitempty"`
 	// RMA is the return an inbound parcel carries back.
-	RMA       string          `json:"rma,omitempty"`
-	Order     string          `json:"order"`
-	Service   string          `json:"service,omitempty"`
-	Direction Direction       `json:"direction"`
-	Status    carriers.Status `json:"status"`
-	Reason    carriers.Reason `json:"reason,omitempty"`
+	RMA       string    `json:"rma,omitempty"`
+	Order     string    `json:"order"`
+	Service   string    `json:"service,omitempty"`
+	Direction Direction `json:"direction"`
+	Status    Status    `json:"status"`
+	Reason    Reason    `json:"reason,omitempty"`
 	// StatusText is the carrier's text for the event that set Status.
 	StatusText string `json:"status_text,omitempty"`
 	// StatusAt is when the event that set Status happened; later events

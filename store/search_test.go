@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/wismo/wismo/carriers"
 )
 
 // storeOrder writes o with one parcel of the carrier per tracking number
@@ -16,7 +14,7 @@ func storeOrder(t testing.TB, s *Store, carrier string, o Order, tracking ...str
 	t.Helper()
 	err := s.Update(func(tx *Tx) error {
 		for _, tn := range tracking {
-			p := Parcel{Carrier: carrier, TrackingNumber: tn, Order: o.Number, Status: carriers.StatusInTransit}
+			p := Parcel{Carrier: carrier, TrackingNumber: tn, Order: o.Number, Status: StatusInTransit}
 			if err := tx.CreateParcel(&p); err != nil {
 				return err
 			}

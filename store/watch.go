@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"time"
-
-	"github.com/wismo/wismo/carriers"
 )
 
 // The tracker's time rules (stalled, never scanned, late) each read a
@@ -24,7 +22,7 @@ import (
 // knows at most the label's data.
 func (p Parcel) Unscanned() bool {
 	switch p.Status {
-	case "", carriers.StatusPending, carriers.StatusInfoReceived:
+	case "", StatusPending, StatusInfoReceived:
 		return true
 	}
 	return false
@@ -33,7 +31,7 @@ func (p Parcel) Unscanned() bool {
 // OnItsWay reports whether the parcel is still to reach the customer: not
 // finished, and not waiting at a pickup point, where it has arrived.
 func (p Parcel) OnItsWay() bool {
-	return !p.Status.Terminal() && p.Status != carriers.StatusAvailableForPickup
+	return !p.Status.Terminal() && p.Status != StatusAvailableForPickup
 }
 
 // Watched reports whether the stall rule watches the parcel: scanned by the

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/wismo/wismo/carriers"
 )
 
 // watchCase is a parcel in some state and the time rules' watches it must
@@ -27,7 +25,7 @@ var promised = time.Date(2026, 3, 10, 18, 0, 0, 0, time.UTC) // a Tuesday evenin
 var endOfPromise = time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC)
 
 func watchCases() []watchCase {
-	moving := Parcel{Carrier: "dhl", Direction: Outbound, Status: carriers.StatusInTransit, LastEventAt: t0, CreatedAt: t0.Add(-time.Hour)}
+	moving := Parcel{Carrier: "dhl", Direction: Outbound, Status: StatusInTransit, LastEventAt: t0, CreatedAt: t0.Add(-time.Hour)}
 	with := func(p Parcel, change func(*Parcel)) Parcel { change(&p); return p }
 	return []watchCase{
 		{"moving", moving, t0, time.Time{}, time.Time{}},
@@ -35,19 +33,19 @@ func watchCases() []watchCase {
 		{"returning to the shop with a promise", with(moving, func(p *Parcel) { p.Direction, p.PromisedBy = Inbound, promised }), t0, time.Time{}, time.Time{}},
 		{"cleared after its last scan", with(moving, func(p *Parcel) { p.ClearedAt = t0.Add(5 * time.Hour) }), t0.Add(5 * time.Hour), time.Time{}, time.Time{}},
 		{"cleared after its promise passed", with(moving, func(p *Parcel) { p.PromisedBy, p.ClearedAt = promised, endOfPromise }), endOfPromise, time.Time{}, time.Time{}},
-		{"delivered", with(moving, func(p *Parcel) { p.Status, p.PromisedBy = carriers.StatusDelivered, promised }), time.Time{}, time.Time{}, time.Time{}},
-		{"at a pickup point", with(moving, func(p *Parcel) { p.Status, p.PromisedBy = carriers.StatusAvailableForPickup, promised }), time.Time{}, time.Time{}, time.Time{}},
+		{"delivered", with(moving, func(p *Parcel) { p.Status, p.PromisedBy = StatusDelivered, promised }), time.Time{}, time.Time{}, time.Time{}},
+		{"at a pickup point", with(moving, func(p *Parcel) { p.Status, p.PromisedBy = StatusAvailableForPickup, promised }), time.Time{}, time.Time{}, time.Time{}},
 		{"label made, not scanned", with(moving, func(p *Parcel) {
-			p.Status, p.LastEventAt, p.LastPolledAt = carriers.StatusPending, time.Time{}, t0.Add(-time.Minute)
+			p.Status, p.LastEventAt, p.LastPolledAt = StatusPending, time.Time{}, t0.Add(-time.Minute)
 		}), time.Time{}, t0.Add(-time.Hour), time.Time{}},
 		// Not asked yet, it is judged by nothing: neither forgotten nor late.
 		{"label made, carrier never asked", with(moving, func(p *Parcel) {
-			p.Status, p.LastEventAt, p.PromisedBy = carriers.StatusPending, time.Time{}, promised
+			p.Status, p.LastEventAt, p.PromisedBy = StatusPending, time.Time{}, promised
 		}), time.Time{}, time.Time{}, time.Time{}},
-		{"label data only", with(moving, func(p *Parcel) { p.Status = carriers.StatusInfoReceived }), time.Time{}, t0.Add(-time.Hour), time.Time{}},
-		{"shipped, not scanned", with(moving, func(p *Parcel) { p.Status, p.ShippedAt = carriers.StatusPending, t0.Add(-3*time.Hour) }), time.Time{}, t0.Add(-3 * time.Hour), time.Time{}},
-		{"not scanned, cleared since its label", with(moving, func(p *Parcel) { p.Status, p.ClearedAt = carriers.StatusPending, t0 }), time.Time{}, time.Time{}, time.Time{}},
-		{"stored before CreatedAt was kept", with(moving, func(p *Parcel) { p.Status, p.CreatedAt = carriers.StatusInfoReceived, time.Time{} }), time.Time{}, t0, time.Time{}},
+		{"label data only", with(moving, func(p *Parcel) { p.Status = StatusInfoReceived }), time.Time{}, t0.Add(-time.Hour), time.Time{}},
+		{"shipped, not scanned", with(moving, func(p *Parcel) { p.Status, p.ShippedAt = StatusPending, t0.Add(-3*time.Hour) }), time.Time{}, t0.Add(-3 * time.Hour), time.Time{}},
+		{"not scanned, cleared since its label", with(moving, func(p *Parcel) { p.Status, p.ClearedAt = StatusPending, t0 }), time.Time{}, time.Time{}, time.Time{}},
+		{"stored before CreatedAt was kept", with(moving, func(p *Parcel) { p.Status, p.CreatedAt = StatusInfoReceived, time.Time{} }), time.Time{}, t0, time.Time{}},
 	}
 }
 
@@ -133,7 +131,7 @@ func TestParcelsSilentReadsEachCarrierToItsCutoff(t *testing.T) {
 		since   time.Duration
 	}{{"dhl", 0}, {"dhl", 3 * time.Hour}, {"ups", time.Hour}, {"ups", 2 * time.Hour}, {"fedex", 0}}
 	for i, sp := range silent {
-		put(t, s, ids[i], Parcel{Carrier: sp.carrier, Status: carriers.StatusInTransit, LastEventAt: t0.Add(sp.since)})
+		put(t, s, ids[i], Parcel{Carrier: sp.carrier, Status: StatusInTransit, LastEventAt: t0.Add(sp.since)})
 	}
 	cutoffs := map[string]time.Time{"dhl": t0.Add(time.Hour), "ups": t0.Add(2 * time.Hour), "fedex": t0.Add(-time.Hour)}
 	var asked []string
@@ -210,7 +208,7 @@ func writeSchema6Watches(tx *bolt.Tx) error {
 		if err := decode(v, &p); err != nil {
 			return err
 		}
-		if p.LastEventAt.IsZero() || p.Status.Terminal() || p.Exception != 0 || p.Status == carriers.StatusAvailableForPickup {
+		if p.LastEventAt.IsZero() || p.Status.Terminal() || p.Exception != 0 || p.Status == StatusAvailableForPickup {
 			return nil
 		}
 		return old.Put(join(timeKey(p.LastEventAt), k), nil)

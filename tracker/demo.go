@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/carriers/sim"
 	"github.com/wismo/wismo/store"
 )
@@ -51,7 +50,7 @@ func seedOrder(tx *store.Tx, so sim.Order, now time.Time) error {
 			Order:          so.Number,
 			Service:        sp.Service,
 			Direction:      store.Outbound,
-			Status:         carriers.StatusPending,
+			Status:         store.StatusPending,
 			PromisedBy:     sp.PromisedBy,
 			NextPollAt:     now,
 			// The label exists from when the simulated shop ships it, on

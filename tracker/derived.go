@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
@@ -125,8 +124,7 @@ func age(d time.Duration) string {
 // before originals were kept counts as the first), and one later than the
 // current stamps SlippedAt. If the ETA now lies too far past the first, it
 // opens a delayed exception at once (see slipped).
-func (t *Tracker) takeETA(tx *store.Tx, p *store.Parcel, s carriers.Shipment, now time.Time) error {
-	eta := s.EstimatedDelivery
+func (t *Tracker) takeETA(tx *store.Tx, p *store.Parcel, eta time.Time, events []store.Event, now time.Time) error {
 	if eta.IsZero() {
 		return nil
 	}
@@ -140,7 +138,7 @@ func (t *Tracker) takeETA(tx *store.Tx, p *store.Parcel, s carriers.Shipment, no
 		p.SlippedAt = now
 	}
 	p.EstimatedDelivery = eta
-	e, ok := t.slipped(*p, s.Events, now)
+	e, ok := t.slipped(*p, events, now)
 	if !ok {
 		return nil
 	}
@@ -153,7 +151,7 @@ func (t *Tracker) takeETA(tx *store.Tx, p *store.Parcel, s carriers.Shipment, no
 // exception. A report that itself brings trouble or the journey's end
 // flags nothing: the carrier's news speaks for the parcel, and a slip
 // still standing is flagged on a later report.
-func (t *Tracker) slipped(p store.Parcel, events []carriers.Event, now time.Time) (store.Exception, bool) {
+func (t *Tracker) slipped(p store.Parcel, events []store.Event, now time.Time) (store.Exception, bool) {
 	if p.Exception != 0 || !p.OnItsWay() || !p.SlippedAt.After(p.ClearedAt) ||
 		p.EstimatedDelivery.Sub(p.OriginalEstimate) <= t.cfg.ETASlip || eventful(p, events) {
 		return store.Exception{}, false
@@ -165,7 +163,7 @@ func (t *Tracker) slipped(p store.Parcel, events []carriers.Event, now time.Time
 // eventful reports whether a report holds news of trouble or of the
 // journey's end: an event not older than the parcel's status that opens an
 // exception or finishes the parcel.
-func eventful(p store.Parcel, events []carriers.Event) bool {
+func eventful(p store.Parcel, events []store.Event) bool {
 	for _, e := range events {
 		if e.Time.Before(p.StatusAt) {
 			continue

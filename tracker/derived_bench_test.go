@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
@@ -39,9 +38,9 @@ func watchParcels(b *testing.B, st *store.Store, n int) {
 			for i := from; i < min(from+perTx, n); i++ {
 				since := t0.Add(-time.Duration(i%24) * time.Hour)
 				p := store.Parcel{Carrier: carrierOf[i%4], TrackingNumber: fmt.Sprintf("W%07d", i), Order: fmt.Sprintf("#%d", i),
-					Direction: store.Outbound, Status: carriers.StatusInTransit, LastEventAt: since, CreatedAt: since.Add(-time.Hour)}
+					Direction: store.Outbound, Status: store.StatusInTransit, LastEventAt: since, CreatedAt: since.Add(-time.Hour)}
 				if (i/4)%4 == 3 {
-					p.Status, p.LastEventAt = carriers.StatusInfoReceived, time.Time{}
+					p.Status, p.LastEventAt = store.StatusInfoReceived, time.Time{}
 				}
 				if i%2 == 0 {
 					p.PromisedBy = t0.Add(72 * time.Hour)

@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
@@ -23,7 +22,7 @@ var (
 func labelled(t *testing.T, st *store.Store, carrier, tracking string, created, promised, shipped time.Time) store.ParcelID {
 	t.Helper()
 	return createParcel(t, st, store.Parcel{Carrier: carrier, TrackingNumber: tracking, Order: "#" + tracking,
-		Direction: store.Outbound, Status: carriers.StatusPending, CreatedAt: created, PromisedBy: promised, ShippedAt: shipped,
+		Direction: store.Outbound, Status: store.StatusPending, CreatedAt: created, PromisedBy: promised, ShippedAt: shipped,
 		LastPolledAt: created}) // asked once, answered with no scan
 }
 
@@ -137,7 +136,7 @@ func TestNeverScannedAfterTheLabel(t *testing.T) {
 func TestUnaskedParcelsAreNotJudged(t *testing.T) {
 	r := newRig(t)
 	id := createParcel(t, r.st, store.Parcel{Carrier: "dhl", TrackingNumber: "D9", Order: "#D9",
-		Direction: store.Outbound, Status: carriers.StatusPending, CreatedAt: t0, PromisedBy: t0.Add(24 * time.Hour)})
+		Direction: store.Outbound, Status: store.StatusPending, CreatedAt: t0, PromisedBy: t0.Add(24 * time.Hour)})
 	r.quietAt(t, t0.Add(96*time.Hour))
 	err := r.st.Update(func(tx *store.Tx) error {
 		p, err := tx.Parcel(id)

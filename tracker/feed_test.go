@@ -229,7 +229,7 @@ func TestChooseFollowsTheParcelsShipment(t *testing.T) {
 
 func TestCadenceFollowsTheParcelsStatus(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Cadence = map[carriers.Status]time.Duration{carriers.StatusOutForDelivery: 10 * time.Minute}
+	cfg.Cadence = map[store.Status]time.Duration{store.StatusOutForDelivery: 10 * time.Minute}
 	tr := New(openStore(t), []carriers.Tracker{&scripted{name: "dhl"}}, time.Now, cfg, nil)
 	tr.Webhooks(Hook{Webhook: signedPush{}})
 	now := t0
@@ -237,12 +237,12 @@ func TestCadenceFollowsTheParcelsStatus(t *testing.T) {
 		p    store.Parcel
 		want time.Time
 	}{
-		{store.Parcel{Carrier: "dhl", Status: carriers.StatusOutForDelivery}, now.Add(10 * time.Minute)},
-		{store.Parcel{Carrier: "dhl", Status: carriers.StatusInTransit}, now.Add(time.Hour)},
-		{store.Parcel{Carrier: "dhl", Status: carriers.StatusPending}, now.Add(2 * time.Hour)},
-		{store.Parcel{Carrier: "dhl", Status: carriers.StatusDelivered}, time.Time{}},
-		{store.Parcel{Carrier: "dhl", Status: carriers.StatusReturned}, time.Time{}},
-		{store.Parcel{Carrier: "dpd", Feed: "pushco", Status: carriers.StatusInTransit}, time.Time{}},
+		{store.Parcel{Carrier: "dhl", Status: store.StatusOutForDelivery}, now.Add(10 * time.Minute)},
+		{store.Parcel{Carrier: "dhl", Status: store.StatusInTransit}, now.Add(time.Hour)},
+		{store.Parcel{Carrier: "dhl", Status: store.StatusPending}, now.Add(2 * time.Hour)},
+		{store.Parcel{Carrier: "dhl", Status: store.StatusDelivered}, time.Time{}},
+		{store.Parcel{Carrier: "dhl", Status: store.StatusReturned}, time.Time{}},
+		{store.Parcel{Carrier: "dpd", Feed: "pushco", Status: store.StatusInTransit}, time.Time{}},
 	}
 	for _, tt := range tests {
 		if got := tr.nextPoll(tt.p, now); !got.Equal(tt.want) {
@@ -292,7 +292,7 @@ func TestUnmappedCodesAreCountedOnce(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0] != (store.CodeCount{Carrier: "dhl", Code: "ZZ/Q", Events: 1}) {
 		t.Errorf("UnmappedCodes = %v, %v; want dhl ZZ/Q once", got, err)
 	}
-	if d := detail(t, st, id); d.Parcel.Status != carriers.StatusInTransit || len(d.Events) != 2 {
+	if d := detail(t, st, id); d.Parcel.Status != store.StatusInTransit || len(d.Events) != 2 {
 		t.Errorf("parcel %s with %d events; want in_transit, the odd event kept", d.Parcel.Status, len(d.Events))
 	}
 }

@@ -95,7 +95,7 @@ func addParcel(t testing.TB, st *store.Store, tracking string, due time.Time) st
 func addFeedParcel(t testing.TB, st *store.Store, carrier, feed, tracking string, due time.Time) store.ParcelID {
 	t.Helper()
 	return createParcel(t, st, store.Parcel{Carrier: carrier, Feed: feed, TrackingNumber: tracking, Order: "#" + tracking,
-		Direction: store.Outbound, Status: carriers.StatusPending, NextPollAt: due})
+		Direction: store.Outbound, Status: store.StatusPending, NextPollAt: due})
 }
 
 // createParcel stores p and the order p.Order holding it alone.

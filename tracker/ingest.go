@@ -59,10 +59,11 @@ func (t *Tracker) record(tx *store.Tx, p store.Parcel, s carriers.Shipment, from
 	if s.Service != "" {
 		p.Service = s.Service
 	}
-	if err := t.takeETA(tx, &p, s, now); err != nil {
+	events := StoreEvents(s.Events)
+	if err := t.takeETA(tx, &p, s.EstimatedDelivery, events, now); err != nil {
 		return err
 	}
-	changed, err := merge(tx, &p, s.Events, from)
+	changed, err := merge(tx, &p, events, from)
 	if err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func isNews(before, after store.Parcel) bool {
 // parcel moving on) and one of them says something, the new events are
 // folded into the parcel's state as it stands; otherwise the whole timeline
 // is read and derived again.
-func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, from report) (*store.Event, error) {
+func merge(tx *store.Tx, p *store.Parcel, events []store.Event, from report) (*store.Event, error) {
 	before := *p
 	added, err := tx.AddEvents(p.ID, from.source, events)
 	if err != nil {
@@ -141,11 +142,11 @@ func merge(tx *store.Tx, p *store.Parcel, events []carriers.Event, from report) 
 // the one that set the parcel's status, and read differently from the
 // parcel's status, can change it, so a poll that repeats history decodes
 // nothing. It reports whether a stored event changed.
-func revise(tx *store.Tx, p store.Parcel, events []carriers.Event, added []store.Event) (bool, error) {
+func revise(tx *store.Tx, p store.Parcel, events []store.Event, added []store.Event) (bool, error) {
 	var isNew map[uint64]bool // built only if a candidate turns up
 	changed := false
 	for _, e := range events {
-		if e.Time.Before(p.StatusAt) || e.Status == carriers.StatusUnknown || (e.Status == p.Status && e.Reason == p.Reason) {
+		if e.Time.Before(p.StatusAt) || e.Status == store.StatusUnknown || (e.Status == p.Status && e.Reason == p.Reason) {
 			continue
 		}
 		if isNew == nil {
@@ -179,10 +180,10 @@ func fold(p *store.Parcel, timeline []store.Event) *store.Event {
 		if e.Time.After(p.LastEventAt) {
 			p.LastEventAt = e.Time
 		}
-		if p.ShippedAt.IsZero() && progress[e.Status] >= progress[carriers.StatusInTransit] {
+		if p.ShippedAt.IsZero() && progress[e.Status] >= progress[store.StatusInTransit] {
 			p.ShippedAt = e.Time
 		}
-		if e.Status == carriers.StatusUnknown {
+		if e.Status == store.StatusUnknown {
 			continue
 		}
 		if best == nil || e.Time.After(best.Time) ||
@@ -195,25 +196,25 @@ func fold(p *store.Parcel, timeline []store.Event) *store.Event {
 	}
 	p.Status, p.Reason, p.StatusAt, p.StatusText = best.Status, best.Reason, best.Time, best.RawText
 	p.DeliveredAt = time.Time{}
-	if best.Status == carriers.StatusDelivered {
+	if best.Status == store.StatusDelivered {
 		p.DeliveredAt = best.Time
 	}
 	return best
 }
 
 // progress ranks statuses by how far along a journey they are.
-var progress = map[carriers.Status]int{
-	carriers.StatusPending:            0,
-	carriers.StatusInfoReceived:       1,
-	carriers.StatusInTransit:          2,
-	carriers.StatusOutForDelivery:     3,
-	carriers.StatusAvailableForPickup: 3,
-	carriers.StatusAttemptFailed:      4,
-	carriers.StatusException:          4,
-	carriers.StatusReturning:          5,
-	carriers.StatusDelivered:          6,
-	carriers.StatusReturned:           7,
-	carriers.StatusExpired:            7,
+var progress = map[store.Status]int{
+	store.StatusPending:            0,
+	store.StatusInfoReceived:       1,
+	store.StatusInTransit:          2,
+	store.StatusOutForDelivery:     3,
+	store.StatusAvailableForPickup: 3,
+	store.StatusAttemptFailed:      4,
+	store.StatusException:          4,
+	store.StatusReturning:          5,
+	store.StatusDelivered:          6,
+	store.StatusReturned:           7,
+	store.StatusExpired:            7,
 }
 
 // countUnmapped counts the codes of new events that no mapping table knew,
@@ -241,7 +242,7 @@ func (t *Tracker) nextPoll(p store.Parcel, now time.Time) time.Time {
 	}
 	every, ok := t.cfg.Cadence[p.Status]
 	if !ok {
-		every = t.cfg.Cadence[carriers.StatusPending]
+		every = t.cfg.Cadence[store.StatusPending]
 	}
 	return now.Add(every)
 }

@@ -15,8 +15,8 @@ import (
 // outcome is everything ingest derives that must not depend on the order
 // events arrive in.
 type outcome struct {
-	Status                 carriers.Status
-	Reason                 carriers.Reason
+	Status                 store.Status
+	Reason                 store.Reason
 	StatusText             string
 	StatusAt, LastEventAt  time.Time
 	ShippedAt, DeliveredAt time.Time
@@ -39,9 +39,9 @@ func outcomeOf(t *testing.T, st *store.Store, id store.ParcelID) outcome {
 var journeys = []struct {
 	name   string
 	events func(t *testing.T) []carriers.Event
-	status carriers.Status // "" when a tie of equal rank leaves it to key order
-	at     time.Duration   // StatusAt
-	last   time.Duration   // LastEventAt
+	status store.Status  // "" when a tie of equal rank leaves it to key order
+	at     time.Duration // StatusAt
+	last   time.Duration // LastEventAt
 }{
 	{"failed attempt then delivered", func(t *testing.T) []carriers.Event {
 		return normalize(t,
@@ -55,14 +55,14 @@ var journeys = []struct {
 			scan(44*time.Hour, "transit", "The shipment has been loaded onto the delivery vehicle"),
 			scan(47*time.Hour, "delivered", "The shipment has been successfully delivered"),
 		)
-	}, carriers.StatusDelivered, 47 * time.Hour, 47 * time.Hour},
+	}, store.StatusDelivered, 47 * time.Hour, 47 * time.Hour},
 	{"tie at the end: further along wins", func(t *testing.T) []carriers.Event {
 		return normalize(t,
 			scan(2*time.Hour, "transit", "The shipment has been picked up"),
 			scan(20*time.Hour, "transit", "The shipment has arrived at the delivery base"),
 			scan(20*time.Hour, "transit", "The shipment has been loaded onto the delivery vehicle"),
 		)
-	}, carriers.StatusOutForDelivery, 20 * time.Hour, 20 * time.Hour},
+	}, store.StatusOutForDelivery, 20 * time.Hour, 20 * time.Hour},
 	{"tie of equal rank, newest scan unknown", func(t *testing.T) []carriers.Event {
 		return normalize(t,
 			scan(0, "pre-transit", "The instruction data for this shipment have been provided"),
@@ -130,7 +130,7 @@ func TestIngestIsOrderIndependent(t *testing.T) {
 
 // checkEnding checks the in-order result itself, so the other arrivals are
 // compared with something right.
-func checkEnding(t *testing.T, o outcome, status carriers.Status, at, last time.Duration, events int) {
+func checkEnding(t *testing.T, o outcome, status store.Status, at, last time.Duration, events int) {
 	t.Helper()
 	if status != "" && o.Status != status {
 		t.Errorf("status = %s, want %s", o.Status, status)
@@ -174,7 +174,7 @@ func TestUnknownScanNeverChangesStatus(t *testing.T) {
 	ingest(t, tr, id, unknown)
 
 	p := detail(t, st, id).Parcel
-	if p.Status != carriers.StatusInTransit || !p.StatusAt.Equal(t0.Add(time.Hour)) {
+	if p.Status != store.StatusInTransit || !p.StatusAt.Equal(t0.Add(time.Hour)) {
 		t.Errorf("status %s at %v, want in_transit at t0+1h", p.Status, p.StatusAt)
 	}
 	if !p.LastEventAt.Equal(t0.Add(3 * time.Hour)) {
@@ -186,10 +186,10 @@ func TestLateOldEventsDoNotRegress(t *testing.T) {
 	tests := []struct {
 		name       string
 		code, text string
-		status     carriers.Status
+		status     store.Status
 	}{
-		{"delivered", "delivered", "The shipment has been successfully delivered", carriers.StatusDelivered},
-		{"returning", "failure", "The shipment is being returned to the sender", carriers.StatusReturning},
+		{"delivered", "delivered", "The shipment has been successfully delivered", store.StatusDelivered},
+		{"returning", "failure", "The shipment is being returned to the sender", store.StatusReturning},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,20 +229,20 @@ func TestALaterReadingOfAnEventIsStored(t *testing.T) {
 	back := carriers.Event{Time: t0.Add(24 * time.Hour), LocalTime: "2026-11-03T09:00:00Z", RawCode: "return_to_sender",
 		Status: carriers.StatusReturning, Rule: "easypost/return_to_sender"}
 	ingest(t, tr, id, []carriers.Event{moving, back})
-	if p := detail(t, st, id).Parcel; p.Status != carriers.StatusReturning {
+	if p := detail(t, st, id).Parcel; p.Status != store.StatusReturning {
 		t.Fatalf("status %s, want returning", p.Status)
 	}
 	back.Status, back.Rule = carriers.StatusReturned, "easypost/return_to_sender+finalized"
 	ingest(t, tr, id, []carriers.Event{moving, back})
 	d := detail(t, st, id)
-	if d.Parcel.Status != carriers.StatusReturned || !d.Parcel.NextPollAt.IsZero() || len(d.Events) != 2 ||
+	if d.Parcel.Status != store.StatusReturned || !d.Parcel.NextPollAt.IsZero() || len(d.Events) != 2 ||
 		d.Events[1].Rule != "easypost/return_to_sender+finalized" {
 		t.Errorf("parcel %s (next poll %v) with %d events, last by %s; want returned, not polled again, the event revised in place",
 			d.Parcel.Status, d.Parcel.NextPollAt, len(d.Events), d.Events[len(d.Events)-1].Rule)
 	}
 	// The same answer again changes nothing.
 	ingest(t, tr, id, []carriers.Event{moving, back})
-	if got := detail(t, st, id); got.Parcel.Status != carriers.StatusReturned || len(got.Events) != 2 {
+	if got := detail(t, st, id); got.Parcel.Status != store.StatusReturned || len(got.Events) != 2 {
 		t.Errorf("repeat: %s with %d events", got.Parcel.Status, len(got.Events))
 	}
 }

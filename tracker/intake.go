@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker/intake"
 )
@@ -56,7 +55,7 @@ func (t *Tracker) ImportFulfillment(tx *store.Tx, f intake.Fulfillment, now time
 	}
 	for _, number := range f.TrackingNumbers {
 		p := store.Parcel{Carrier: f.Carrier, Feed: t.feedFor(f.Carrier), TrackingNumber: number, Order: o.Number,
-			Service: f.Service, Direction: store.Outbound, Status: carriers.StatusPending, NextPollAt: now, CreatedAt: now}
+			Service: f.Service, Direction: store.Outbound, Status: store.StatusPending, NextPollAt: now, CreatedAt: now}
 		if _, err := addOrderParcel(tx, &o, p); err != nil {
 			return fmt.Errorf("order %s: %w", o.Number, err)
 		}
@@ -103,7 +102,7 @@ func (t *Tracker) ImportReturn(tx *store.Tx, r intake.Return, now time.Time) err
 			return err
 		}
 		p := store.Parcel{Carrier: r.Carrier, Feed: t.feedFor(r.Carrier), TrackingNumber: r.TrackingNumber, Order: o.Number,
-			Direction: store.Inbound, RMA: r.RMA, Status: carriers.StatusPending, NextPollAt: now, CreatedAt: now}
+			Direction: store.Inbound, RMA: r.RMA, Status: store.StatusPending, NextPollAt: now, CreatedAt: now}
 		id, err := addOrderParcel(tx, &o, p)
 		if err != nil {
 			return fmt.Errorf("return %s: %w", r.RMA, err)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker/notify"
 )
@@ -42,15 +41,15 @@ func parcelTrigger(before, after store.Parcel) (notify.Trigger, bool) {
 	}
 	if after.Status != before.Status {
 		switch after.Status {
-		case carriers.StatusInTransit:
+		case store.StatusInTransit:
 			return notify.Shipped, before.ShippedAt.IsZero()
-		case carriers.StatusOutForDelivery:
+		case store.StatusOutForDelivery:
 			return notify.OutForDelivery, true
-		case carriers.StatusAvailableForPickup:
+		case store.StatusAvailableForPickup:
 			return notify.AvailableForPickup, true
-		case carriers.StatusDelivered:
+		case store.StatusDelivered:
 			return notify.Delivered, true
-		case carriers.StatusAttemptFailed, carriers.StatusException:
+		case store.StatusAttemptFailed, store.StatusException:
 			return notify.Exception, true
 		}
 	}

@@ -13,7 +13,6 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
@@ -43,7 +42,7 @@ func TestBadCarrierResponsesLoseNothing(t *testing.T) {
 	clk.Set(p.NextPollAt)
 	poll(t, tr)
 	good := detail(t, st, id)
-	if good.Parcel.Status != carriers.StatusInTransit || len(good.Events) != 2 {
+	if good.Parcel.Status != store.StatusInTransit || len(good.Events) != 2 {
 		t.Fatalf("after a good answer: %s with %d events", good.Parcel.Status, len(good.Events))
 	}
 
@@ -84,7 +83,7 @@ func TestBadCarrierResponsesLoseNothing(t *testing.T) {
 	poll(t, tr)
 	d := detail(t, st, id)
 	if d.Parcel.PollFailures != 0 || d.Parcel.LastError != "" || len(d.Events) != 3 ||
-		d.Parcel.Status != carriers.StatusOutForDelivery {
+		d.Parcel.Status != store.StatusOutForDelivery {
 		t.Errorf("after recovery: failures %d, error %q, %d events, %s",
 			d.Parcel.PollFailures, d.Parcel.LastError, len(d.Events), d.Parcel.Status)
 	}
@@ -141,7 +140,7 @@ func TestParcelWithoutFeedFailsAlone(t *testing.T) {
 	if n := poll(t, tr); n != 2 {
 		t.Fatalf("polled %d, want 2", n)
 	}
-	if p := detail(t, st, good).Parcel; p.Status != carriers.StatusInTransit {
+	if p := detail(t, st, good).Parcel; p.Status != store.StatusInTransit {
 		t.Errorf("good parcel %s, want in_transit", p.Status)
 	}
 	if p := detail(t, st, orphan.ID).Parcel; p.PollFailures != 1 || !strings.Contains(p.LastError, `"ups"`) {
@@ -180,7 +179,7 @@ func TestUnwritableParcelFailsAlone(t *testing.T) {
 	if n := poll(t, tr); n != 2 {
 		t.Fatalf("polled %d, want 2", n)
 	}
-	if p := detail(t, st, good).Parcel; p.Status != carriers.StatusInTransit {
+	if p := detail(t, st, good).Parcel; p.Status != store.StatusInTransit {
 		t.Errorf("good parcel %s, want in_transit", p.Status)
 	}
 	p := detail(t, st, broken).Parcel

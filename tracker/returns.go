@@ -4,7 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
@@ -18,9 +17,9 @@ func (t *Tracker) followReturn(tx *store.Tx, p store.Parcel, ev store.Event, now
 	}
 	var next store.ReturnState
 	switch {
-	case p.Status == carriers.StatusDelivered || p.Status == carriers.StatusReturned:
+	case p.Status == store.StatusDelivered || p.Status == store.StatusReturned:
 		next = store.ReturnReceived
-	case progress[p.Status] >= progress[carriers.StatusInTransit]:
+	case progress[p.Status] >= progress[store.StatusInTransit]:
 		next = store.ReturnInTransit
 	default:
 		return nil

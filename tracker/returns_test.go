@@ -19,7 +19,7 @@ func TestReturnFollowsItsParcel(t *testing.T) {
 			return err
 		}
 		p := store.Parcel{Carrier: "dhl", TrackingNumber: "RET1", Order: "1001", Direction: store.Inbound,
-			RMA: "RMA-1", Status: carriers.StatusPending}
+			RMA: "RMA-1", Status: store.StatusPending}
 		if err := tx.CreateParcel(&p); err != nil {
 			return err
 		}

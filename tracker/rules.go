@@ -5,23 +5,22 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
 // kindFor is the exception a parcel's status and reason call for, if any.
-func kindFor(s carriers.Status, r carriers.Reason) (store.ExceptionKind, bool) {
+func kindFor(s store.Status, r store.Reason) (store.ExceptionKind, bool) {
 	switch s {
-	case carriers.StatusAttemptFailed:
-		if r == carriers.ReasonAddressIssue {
+	case store.StatusAttemptFailed:
+		if r == store.ReasonAddressIssue {
 			return store.KindAddressIssue, true
 		}
 		return store.KindAttemptFailed, true
-	case carriers.StatusReturning, carriers.StatusReturned:
+	case store.StatusReturning, store.StatusReturned:
 		return store.KindReturningToSender, true
-	case carriers.StatusExpired:
+	case store.StatusExpired:
 		return store.KindCarrierException, true
-	case carriers.StatusException:
+	case store.StatusException:
 		if k, ok := reasonKinds[r]; ok {
 			return k, true
 		}
@@ -31,14 +30,14 @@ func kindFor(s carriers.Status, r carriers.Reason) (store.ExceptionKind, bool) {
 }
 
 // reasonKinds maps a carrier exception's reason to the exception agents see.
-var reasonKinds = map[carriers.Reason]store.ExceptionKind{
-	carriers.ReasonAddressIssue: store.KindAddressIssue,
-	carriers.ReasonCustomsHold:  store.KindCustomsHold,
-	carriers.ReasonDamaged:      store.KindDamaged,
-	carriers.ReasonLost:         store.KindLost,
-	carriers.ReasonDelayed:      store.KindDelayed,
-	carriers.ReasonRefused:      store.KindRefused,
-	carriers.ReasonWeather:      store.KindWeather,
+var reasonKinds = map[store.Reason]store.ExceptionKind{
+	store.ReasonAddressIssue: store.KindAddressIssue,
+	store.ReasonCustomsHold:  store.KindCustomsHold,
+	store.ReasonDamaged:      store.KindDamaged,
+	store.ReasonLost:         store.KindLost,
+	store.ReasonDelayed:      store.KindDelayed,
+	store.ReasonRefused:      store.KindRefused,
+	store.ReasonWeather:      store.KindWeather,
 }
 
 // judge applies the carrier-event rules after a parcel's status was set by

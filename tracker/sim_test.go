@@ -143,7 +143,7 @@ func (r *simRun) checkEndings(t *testing.T) {
 				}
 				informational := slices.DeleteFunc(want.Events, func(e carriers.Event) bool { return e.Status == carriers.StatusUnknown })
 				end := informational[len(informational)-1]
-				if p.Status != end.Status || !p.StatusAt.Equal(end.Time) {
+				if p.Status != store.Status(end.Status) || !p.StatusAt.Equal(end.Time) {
 					t.Errorf("%s %s (%q): %s at %v; its client says %s at %v", sp.Carrier, sp.TrackingNumber, sp.Trouble, p.Status, p.StatusAt, end.Status, end.Time)
 				}
 			}
@@ -165,7 +165,7 @@ func checkParcelExceptions(t *testing.T, sp *sim.Parcel, p store.Parcel, excs []
 	for _, e := range excs {
 		kinds = append(kinds, e.Kind)
 	}
-	if p.Status == carriers.StatusDelivered {
+	if p.Status == store.StatusDelivered {
 		if !p.NextPollAt.IsZero() || p.Exception != 0 {
 			t.Errorf("%s delivered but next poll %v, open exception %d", sp.TrackingNumber, p.NextPollAt, p.Exception)
 		}

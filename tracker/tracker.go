@@ -46,7 +46,7 @@ type Config struct {
 	// Cadence is how long to wait before asking again about a parcel in
 	// each status; a status left out keeps its default, and a terminal
 	// status is never asked about again.
-	Cadence map[carriers.Status]time.Duration
+	Cadence map[store.Status]time.Duration
 	// Defer is how long parcels wait when their feed is paused or its
 	// breaker is open.
 	Defer time.Duration
@@ -73,17 +73,17 @@ func DefaultConfig() Config {
 
 // defaultCadence asks often when something is about to happen, rarely when
 // nothing will.
-func defaultCadence() map[carriers.Status]time.Duration {
-	return map[carriers.Status]time.Duration{
-		carriers.StatusPending:            2 * time.Hour,
-		carriers.StatusInfoReceived:       2 * time.Hour,
-		carriers.StatusUnknown:            2 * time.Hour,
-		carriers.StatusInTransit:          time.Hour,
-		carriers.StatusOutForDelivery:     30 * time.Minute,
-		carriers.StatusAttemptFailed:      time.Hour,
-		carriers.StatusException:          time.Hour,
-		carriers.StatusAvailableForPickup: 4 * time.Hour,
-		carriers.StatusReturning:          4 * time.Hour,
+func defaultCadence() map[store.Status]time.Duration {
+	return map[store.Status]time.Duration{
+		store.StatusPending:            2 * time.Hour,
+		store.StatusInfoReceived:       2 * time.Hour,
+		store.StatusUnknown:            2 * time.Hour,
+		store.StatusInTransit:          time.Hour,
+		store.StatusOutForDelivery:     30 * time.Minute,
+		store.StatusAttemptFailed:      time.Hour,
+		store.StatusException:          time.Hour,
+		store.StatusAvailableForPickup: 4 * time.Hour,
+		store.StatusReturning:          4 * time.Hour,
 	}
 }
 

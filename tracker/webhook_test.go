@@ -115,7 +115,7 @@ func TestWebhookAppliesASignedDeliveryOnce(t *testing.T) {
 		t.Fatalf("replay: %d %q, want 200 already applied", code, msg)
 	}
 	d := detail(t, st, id)
-	if len(d.Events) != 1 || d.Parcel.Status != carriers.StatusInTransit || d.Events[0].Source != store.SourceWebhook {
+	if len(d.Events) != 1 || d.Parcel.Status != store.StatusInTransit || d.Events[0].Source != store.SourceWebhook {
 		t.Errorf("parcel %s with %d events, want in_transit from the first delivery only", d.Parcel.Status, len(d.Events))
 	}
 	h := tr.Health()
@@ -195,7 +195,7 @@ func TestPushOnlyParcelsAreNotPolled(t *testing.T) {
 	st := openStore(t)
 	var id store.ParcelID
 	err := st.Update(func(tx *store.Tx) error {
-		p := store.Parcel{Carrier: "dhl", Feed: "pushco", TrackingNumber: "JJD7", Order: "#7", Status: carriers.StatusPending}
+		p := store.Parcel{Carrier: "dhl", Feed: "pushco", TrackingNumber: "JJD7", Order: "#7", Status: store.StatusPending}
 		if err := tx.CreateParcel(&p); err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func TestPushOnlyParcelsAreNotPolled(t *testing.T) {
 	tr, _ := newTracker(st, newClock(t0))
 	url := receiver(t, tr, "s")
 	push(t, url, "s", pushOf(t, "evt_1", "JJD7", event(0, carriers.StatusInTransit, "x")))
-	if p := detail(t, st, id).Parcel; !p.NextPollAt.IsZero() || p.Status != carriers.StatusInTransit {
+	if p := detail(t, st, id).Parcel; !p.NextPollAt.IsZero() || p.Status != store.StatusInTransit {
 		t.Errorf("parcel %s next poll %v, want in_transit and never polled", p.Status, p.NextPollAt)
 	}
 	if n, _ := tr.PollDue(context.Background()); n != 0 {
@@ -222,7 +222,7 @@ func TestDuePushOnlyParcelLeavesTheSchedule(t *testing.T) {
 	st := openStore(t)
 	var id store.ParcelID
 	err := st.Update(func(tx *store.Tx) error {
-		p := store.Parcel{Carrier: "dpd", Feed: "pushco", TrackingNumber: "0150", Order: "#8", Status: carriers.StatusPending, NextPollAt: t0}
+		p := store.Parcel{Carrier: "dpd", Feed: "pushco", TrackingNumber: "0150", Order: "#8", Status: store.StatusPending, NextPollAt: t0}
 		if err := tx.CreateParcel(&p); err != nil {
 			return err
 		}
@@ -284,7 +284,7 @@ func TestPushAboutAPolledParcelLeavesItsBinding(t *testing.T) {
 		t.Fatalf("HTTP %d", code)
 	}
 	d := detail(t, st, id)
-	if len(d.Events) != 2 || d.Parcel.CarrierRef != "" || d.Parcel.Status != carriers.StatusInTransit {
+	if len(d.Events) != 2 || d.Parcel.CarrierRef != "" || d.Parcel.Status != store.StatusInTransit {
 		t.Errorf("parcel %s, ref %q, %d events; want the news applied and no binding to the aggregator's id",
 			d.Parcel.Status, d.Parcel.CarrierRef, len(d.Events))
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
@@ -67,20 +66,20 @@ func benchNumber(i int) string { return fmt.Sprint(1_000_000 + i) }
 // one in exceptionEvery, its exception.
 func seedBenchOrder(tx *store.Tx, i, n int) error {
 	placed := now.Add(-15*24*time.Hour + time.Duration(i)*(14*24*time.Hour)/time.Duration(n))
-	scan := carriers.Event{
+	scan := store.Event{
 		Time: placed.Add(6 * time.Hour), LocalTime: placed.Add(6 * time.Hour).Format("2006-01-02T15:04:05"),
 		RawCode: "transit", RawText: "The shipment has been processed in the parcel center",
-		Status: carriers.StatusInTransit, Rule: "dhl/transit", Location: carriers.Location{City: "Bochum", Country: "DE"},
+		Status: store.StatusInTransit, Rule: "dhl/transit", Location: store.Location{City: "Bochum", Country: "DE"},
 	}
 	p := store.Parcel{
 		Carrier: benchCarriers[i%len(benchCarriers)], TrackingNumber: fmt.Sprintf("00340434%012d", i), Order: benchNumber(i),
-		Status: carriers.StatusInTransit, StatusText: scan.RawText, StatusAt: scan.Time, LastEventAt: scan.Time,
+		Status: store.StatusInTransit, StatusText: scan.RawText, StatusAt: scan.Time, LastEventAt: scan.Time,
 		ShippedAt: placed.Add(2 * time.Hour), CreatedAt: placed,
 	}
 	if err := tx.CreateParcel(&p); err != nil {
 		return err
 	}
-	if _, err := tx.AddEvents(p.ID, store.SourcePoll, []carriers.Event{scan}); err != nil {
+	if _, err := tx.AddEvents(p.ID, store.SourcePoll, []store.Event{scan}); err != nil {
 		return err
 	}
 	if err := tx.PutOrder(benchOrder(i, placed, p.ID)); err != nil {

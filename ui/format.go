@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
@@ -65,8 +64,8 @@ func kindLabel(k store.ExceptionKind) string {
 }
 
 // statusLabel is a parcel's status with its reason, if any.
-func statusLabel(s carriers.Status, r carriers.Reason) string {
-	if r == carriers.ReasonNone || r == carriers.ReasonOther {
+func statusLabel(s store.Status, r store.Reason) string {
+	if r == store.ReasonNone || r == store.ReasonOther {
 		return humanize(string(s))
 	}
 	return humanize(string(s)) + " (" + humanize(string(r)) + ")"

@@ -10,7 +10,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
@@ -76,15 +75,15 @@ func seedOrder(tx *store.Tx, i int, trouble bool) error {
 	for j := range 1 + i%2 {
 		p := store.Parcel{
 			Carrier: "dhl", TrackingNumber: fmt.Sprintf("0034043%d%012d", j, 1001+i), Order: number,
-			Status: carriers.StatusInTransit, StatusText: "The shipment has been processed in the parcel center",
+			Status: store.StatusInTransit, StatusText: "The shipment has been processed in the parcel center",
 			StatusAt: now.Add(-10 * time.Hour), LastEventAt: now.Add(-10 * time.Hour),
 		}
 		if err := tx.CreateParcel(&p); err != nil {
 			return err
 		}
-		if _, err := tx.AddEvents(p.ID, store.SourcePoll, []carriers.Event{{
+		if _, err := tx.AddEvents(p.ID, store.SourcePoll, []store.Event{{
 			Time: p.StatusAt, LocalTime: "2026-03-05T03:00:00", RawCode: "transit", RawText: p.StatusText,
-			Status: carriers.StatusInTransit, Rule: "dhl/transit", Location: carriers.Location{City: "Bochum"},
+			Status: store.StatusInTransit, Rule: "dhl/transit", Location: store.Location{City: "Bochum"},
 		}}); err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker"
 )
@@ -170,7 +169,7 @@ func TestArchivedOrderOpens(t *testing.T) {
 	st := openDesk(t, 30)
 	err := st.Update(func(tx *store.Tx) error {
 		p := store.Parcel{Carrier: "dhl", TrackingNumber: "00340439000000009001", Order: "9001",
-			Status: carriers.StatusDelivered, StatusAt: now.Add(-200 * 24 * time.Hour),
+			Status: store.StatusDelivered, StatusAt: now.Add(-200 * 24 * time.Hour),
 			LastEventAt: now.Add(-200 * 24 * time.Hour), DeliveredAt: now.Add(-200 * 24 * time.Hour)}
 		if err := tx.CreateParcel(&p); err != nil {
 			return err

@@ -9,7 +9,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker"
 )
@@ -100,11 +99,11 @@ func TestParcelClickScrolled(t *testing.T) {
 			return err
 		}
 		pid = d.Parcels[0]
-		var evs []carriers.Event
+		var evs []store.Event
 		for i := range 60 {
 			at := now.Add(-time.Duration(100-i) * time.Hour)
-			evs = append(evs, carriers.Event{Time: at, LocalTime: at.Format(time.RFC3339), RawCode: fmt.Sprint("c", i),
-				RawText: fmt.Sprint("scan ", i), Status: carriers.StatusInTransit, Rule: "dhl/transit"})
+			evs = append(evs, store.Event{Time: at, LocalTime: at.Format(time.RFC3339), RawCode: fmt.Sprint("c", i),
+				RawText: fmt.Sprint("scan ", i), Status: store.StatusInTransit, Rule: "dhl/transit"})
 		}
 		_, err = tx.AddEvents(pid, store.SourcePoll, evs)
 		return err

@@ -3,7 +3,6 @@ package ui
 import (
 	"slices"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker/notify"
 )
@@ -49,15 +48,15 @@ func resendOf(n store.Notification) resendReq {
 }
 
 // statusTrigger is the message that tells a customer a parcel's status.
-func statusTrigger(s carriers.Status) notify.Trigger {
+func statusTrigger(s store.Status) notify.Trigger {
 	switch s {
-	case carriers.StatusOutForDelivery:
+	case store.StatusOutForDelivery:
 		return notify.OutForDelivery
-	case carriers.StatusAvailableForPickup:
+	case store.StatusAvailableForPickup:
 		return notify.AvailableForPickup
-	case carriers.StatusDelivered:
+	case store.StatusDelivered:
 		return notify.Delivered
-	case carriers.StatusAttemptFailed, carriers.StatusException:
+	case store.StatusAttemptFailed, store.StatusException:
 		return notify.Exception
 	}
 	return notify.Shipped

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
 
@@ -60,8 +59,8 @@ type (
 		TrackingNumber    string          `json:"tracking_number"`
 		Service           string          `json:"service,omitempty"`
 		Direction         store.Direction `json:"direction"`
-		Status            carriers.Status `json:"status"`
-		Reason            carriers.Reason `json:"reason,omitempty"`
+		Status            store.Status    `json:"status"`
+		Reason            store.Reason    `json:"reason,omitempty"`
 		StatusAt          time.Time       `json:"status_at,omitzero"`
 		PromisedBy        time.Time       `json:"promised_by,omitzero"`
 		EstimatedDelivery time.Time       `json:"estimated_delivery,omitzero"`
@@ -73,14 +72,14 @@ type (
 		Events            []eventDoc      `json:"events"` // oldest first
 	}
 	eventDoc struct {
-		Time      time.Time         `json:"time"`
-		LocalTime string            `json:"local_time,omitempty"`
-		Status    carriers.Status   `json:"status"`
-		Reason    carriers.Reason   `json:"reason,omitempty"`
-		RawCode   string            `json:"raw_code,omitempty"`
-		RawText   string            `json:"raw_text,omitempty"`
-		Location  carriers.Location `json:"location,omitzero"`
-		Source    store.Source      `json:"source"`
+		Time      time.Time      `json:"time"`
+		LocalTime string         `json:"local_time,omitempty"`
+		Status    store.Status   `json:"status"`
+		Reason    store.Reason   `json:"reason,omitempty"`
+		RawCode   string         `json:"raw_code,omitempty"`
+		RawText   string         `json:"raw_text,omitempty"`
+		Location  store.Location `json:"location,omitzero"`
+		Source    store.Source   `json:"source"`
 	}
 	exceptionDoc struct {
 		Kind         store.ExceptionKind  `json:"kind"`

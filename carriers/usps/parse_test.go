@@ -34,7 +34,7 @@ func TestParseDelivered(t *testing.T) {
 			tl = append(tl, e)
 		}
 	}
-	if len(tl) != 3 || tl[0].Fingerprint() == tl[1].Fingerprint() || tl[1].Fingerprint() == tl[2].Fingerprint() {
+	if len(tl) != 3 || tl[0].LocalTime == tl[1].LocalTime || tl[1].LocalTime == tl[2].LocalTime {
 		t.Errorf("repeated TL scans: got %d, want 3 distinct", len(tl))
 	}
 }

@@ -1,4 +1,4 @@
-package carriers
+package store
 
 import "testing"
 
