@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,8 @@ type Config struct {
 	Queries int    // samples per latency measurement
 	Dir     string // where the store files go; "" for a temporary directory
 	Seed    uint64
+	// CPUProfile, if set, is where the ingest phase's CPU profile goes.
+	CPUProfile string
 }
 
 // DefaultConfig is the run `wismo bench` makes without flags: a few
@@ -51,6 +54,7 @@ func Run(args []string, stdout, stderr io.Writer) error {
 	flags.IntVar(&cfg.Queries, "queries", cfg.Queries, "samples per latency figure")
 	flags.StringVar(&cfg.Dir, "dir", "", "keep the store files in `DIR` (default: a temporary directory, removed after)")
 	flags.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the generated data")
+	flags.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write the ingest phase's CPU profile to `FILE` (for go tool pprof)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -143,9 +147,15 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 
 	step(progress, "ingest: polls through the tracker and the store's writer")
 	heap := watchHeap()
+	stopProfile, err := startProfile(cfg.CPUProfile)
+	if err != nil {
+		return nil, err
+	}
 	t0 = time.Now()
 	before := st.WriterStats()
-	if err := ingest(st, d, cfg.Rounds, now, progress); err != nil {
+	err = ingest(st, d, cfg.Rounds, now, progress)
+	stopProfile()
+	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	rep.ingest = time.Since(t0)
@@ -153,7 +163,7 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 	rep.commits = st.WriterStats().Commits - before.Commits
 	rep.events = d.events()
 
-	step(progress, "baseline: raw bbolt puts of the same event keys")
+	step(progress, "baseline: raw bbolt puts of the same parcel records")
 	perCommit := max(1, rep.events/max(rep.commits, 1))
 	rawPath := filepath.Join(dir, "raw.db")
 	if rep.raw, rep.rawCommits, err = rawPuts(rawPath, d, cfg.Rounds, perCommit); err != nil {
@@ -194,6 +204,26 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 	}
 	rep.fileSize = fi.Size()
 	return rep, nil
+}
+
+// startProfile starts a CPU profile to path, if one is asked for, and
+// returns what stops it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func step(w io.Writer, what string) { fmt.Fprintf(w, "  %s %s\n", time.Now().Format("15:04:05"), what) }

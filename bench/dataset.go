@@ -201,7 +201,8 @@ func (d *dataset) events() int {
 // journey is parcel j (of order i)'s whole event history, oldest first.
 func (d *dataset) journey(i, j int) []carriers.Event {
 	n, trouble, r := d.plan(j)
-	at := d.placedAt(i).Add(time.Duration(2+r.IntN(20)) * time.Hour)
+	// Carriers stamp scans to the second.
+	at := d.placedAt(i).Add(time.Duration(2+r.IntN(20)) * time.Hour).Truncate(time.Second)
 	events := make([]carriers.Event, 0, n)
 	add := func(code string, s carriers.Status, reason carriers.Reason, text, city string) {
 		events = append(events, carriers.Event{

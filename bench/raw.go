@@ -10,12 +10,14 @@ import (
 	"github.com/wismo/wismo/tracker"
 )
 
-// rawPuts is the baseline: the same events, under the same keys (parcel id
-// | time | fingerprint) and in the same encoding, put straight into a fresh
-// bbolt file with the store's options, in transactions of perCommit events
-// (the size the store's writer grouped them in), in the order polls
-// deliver them. No dedupe, no parcel update, no index: what bbolt itself
-// costs for the data. It returns the time taken and the commits made.
+// rawPuts is the baseline: the same events in the store's own layout and
+// encoding (a record per parcel, under the parcel's id, holding its
+// timeline), put straight into a fresh bbolt file with the store's
+// options, one put per parcel a round brings news of, in transactions of
+// perCommit events (the size the store's writer grouped them in), in the
+// order polls deliver them. No dedupe, no status, no index, no exception:
+// what bbolt itself costs for the data. It returns the time taken and the
+// commits made.
 func rawPuts(path string, d *dataset, rounds, perCommit int) (time.Duration, int, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		InitialMmapSize: 256 << 20,
@@ -25,7 +27,7 @@ func rawPuts(path string, d *dataset, rounds, perCommit int) (time.Duration, int
 		return 0, 0, err
 	}
 	defer db.Close()
-	name := []byte("events")
+	name := []byte("parcels")
 	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(name); return err }); err != nil {
 		return 0, 0, err
 	}
@@ -45,29 +47,28 @@ func rawPuts(path string, d *dataset, rounds, perCommit int) (time.Duration, int
 				if r > 0 {
 					lo = soFar(len(journey), r-1, rounds)
 				}
-				for _, e := range tracker.StoreEvents(journey[lo:hi]) {
-					id := uint64(j + 1) // the store numbers parcels from 1 in intake order
-					e.Parcel, e.Source = store.ParcelID(id), store.SourcePoll
-					v, err := store.Encode(e)
-					if err != nil {
+				if lo == hi {
+					continue
+				}
+				p := d.parcel(i, j)
+				p.ID = store.ParcelID(j + 1) // the store numbers parcels from 1 in intake order
+				events := tracker.StoreEvents(journey[:hi])
+				for k := range events {
+					events[k].Parcel, events[k].Source = p.ID, store.SourcePoll
+				}
+				k := binary.BigEndian.AppendUint64(nil, uint64(p.ID))
+				if err := tx.Bucket(name).Put(k, store.EncodeRecord(p, events)); err != nil {
+					return 0, 0, err
+				}
+				if inTx += hi - lo; inTx >= perCommit {
+					if err := tx.Commit(); err != nil {
 						return 0, 0, err
 					}
-					k := binary.BigEndian.AppendUint64(nil, id)
-					k = binary.BigEndian.AppendUint64(k, uint64(e.Time.UnixNano()))
-					k = binary.BigEndian.AppendUint64(k, e.Fingerprint())
-					if err := tx.Bucket(name).Put(k, v); err != nil {
+					commits++
+					if tx, err = db.Begin(true); err != nil {
 						return 0, 0, err
 					}
-					if inTx++; inTx == perCommit {
-						if err := tx.Commit(); err != nil {
-							return 0, 0, err
-						}
-						commits++
-						if tx, err = db.Begin(true); err != nil {
-							return 0, 0, err
-						}
-						inTx = 0
-					}
+					inTx = 0
 				}
 			}
 		}

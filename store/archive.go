@@ -215,16 +215,13 @@ func (t *Tx) dropParcel(ap archivedParcel, number string) error {
 	if err := t.bucket(bucketIdxTracking).Delete(indexKey(foldTracking(p.TrackingNumber), id)); err != nil {
 		return err
 	}
-	if err := t.moveParcelIndexes(id, p, Parcel{}); err != nil {
+	if err := t.moveParcelIndexes(id, p, &Parcel{}); err != nil {
 		return err
 	}
 	if err := t.bucket(bucketParcels).Delete(id); err != nil {
 		return err
 	}
 	delete(t.parcels, p.ID)
-	if err := deletePrefix(t.bucket(bucketEvents), id); err != nil {
-		return err
-	}
 	for _, e := range ap.Exceptions {
 		if err := t.bucket(bucketExceptions).Delete(u64(uint64(e.ID))); err != nil {
 			return err

@@ -293,7 +293,6 @@ func hotEntries(t *testing.T, s *Store, number string, ids []ParcelID) []string 
 			{bucketIdxSearch, bytes.HasSuffix, orders},
 			{bucketIdxPlaced, bytes.HasSuffix, orders},
 			{bucketParcels, bytes.Equal, parcels},
-			{bucketEvents, bytes.HasPrefix, parcels},
 			{bucketIdxTracking, bytes.HasSuffix, parcels},
 			{bucketIdxDue, bytes.HasSuffix, parcels},
 			{bucketIdxLastScan, bytes.HasSuffix, parcels},

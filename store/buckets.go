@@ -3,14 +3,13 @@ package store
 // SchemaVersion is the layout this build writes. A store written by a newer
 // build is refused rather than risk misreading it; an older one is upgraded
 // in place by the migrations in migrate.go.
-const SchemaVersion = 8
+const SchemaVersion = 9
 
 // Bucket names: the one registry of every bucket in the file.
 var (
 	bucketMeta           = []byte("meta")
 	bucketOrders         = []byte("orders")
 	bucketParcels        = []byte("parcels")
-	bucketEvents         = []byte("events")
 	bucketExceptions     = []byte("exceptions")
 	bucketArchive        = []byte("archive")
 	bucketIdxOrder       = []byte("idx_order")
@@ -41,7 +40,7 @@ var (
 
 // allBuckets lists every bucket Open creates, in one transaction.
 var allBuckets = [][]byte{
-	bucketMeta, bucketOrders, bucketParcels, bucketEvents, bucketExceptions, bucketArchive,
+	bucketMeta, bucketOrders, bucketParcels, bucketExceptions, bucketArchive,
 	bucketIdxOrder, bucketIdxTracking, bucketIdxSearch, bucketIdxPlaced, bucketIdxDue,
 	bucketIdxLastScan, bucketIdxExc, bucketIdxParcelExc, bucketIdxArchived, bucketStats,
 	bucketDeliveries, bucketIdxDeliveryAt, bucketQuarantine,
@@ -49,9 +48,12 @@ var allBuckets = [][]byte{
 	bucketReturns, bucketIdxSnooze, bucketIdxAudit, bucketIdxUnscanned, bucketIdxLate, bucketFeedPauses,
 }
 
-// Keys of the meta bucket: the schema version, and where the archive's
-// sweep of old orders resumes.
+// Keys of the meta bucket: the schema version, where the archive's sweep
+// of old orders resumes, and where the upgrade's chunked steps resume
+// (see upgrade.go).
 var (
-	keySchema      = []byte("schema")
-	keyArchiveFrom = []byte("archive_from")
+	keySchema        = []byte("schema")
+	keyArchiveFrom   = []byte("archive_from")
+	keyRecordsFrom   = []byte("records_from")
+	keyExcRangesFrom = []byte("exc_ranges_from")
 )

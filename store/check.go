@@ -28,6 +28,21 @@ type Report struct {
 	// kept for inspection.
 	Unmapped    []CodeCount
 	Quarantined int
+	// Buckets says where the file's bytes go, bucket by bucket in name
+	// order.
+	Buckets []BucketSize
+}
+
+// BucketSize is one bucket's share of a store file.
+type BucketSize struct {
+	Name string
+	// Keys counts its entries; KeyBytes and ValueBytes add up their sizes.
+	Keys                 int
+	KeyBytes, ValueBytes int64
+	// Allocated is the bytes of the pages its tree takes (branch, leaf and
+	// overflow pages), and Fill the share of its leaf pages' bytes in use.
+	Allocated int64
+	Fill      float64
 }
 
 // maxProblems bounds the problems a Report lists: a badly damaged file
@@ -138,19 +153,42 @@ func readAhead(path string) (int64, error) {
 	return n, nil
 }
 
+// count fills in what a consistent store holds, and where its bytes go.
 func (r *Report) count(tx *bolt.Tx) {
-	keys := func(name []byte) int {
-		if b := tx.Bucket(name); b != nil {
-			return b.Stats().KeyN
-		}
-		return 0
+	keys := map[string]int{}
+	tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		size := bucketSize(name, b)
+		keys[size.Name] = size.Keys
+		r.Buckets = append(r.Buckets, size)
+		return nil
+	})
+	r.Orders, r.Archived = keys[string(bucketOrders)], keys[string(bucketArchive)]
+	r.Parcels, r.Quarantined = keys[string(bucketParcels)], keys[string(bucketQuarantine)]
+	if b := tx.Bucket(bucketParcels); b != nil {
+		b.ForEach(func(_, v []byte) error {
+			r.Events += timelineLen(v)
+			return nil
+		})
 	}
-	r.Orders, r.Archived = keys(bucketOrders), keys(bucketArchive)
-	r.Parcels, r.Events = keys(bucketParcels), keys(bucketEvents)
-	r.Quarantined = keys(bucketQuarantine)
 	if b := tx.Bucket(bucketStats); b != nil {
 		r.Unmapped = unmappedIn(b)
 	}
+}
+
+// bucketSize measures one bucket: bbolt's page statistics, and the bytes
+// of its keys and values.
+func bucketSize(name []byte, b *bolt.Bucket) BucketSize {
+	st := b.Stats()
+	size := BucketSize{Name: string(name), Keys: st.KeyN, Allocated: int64(st.BranchAlloc + st.LeafAlloc)}
+	if st.LeafAlloc > 0 {
+		size.Fill = float64(st.LeafInuse) / float64(st.LeafAlloc)
+	}
+	b.ForEach(func(k, v []byte) error {
+		size.KeyBytes += int64(len(k))
+		size.ValueBytes += int64(len(v))
+		return nil
+	})
+	return size
 }
 
 // openReadOnly opens an existing store file without writing to it.

@@ -25,10 +25,6 @@ var (
 
 func encode(v any) ([]byte, error) { return cborEnc.Marshal(v) }
 
-// Encode is the store's encoding of a value, for tools that must write the
-// very bytes the store writes (the bench's raw bbolt baseline).
-func Encode(v any) ([]byte, error) { return encode(v) }
-
 func decode(b []byte, v any) error {
 	if len(b) > 0 && b[0] == '{' {
 		return json.Unmarshal(b, v)

@@ -1,10 +1,8 @@
 package store
 
 import (
-	"bytes"
-	"encoding/binary"
+	"errors"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
@@ -64,27 +62,49 @@ type Event struct {
 // when it gave one: the zone a naive time is resolved in is a guess that can
 // change between polls, and must not make one scan two.
 func (e Event) Fingerprint() uint64 {
-	h := fnv.New64a()
-	for _, s := range []string{
-		e.code(),
-		strings.ToLower(strings.TrimSpace(e.RawText)),
-		e.minute(),
-		strings.ToLower(e.Location.City),
-	} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+	h := fnvOffset
+	h = fnvString(h, e.RawCode)
+	if e.RawSubcode != "" {
+		// "/" and the subcode: an event without a subcode, and an EasyPost
+		// one (whose RawCode was "status/detail" before subcodes), keeps
+		// the fingerprint it was stored under.
+		h = fnvString(fnvString(h, "/"), e.RawSubcode)
 	}
-	return h.Sum64()
+	h = fnvLower(fnvByte(h, 0), strings.TrimSpace(e.RawText))
+	h = fnvString(fnvByte(h, 0), e.minute())
+	h = fnvLower(fnvByte(h, 0), e.Location.City)
+	return fnvByte(h, 0)
 }
 
-// code is RawCode, with "/" and RawSubcode when there is one: an event
-// without a subcode, and an EasyPost one (whose RawCode was "status/detail"
-// before subcodes), keeps the fingerprint it was stored under.
-func (e Event) code() string {
-	if e.RawSubcode == "" {
-		return e.RawCode
+// FNV-1a, 64 bits (hash/fnv's New64a), over strings without copying them:
+// the fingerprint is worked out for every event of every poll.
+const (
+	fnvOffset uint64 = 14695981039346656037
+	fnvPrime  uint64 = 1099511628211
+)
+
+func fnvByte(h uint64, c byte) uint64 { return (h ^ uint64(c)) * fnvPrime }
+
+func fnvString(h uint64, s string) uint64 {
+	for i := range len(s) {
+		h = fnvByte(h, s[i])
 	}
-	return e.RawCode + "/" + e.RawSubcode
+	return h
+}
+
+// fnvLower hashes s as strings.ToLower writes it.
+func fnvLower(h uint64, s string) uint64 {
+	if !isASCII(s) {
+		return fnvString(h, strings.ToLower(s))
+	}
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = fnvByte(h, c)
+	}
+	return h
 }
 
 // minute is the event's time to the minute: the carrier's wall clock string
@@ -96,46 +116,55 @@ func (e Event) minute() string {
 	return e.Time.UTC().Truncate(time.Minute).Format(time.RFC3339)
 }
 
-// eventKey orders a parcel's events by time, the fingerprint breaking ties:
-// parcel id (8) | time (8) | fingerprint (8). A parcel's events sit side by
-// side, so adding to a timeline touches one leaf page.
-func eventKey(id ParcelID, e Event, print uint64) []byte {
-	return join(u64(uint64(id)), timeKey(e.Time), u64(print))
-}
-
 // AddEvents stores those of a parcel's events that are not stored yet and
-// returns them in timeline order. Sameness is the event's fingerprint, the
-// last part of every event key: the time a carrier's naive timestamp
-// resolves to may move between polls, the fingerprint does not. The
-// parcel's stored keys are read once, without decoding a value.
+// returns them in timeline order. Sameness is the event's fingerprint: the
+// time a carrier's naive timestamp resolves to may move between polls, the
+// fingerprint does not. The parcel's record is written with its timeline
+// grown; its other fields are as the transaction last read or wrote them.
 func (t *Tx) AddEvents(id ParcelID, src Source, events []Event) ([]Event, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
-	seen := t.eventPrints(id)
-	type fresh struct {
-		key []byte
-		ev  Event
+	p, err := t.Parcel(id)
+	if err != nil {
+		return nil, err
 	}
-	var add []fresh
+	encoded := t.parcels[id].timeline
+	tl := &t.scratch
+	if err := tl.parse(encoded); err != nil {
+		return nil, fmt.Errorf("parcel %d: %w", id, err)
+	}
+	var add []printedEvent
 	for _, e := range events {
-		print := e.Fingerprint()
-		if _, dup := seen[print]; dup {
+		e.Parcel, e.Source = id, src
+		pe := printedEvent{e, e.Fingerprint()}
+		if slices.Contains(tl.prints, pe.print) || slices.ContainsFunc(add, func(a printedEvent) bool { return a.print == pe.print }) {
 			continue
 		}
-		seen[print] = struct{}{}
-		e.Parcel, e.Source = id, src
-		add = append(add, fresh{eventKey(id, e, print), e})
+		add = append(add, pe)
 	}
-	slices.SortFunc(add, func(a, b fresh) int { return bytes.Compare(a.key, b.key) })
-	out := make([]Event, 0, len(add))
-	for _, f := range add {
-		if err := t.put(bucketEvents, f.key, f.ev); err != nil {
-			return nil, err
+	if len(add) == 0 {
+		return nil, nil
+	}
+	slices.SortStableFunc(add, compareEvents)
+	later, err := tl.before(add[0])
+	if err != nil {
+		return nil, fmt.Errorf("parcel %d: %w", id, err)
+	}
+	if later {
+		encoded = appendEvents(slices.Clip(encoded), *tl, add)
+	} else {
+		stored, err := decodeTimeline(id, encoded)
+		if err != nil {
+			return nil, fmt.Errorf("parcel %d: %w", id, err)
 		}
-		out = append(out, f.ev)
+		encoded = encodeTimeline(mergeTimeline(stored, add))
 	}
-	return out, nil
+	out := make([]Event, len(add))
+	for i, e := range add {
+		out[i] = e.Event
+	}
+	return out, t.putRecord(p, encoded)
 }
 
 // ReviseEvent gives a stored event the reading (status, reason, rule,
@@ -143,61 +172,50 @@ func (t *Tx) AddEvents(id ParcelID, src Source, events []Event) ([]Event, error)
 // It reports whether the stored event changed; an event not stored is left
 // alone.
 func (t *Tx) ReviseEvent(id ParcelID, e Event) (bool, error) {
+	timeline, err := t.Events(id)
+	if err != nil {
+		return false, err
+	}
 	print := e.Fingerprint()
-	prefix := u64(uint64(id))
-	c := t.bucket(bucketEvents).Cursor()
-	for k, v := c.Seek(prefix); withinPrefix(k, prefix); k, v = c.Next() {
-		if binary.BigEndian.Uint64(k[16:]) != print {
-			continue
-		}
-		var stored Event
-		if err := decode(v, &stored); err != nil {
-			return false, fmt.Errorf("event %x: %w", k, err)
-		}
-		if stored.Status == e.Status && stored.Reason == e.Reason && stored.Rule == e.Rule && stored.Unmapped == e.Unmapped {
-			return false, nil
-		}
-		stored.Status, stored.Reason, stored.Rule, stored.Unmapped = e.Status, e.Reason, e.Rule, e.Unmapped
-		return true, t.put(bucketEvents, bytes.Clone(k), stored)
+	i := slices.IndexFunc(timeline, func(s Event) bool { return s.Fingerprint() == print })
+	if i < 0 {
+		return false, nil
 	}
-	return false, nil
-}
-
-// eventPrints is the set of fingerprints of a parcel's stored events.
-func (t *Tx) eventPrints(id ParcelID) map[uint64]struct{} {
-	prefix := u64(uint64(id))
-	seen := map[uint64]struct{}{}
-	c := t.bucket(bucketEvents).Cursor()
-	for k, _ := c.Seek(prefix); withinPrefix(k, prefix); k, _ = c.Next() {
-		seen[binary.BigEndian.Uint64(k[16:])] = struct{}{}
+	s := &timeline[i]
+	if s.Status == e.Status && s.Reason == e.Reason && s.Rule == e.Rule && s.Unmapped == e.Unmapped {
+		return false, nil
 	}
-	return seen
+	s.Status, s.Reason, s.Rule, s.Unmapped = e.Status, e.Reason, e.Rule, e.Unmapped
+	return true, t.writeTimeline(id, timeline)
 }
 
 // Events returns a parcel's events, oldest first.
 func (t *Tx) Events(id ParcelID) ([]Event, error) {
-	out, _, err := t.eventsPage(id, nil, 0)
-	return out, err
+	if _, err := t.Parcel(id); err != nil {
+		return nil, err
+	}
+	return decodeTimeline(id, t.parcels[id].timeline)
 }
 
 // eventsPage returns up to n of a parcel's events (all if n is 0), oldest
 // first, from the cursor on, and the cursor of the next page (nil at the
 // end).
 func (t *Tx) eventsPage(id ParcelID, from Cursor, n int) ([]Event, Cursor, error) {
-	prefix := u64(uint64(id))
-	var out []Event
-	c := t.bucket(bucketEvents).Cursor()
-	for k, v := c.Seek(append(prefix, from...)); withinPrefix(k, prefix); k, v = c.Next() {
-		if n > 0 && len(out) == n {
-			return out, clone(k[len(prefix):]), nil
-		}
-		var e Event
-		if err := decode(v, &e); err != nil {
-			return nil, nil, err
-		}
-		out = append(out, e)
+	all, err := t.Events(id)
+	if err != nil {
+		return nil, nil, err
 	}
-	return out, nil, nil
+	if from != nil {
+		start := slices.IndexFunc(all, func(e Event) bool { return atOrAfter(e, from) })
+		if start < 0 {
+			return nil, nil, nil
+		}
+		all = all[start:]
+	}
+	if n == 0 || len(all) <= n {
+		return all, nil, nil
+	}
+	return all[:n], eventCursor(all[n]), nil
 }
 
 // Events returns up to n of a parcel's events, oldest first, starting at
@@ -210,6 +228,9 @@ func (s *Store) Events(id ParcelID, from Cursor, n int) ([]Event, Cursor, error)
 	)
 	err := s.View(func(tx *Tx) (err error) {
 		out, next, err = tx.eventsPage(id, from, max(n, 1))
+		if errors.Is(err, ErrNotFound) {
+			return nil // a parcel not stored has no events
+		}
 		return err
 	})
 	return out, next, err

@@ -18,14 +18,34 @@ type ExceptionFilter struct {
 }
 
 // filterDims are the dimensions an exception can be filtered on, in the
-// order their values appear in an index key.
-const filterDims = 4
+// order their values appear in an index key; dimState is the state's bit
+// in a mask of them.
+const (
+	filterDims = 4
+	dimState   = 1 << 2
+)
+
+// indexedMask reports whether idx_exc keeps ranges for a mask of
+// dimensions: only those with the state. Every view names its states, and
+// a filter that does not reads the ranges of the three unresolved states
+// together, so each exception has eight entries where one per mask cost
+// sixteen index puts and sixteen counters on every change.
+func indexedMask(mask int) bool { return mask&dimState != 0 }
+
+// unresolvedStates are the states idx_exc holds: a filter that names no state
+// reads all of them.
+var unresolvedStates = []string{string(StateAcknowledged), string(StateOpen), string(StateSnoozed)}
 
 // dims returns the filter's values per dimension, nil where it does not
-// narrow that dimension. Values are cleaned as index keys are (no zero
-// bytes) and deduplicated, so no two ranges of one filter overlap.
+// narrow that dimension (the state always narrows: see indexedMask).
+// Values are cleaned as index keys are (no zero bytes) and deduplicated,
+// so no two ranges of one filter overlap.
 func (f ExceptionFilter) dims() [filterDims][]string {
-	return [filterDims][]string{valueSet(f.Kinds), valueSet([]string{f.Carrier}), valueSet(f.States), valueSet([]string{f.Assignee})}
+	states := valueSet(f.States)
+	if states == nil {
+		states = unresolvedStates
+	}
+	return [filterDims][]string{valueSet(f.Kinds), valueSet([]string{f.Carrier}), states, valueSet([]string{f.Assignee})}
 }
 
 func valueSet[S ~string](vs []S) []string {
@@ -102,6 +122,9 @@ func (t *Tx) indexException(e Exception, add bool) error {
 		delta = -1
 	}
 	for mask := 0; mask < 1<<filterDims; mask++ {
+		if !indexedMask(mask) {
+			continue
+		}
 		prefix := filterPrefix(byte(mask), values)
 		k := append(slices.Clip(prefix), order...)
 		var err error

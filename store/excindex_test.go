@@ -262,7 +262,7 @@ func checkExceptionCounts(t *testing.T, s *Store, all []Exception) {
 		}
 	}
 	err = s.View(func(tx *Tx) error {
-		if n := tx.bucket(bucketIdxExc).Stats().KeyN; n != 16*len(all) {
+		if n := tx.bucket(bucketIdxExc).Stats().KeyN; n != 8*len(all) {
 			t.Errorf("filter index holds %d entries for %d unresolved exceptions", n, len(all))
 		}
 		c := tx.bucket(bucketStats).Cursor()

@@ -20,6 +20,7 @@ var migrations = map[uint32]func(*Tx) error{
 	5: migrate5to6,
 	6: migrate6to7,
 	7: rebuildWatches,
+	8: startSchema9,
 }
 
 // migrate runs every migration from schema from up to SchemaVersion.
@@ -30,6 +31,9 @@ func migrate(tx *Tx, from uint32) error {
 			return fmt.Errorf("no upgrade from schema %d", v)
 		}
 		if err := m(tx); err != nil {
+			return fmt.Errorf("upgrade schema %d to %d: %w", v, v+1, err)
+		}
+		if err := tx.flush(); err != nil {
 			return fmt.Errorf("upgrade schema %d to %d: %w", v, v+1, err)
 		}
 	}

@@ -56,12 +56,15 @@ func TestUpgradeFromSchema1(t *testing.T) {
 		if v := tx.bucket(bucketMeta).Get(keySchema); len(v) != 4 || binary.BigEndian.Uint32(v) != SchemaVersion {
 			t.Errorf("schema after upgrade = %x, want %d", v, SchemaVersion)
 		}
-		for _, gone := range []string{"event_prints", "idx_open_exc"} {
+		for _, gone := range []string{"event_prints", "idx_open_exc", "events"} {
 			if tx.tx.Bucket([]byte(gone)) != nil {
 				t.Errorf("bucket %s still there", gone)
 			}
 		}
-		events = tx.bucket(bucketEvents).Stats().KeyN
+		tx.bucket(bucketParcels).ForEach(func(_, v []byte) error {
+			events += timelineLen(v)
+			return nil
+		})
 		return tx.bucket(bucketOrders).ForEach(func(_, v []byte) error {
 			var o Order
 			if err := decode(v, &o); err != nil {

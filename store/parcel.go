@@ -71,27 +71,67 @@ type Parcel struct {
 	// scanned yet, when its label was made as far as the desk knows.
 	// CreateParcel sets it when the caller has not; it never changes.
 	CreatedAt time.Time `json:"created_at"`
+	// StallWatchAt is where the stall watch files the parcel (see
+	// stallEntry), zero when it does not watch it. The store keeps it.
+	StallWatchAt time.Time `json:"stall_watch_at"`
 }
 
 // Parcel reads one parcel.
 func (t *Tx) Parcel(id ParcelID) (Parcel, error) {
-	if p, ok := t.parcels[id]; ok {
-		return p, nil
+	p, timeline, cached, err := t.readParcel(id)
+	if err == nil && !cached {
+		t.remember(p, timeline)
 	}
-	var p Parcel
-	if err := t.get(bucketParcels, u64(uint64(id)), &p); err != nil {
-		return p, err
-	}
-	t.remember(p)
-	return p, nil
+	return p, err
 }
 
-// remember keeps a decoded parcel for the rest of the transaction.
-func (t *Tx) remember(p Parcel) {
-	if t.parcels == nil {
-		t.parcels = map[ParcelID]Parcel{}
+// peekParcel reads one parcel without keeping it for the transaction: for
+// a walk over many parcels that reads each once.
+func (t *Tx) peekParcel(id ParcelID) (Parcel, error) {
+	p, _, _, err := t.readParcel(id)
+	return p, err
+}
+
+// readParcel reads a parcel and its encoded timeline from the
+// transaction's cache, or else from its record, and says which.
+func (t *Tx) readParcel(id ParcelID) (p Parcel, timeline []byte, cached bool, err error) {
+	if c, ok := t.parcels[id]; ok {
+		return c.Parcel, c.timeline, true, nil
 	}
-	t.parcels[p.ID] = p
+	v := t.bucket(bucketParcels).Get(u64(uint64(id)))
+	if v == nil {
+		return Parcel{}, nil, false, ErrNotFound
+	}
+	p, timeline, err = decodeParcel(id, v)
+	return p, timeline, false, err
+}
+
+// remember keeps a decoded parcel and its encoded timeline for the rest of
+// the transaction.
+func (t *Tx) remember(p Parcel, timeline []byte) {
+	if t.parcels == nil {
+		t.parcels = map[ParcelID]cachedParcel{}
+	}
+	t.parcels[p.ID] = cachedParcel{Parcel: p, timeline: timeline}
+}
+
+// writeTimeline stores a parcel's timeline, in timeline order, in its
+// record.
+func (t *Tx) writeTimeline(id ParcelID, events []Event) error {
+	p, err := t.Parcel(id)
+	if err != nil {
+		return err
+	}
+	return t.putRecord(p, encodeTimeline(events))
+}
+
+// putRecord writes a parcel's record when the transaction flushes.
+func (t *Tx) putRecord(p Parcel, timeline []byte) error {
+	if t.parcels == nil {
+		t.parcels = map[ParcelID]cachedParcel{}
+	}
+	t.parcels[p.ID] = cachedParcel{p, timeline, true}
+	return nil
 }
 
 // ParcelByTracking finds a carrier's parcel by tracking number.
@@ -160,29 +200,25 @@ func (t *Tx) PutParcel(p Parcel) error {
 	if p.Carrier != old.Carrier || p.TrackingNumber != old.TrackingNumber || p.Order != old.Order {
 		return fmt.Errorf("parcel %d: carrier, tracking number and order cannot change", p.ID)
 	}
-	p.Exception, p.CreatedAt = old.Exception, old.CreatedAt
+	p.Exception, p.CreatedAt, p.StallWatchAt = old.Exception, old.CreatedAt, old.StallWatchAt
 	return t.writeParcel(old, p)
 }
 
 func (t *Tx) writeParcel(old, p Parcel) error {
 	id := u64(uint64(p.ID))
-	if err := t.moveParcelIndexes(id, old, p); err != nil {
+	if err := t.moveParcelIndexes(id, old, &p); err != nil {
 		return err
 	}
 	if err := t.countParcel(old, p); err != nil {
 		return err
 	}
-	if err := t.put(bucketParcels, id, p); err != nil {
-		return err
-	}
-	t.remember(p)
-	return nil
+	return t.putRecord(p, t.parcels[p.ID].timeline)
 }
 
 // moveParcelIndexes moves parcel id's entries in the due index and the
 // time rules' watch indexes (watch.go) from what old needed to what p
 // needs; the zero Parcel needs none.
-func (t *Tx) moveParcelIndexes(id []byte, old, p Parcel) error {
+func (t *Tx) moveParcelIndexes(id []byte, old Parcel, p *Parcel) error {
 	if err := t.reindex(bucketIdxDue, old.NextPollAt, p.NextPollAt, id); err != nil {
 		return err
 	}

@@ -225,12 +225,13 @@ func (s *Store) ExceptionCounts() (map[ExceptionKind]int, error) {
 func (s *Store) CarrierExceptionCounts() (map[string]int, error) {
 	counts := map[string]int{}
 	err := s.View(func(tx *Tx) error {
-		carrierOnly := byte(1 << 1)
-		prefix := rangeCountKey([]byte{carrierOnly})
+		byCarrierState := byte(1<<1 | dimState)
+		prefix := rangeCountKey([]byte{byCarrierState})
 		c := tx.bucket(bucketStats).Cursor()
 		for k, v := c.Seek(prefix); withinPrefix(k, prefix); k, v = c.Next() {
+			carrier, _, _ := bytes.Cut(k[len(prefix):], []byte{0})
 			if n := counter(v); n > 0 {
-				counts[string(k[len(prefix):len(k)-1])] = n
+				counts[string(carrier)] += n
 			}
 		}
 		return nil

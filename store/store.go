@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -79,7 +80,12 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := guard(func() error { return db.Update(initSchema) }); err != nil {
+	if err := guard(func() error {
+		if err := db.Update(initSchema); err != nil {
+			return err
+		}
+		return upgradeChunked(db)
+	}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
@@ -179,7 +185,7 @@ func initSchema(tx *bolt.Tx) error {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
 	}
-	if err := migrate(&Tx{tx: tx}, version); err != nil {
+	if err := runWrite(tx, func(tx *Tx) error { return migrate(tx, version) }); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, SchemaVersion))
@@ -215,7 +221,7 @@ func (s *Store) Path() string { return s.db.Path() }
 // Update runs fn in one write transaction and, after a successful commit,
 // signals every subscriber. fn must not block: no network, no channel sends.
 func (s *Store) Update(fn func(*Tx) error) error {
-	err := s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	err := s.db.Update(func(btx *bolt.Tx) error { return runWrite(btx, fn) })
 	if err == nil {
 		s.notify()
 	}
@@ -262,9 +268,54 @@ func (s *Store) notify() {
 type Tx struct {
 	tx *bolt.Tx
 	// parcels holds the parcels this transaction has read or written,
-	// decoded: one ingest reads a parcel several times (to merge, to
-	// reindex, to judge) and decoding is most of a write's cost.
-	parcels map[ParcelID]Parcel
+	// decoded, with their encoded timelines: one ingest reads a parcel
+	// several times (to merge, to reindex, to judge) and decoding is most
+	// of a write's cost.
+	parcels map[ParcelID]cachedParcel
+	// scratch is AddEvents' to reuse, call after call.
+	scratch timeline
+}
+
+// cachedParcel is a parcel as this transaction last read or wrote it.
+// A written one is dirty until flush puts its record: one ingest writes a
+// parcel's timeline and then its fields, and the record is encoded and put
+// once for both.
+type cachedParcel struct {
+	Parcel
+	timeline []byte
+	dirty    bool
+}
+
+// flush puts the record of every parcel written since the last flush, in
+// key order. Whatever runs fns in a write transaction flushes before it
+// commits.
+func (t *Tx) flush() error {
+	var ids []ParcelID
+	for id, c := range t.parcels {
+		if c.dirty {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	b := t.bucket(bucketParcels)
+	for _, id := range ids {
+		c := t.parcels[id]
+		if err := b.Put(u64(uint64(id)), encodeParcel(c.Parcel, c.timeline)); err != nil {
+			return fmt.Errorf("parcel %d: %w", id, err)
+		}
+		c.dirty = false
+		t.parcels[id] = c
+	}
+	return nil
+}
+
+// runWrite runs fn in the write transaction btx and flushes what it wrote.
+func runWrite(btx *bolt.Tx, fn func(*Tx) error) error {
+	tx := &Tx{tx: btx}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.flush()
 }
 
 func (t *Tx) bucket(name []byte) *bolt.Bucket { return t.tx.Bucket(name) }

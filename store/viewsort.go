@@ -129,7 +129,8 @@ func (t *Tx) sortedView(f ExceptionFilter, by SortKey, needle needle) ([]sortedE
 			return nil, fmt.Errorf("open exception %d: %w", r.id, err)
 		}
 		if withParcel {
-			if err := t.get(bucketParcels, u64(uint64(e.Parcel)), &p); err != nil {
+			var err error
+			if p, err = t.peekParcel(e.Parcel); err != nil {
 				return nil, fmt.Errorf("exception %d parcel %d: %w", r.id, e.Parcel, err)
 			}
 		}

@@ -114,13 +114,32 @@ var watches = []watch{
 	{bucketIdxLate, lateKey},
 }
 
-// stallKey files a parcel under its carrier, then the start of its
-// silence: each carrier's stall threshold reads its own range.
+// stallKey files a parcel under its carrier, then the time its stall
+// watch entry stands at: each carrier's stall threshold reads its own
+// range.
 func stallKey(p Parcel) []byte {
-	if !p.Watched() {
+	if p.StallWatchAt.IsZero() {
 		return nil
 	}
-	return join([]byte(p.Carrier), []byte{0}, timeKey(p.SilentSince()))
+	return join([]byte(p.Carrier), []byte{0}, timeKey(p.StallWatchAt))
+}
+
+// stallEntry is where the stall watch files p, whose entry stood where
+// old's did. The entry is filed when the parcel's silence starts and then
+// left where it is as later scans come in: moving it on every scan cost a
+// random page of the index a poll. It is never later than the silence it
+// stands for (it moves back if the silence does), so a sweep finds every
+// stalled parcel, and with them some that heard since, which it judges
+// again and refiles at their silence's true start (Rewatch).
+func stallEntry(old, p Parcel) time.Time {
+	if !p.Watched() {
+		return time.Time{}
+	}
+	since := p.SilentSince()
+	if old.StallWatchAt.IsZero() || since.Before(old.StallWatchAt) {
+		return since
+	}
+	return old.StallWatchAt
 }
 
 func unscannedKey(p Parcel) []byte {
@@ -138,10 +157,12 @@ func lateKey(p Parcel) []byte {
 }
 
 // moveWatches moves parcel id's entries in the watch indexes from what old
-// needed to what p needs; the zero Parcel needs none.
-func (t *Tx) moveWatches(id []byte, old, p Parcel) error {
+// needed to what p needs, and notes in p where its stall entry now stands;
+// the zero Parcel needs none.
+func (t *Tx) moveWatches(id []byte, old Parcel, p *Parcel) error {
+	p.StallWatchAt = stallEntry(old, *p)
 	for _, w := range watches {
-		from, to := w.key(old), w.key(p)
+		from, to := w.key(old), w.key(*p)
 		if bytes.Equal(from, to) {
 			continue
 		}
@@ -160,8 +181,20 @@ func (t *Tx) moveWatches(id []byte, old, p Parcel) error {
 	return nil
 }
 
-// ParcelsSilent returns up to limit stall-watched parcels whose silence
-// started at or before their carrier's cutoff, carrier by carrier in name
+// Rewatch files the parcel's stall watch entry at the true start of its
+// silence, for a sweep that found the entry due but the parcel not silent
+// for long enough: it has heard since the entry was filed.
+func (t *Tx) Rewatch(id ParcelID) error {
+	p, err := t.Parcel(id)
+	if err != nil || !p.Watched() || p.StallWatchAt.Equal(p.SilentSince()) {
+		return err
+	}
+	return t.writeParcel(p, p)
+}
+
+// ParcelsSilent returns up to limit stall-watched parcels whose watch entry
+// stands at or before their carrier's cutoff (see stallEntry: some may have
+// heard since, and are to be judged again), carrier by carrier in name
 // order, longest silent first within each. cutoff is asked once per
 // carrier that has watched parcels; a carrier whose parcels are all within
 // their threshold costs one seek.
@@ -198,11 +231,31 @@ func (t *Tx) ParcelsLate(cutoff time.Time, limit int) []ParcelID {
 // indexWatches files every stored parcel in the watch indexes, for a
 // migration that has emptied them.
 func (t *Tx) indexWatches() error {
-	return t.bucket(bucketParcels).ForEach(func(k, v []byte) error {
-		var p Parcel
-		if err := decode(v, &p); err != nil {
+	type refiled struct {
+		key, value []byte
+	}
+	var records []refiled
+	err := t.bucket(bucketParcels).ForEach(func(k, v []byte) error {
+		p, timeline, err := decodeParcel(ParcelID(binary.BigEndian.Uint64(k)), v)
+		if err != nil {
 			return err
 		}
-		return t.moveWatches(k, Parcel{}, p)
+		p.StallWatchAt = time.Time{}
+		if err := t.moveWatches(k, Parcel{}, &p); err != nil {
+			return err
+		}
+		if v[0] == recordMark { // an older value learns where it stands when it becomes a record
+			records = append(records, refiled{k, encodeParcel(p, timeline)})
+		}
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, r := range records {
+		if err := t.bucket(bucketParcels).Put(r.key, r.value); err != nil {
+			return err
+		}
+	}
+	return nil
 }

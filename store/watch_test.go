@@ -204,8 +204,8 @@ func writeSchema6Watches(tx *bolt.Tx) error {
 		return err
 	}
 	err = tx.Bucket(bucketParcels).ForEach(func(k, v []byte) error {
-		var p Parcel
-		if err := decode(v, &p); err != nil {
+		p, _, err := decodeParcel(ParcelID(binary.BigEndian.Uint64(k)), v)
+		if err != nil {
 			return err
 		}
 		if p.LastEventAt.IsZero() || p.Status.Terminal() || p.Exception != 0 || p.Status == StatusAvailableForPickup {

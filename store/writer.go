@@ -89,14 +89,16 @@ func (s *Store) commitGroup(group []write) {
 		failed := -1
 		var failure error
 		err := s.db.Update(func(btx *bolt.Tx) error {
-			tx := &Tx{tx: btx}
-			for i, w := range group {
-				if err := w.fn(tx); err != nil {
-					failed, failure = i, err
-					return err
+			i := 0
+			return runWrite(btx, func(tx *Tx) error {
+				for ; i < len(group); i++ {
+					if err := group[i].fn(tx); err != nil {
+						failed, failure = i, err
+						return err
+					}
 				}
-			}
-			return nil
+				return nil
+			})
 		})
 		if failed >= 0 {
 			group[failed].done <- failure

@@ -153,7 +153,7 @@ func ingest(t *testing.T, tr *Tracker, id store.ParcelID, batches ...[]carriers.
 	t.Helper()
 	for _, batch := range batches {
 		err := tr.store.Update(func(tx *store.Tx) error {
-			return tr.apply(tx, pollResult{parcel: id, shipment: carriers.Shipment{Events: batch}}, tr.now())
+			return tr.apply(tx, pollResult{parcel: id, news: newsOf(carriers.Shipment{Events: batch})}, tr.now())
 		})
 		if err != nil {
 			t.Fatal(err)

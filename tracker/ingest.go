@@ -38,7 +38,7 @@ func (t *Tracker) apply(tx *store.Tx, r pollResult, now time.Time) error {
 	}
 	p.LastPolledAt = now
 	p.PollFailures, p.LastError = 0, ""
-	return t.record(tx, p, r.shipment, report{source: store.SourcePoll, feed: p.FeedName()}, now)
+	return t.record(tx, p, r.news, report{source: store.SourcePoll, feed: p.FeedName()}, now)
 }
 
 // report says where news of a parcel came from: polled or pushed, and by
@@ -51,19 +51,18 @@ type report struct {
 // record applies what a carrier said about a parcel, polled or pushed, and
 // writes the parcel. Only the parcel's own feed binds it to a shipment: an
 // aggregator pushing news of a parcel another feed polls has ids of its own.
-func (t *Tracker) record(tx *store.Tx, p store.Parcel, s carriers.Shipment, from report, now time.Time) error {
+func (t *Tracker) record(tx *store.Tx, p store.Parcel, n news, from report, now time.Time) error {
 	was := p
 	if p.CarrierRef == "" && from.feed == p.FeedName() {
-		p.CarrierRef = s.Ref
+		p.CarrierRef = n.ref
 	}
-	if s.Service != "" {
-		p.Service = s.Service
+	if n.service != "" {
+		p.Service = n.service
 	}
-	events := StoreEvents(s.Events)
-	if err := t.takeETA(tx, &p, s.EstimatedDelivery, events, now); err != nil {
+	if err := t.takeETA(tx, &p, n.eta, n.events, now); err != nil {
 		return err
 	}
-	changed, err := merge(tx, &p, events, from)
+	changed, err := merge(tx, &p, n.events, from)
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ func TestASlippedETANotifiesADelay(t *testing.T) {
 	}
 	apply := func(eta time.Time, events ...carriers.Event) {
 		err := st.Update(func(tx *store.Tx) error {
-			return tr.apply(tx, pollResult{parcel: id, shipment: carriers.Shipment{Events: events, EstimatedDelivery: eta}}, tr.now())
+			return tr.apply(tx, pollResult{parcel: id, news: newsOf(carriers.Shipment{Events: events, EstimatedDelivery: eta})}, tr.now())
 		})
 		if err != nil {
 			t.Fatal(err)

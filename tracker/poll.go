@@ -18,9 +18,9 @@ import (
 
 // pollResult is what one carrier request brought back for one parcel.
 type pollResult struct {
-	parcel   store.ParcelID
-	shipment carriers.Shipment
-	err      error
+	parcel store.ParcelID
+	news   news
+	err    error
 	// deferred means no request went out: the feed is paused or its
 	// breaker is open.
 	deferred bool
@@ -149,7 +149,9 @@ func (t *Tracker) fetch(ctx context.Context, f *feed, batch []store.Parcel) []po
 		case r.Err != nil:
 			out[i].err = r.Err
 		default:
-			out[i].shipment, out[i].err = choose(p, r.Shipments)
+			var s carriers.Shipment
+			s, out[i].err = choose(p, r.Shipments)
+			out[i].news = newsOf(s)
 		}
 	}
 	return out

@@ -152,7 +152,10 @@ func findDue(tx *store.Tx, rules []timeRule, now time.Time, limit int) []finding
 }
 
 // flag opens the exception a finding calls for if the parcel still calls
-// for it: a scan may have come in since the sweep read the index.
+// for it: a scan may have come in since the sweep read the index, or since
+// the stall watch filed it (the watch files a parcel once and leaves the
+// entry as later scans come in). A parcel that does not call for it is
+// filed again where it stands, so no sweep finds it again before its time.
 func flag(tx *store.Tx, f finding, now time.Time) error {
 	p, err := tx.Parcel(f.id)
 	if err != nil {
@@ -160,7 +163,7 @@ func flag(tx *store.Tx, f finding, now time.Time) error {
 	}
 	e, ok := f.rule.judge(p, now)
 	if !ok {
-		return nil
+		return tx.Rewatch(f.id)
 	}
 	return tx.OpenException(&e)
 }

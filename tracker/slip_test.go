@@ -28,7 +28,7 @@ func (r *rig) report(t *testing.T, id store.ParcelID, eta time.Time, events ...d
 		evs = normalize(t, events...)
 	}
 	err := r.st.Update(func(tx *store.Tx) error {
-		return r.tr.apply(tx, pollResult{parcel: id, shipment: carriers.Shipment{Events: evs, EstimatedDelivery: eta}}, r.tr.now())
+		return r.tr.apply(tx, pollResult{parcel: id, news: newsOf(carriers.Shipment{Events: evs, EstimatedDelivery: eta})}, r.tr.now())
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,26 @@
 package tracker
 
 import (
+	"time"
+
 	"github.com/wismo/wismo/carriers"
 	"github.com/wismo/wismo/store"
 )
+
+// news is what a carrier reported of one parcel, in the store's words. A
+// poll's answer is translated where it arrives, in the poll's own
+// goroutine, not in the store's writer, which every parcel's news waits
+// for.
+type news struct {
+	ref, service string
+	eta          time.Time
+	events       []store.Event
+}
+
+// newsOf translates a carrier's shipment.
+func newsOf(s carriers.Shipment) news {
+	return news{ref: s.Ref, service: s.Service, eta: s.EstimatedDelivery, events: StoreEvents(s.Events)}
+}
 
 // StoreEvents translates a carrier's normalized events into the store's:
 // the one place the carriers' vocabulary meets the one the desk keeps.

@@ -211,7 +211,7 @@ func (t *Tracker) applyPush(tx *store.Tx, provider string, d carriers.Delivery) 
 		if !ok {
 			continue
 		}
-		if err := t.record(tx, p, s, report{source: store.SourceWebhook, feed: provider}, now); err != nil {
+		if err := t.record(tx, p, newsOf(s), report{source: store.SourceWebhook, feed: provider}, now); err != nil {
 			return fmt.Errorf("%s: %w", s.TrackingNumber, err)
 		}
 	}

@@ -1,0 +1,203 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Schema 9 keeps each parcel as one record with its timeline (record.go),
+// where schema 8 kept a parcel's fields in parcels and each event under
+// its own key in events; and idx_exc keeps only the ranges of masks with
+// the state (indexedMask). Both steps rewrite far too much for the one
+// transaction the other steps run in on a store of millions of events: it
+// would hold the whole file's worth of dirty pages in memory. So the step
+// itself only marks where each rewrite starts, and Open, before it serves
+// anything, does them a chunk per transaction in key order, noting after
+// each where the next begins. A kill between chunks resumes at the next
+// Open; a chunk is all or nothing, and what a chunk did is passed over,
+// so nothing is done twice. The file carries schema 9 from the first
+// chunk on, so an older build refuses it rather than misread it half
+// rewritten.
+
+// bucketLegacyEvents held schema 8's events, one key per event: parcel id
+// (8) | time (8) | fingerprint (8) -> the event as a CBOR map.
+var bucketLegacyEvents = []byte("events")
+
+// perChunk bounds what one transaction of the upgrade rewrites (parcels)
+// or deletes (index entries): a few megabytes of dirty pages.
+const perChunk = 2000
+
+// chunkedStep is a step of the upgrade done a chunk per transaction. Its
+// meta key holds where the next chunk starts while it is under way. chunk
+// does one chunk from a key and returns the key the next starts at, nil
+// when none is left; finish then runs in the same transaction.
+type chunkedStep struct {
+	key    []byte
+	chunk  func(t *Tx, from []byte) ([]byte, error)
+	finish func(t *Tx) error
+}
+
+// chunkedSteps are the upgrade's chunked steps, in the order they run.
+var chunkedSteps = []chunkedStep{
+	{keyRecordsFrom, (*Tx).recordChunk, func(t *Tx) error { return deleteBucket(t.tx, bucketLegacyEvents) }},
+	{keyExcRangesFrom, (*Tx).excRangeChunk, (*Tx).dropRangeCounters},
+}
+
+// startSchema9 is the step to schema 9: both rewrites start at their
+// first key.
+func startSchema9(tx *Tx) error {
+	meta := tx.bucket(bucketMeta)
+	if tx.tx.Bucket(bucketLegacyEvents) != nil {
+		if err := meta.Put(keyRecordsFrom, []byte{}); err != nil {
+			return err
+		}
+	}
+	return meta.Put(keyExcRangesFrom, []byte{})
+}
+
+// upgradeChunked runs every chunked step that is under way to its end.
+func upgradeChunked(db *bolt.DB) error {
+	for _, step := range chunkedSteps {
+		for done := false; !done; {
+			err := db.Update(func(btx *bolt.Tx) error {
+				meta := btx.Bucket(bucketMeta)
+				from := meta.Get(step.key)
+				if from == nil {
+					done = true
+					return nil
+				}
+				tx := &Tx{tx: btx}
+				next, err := step.chunk(tx, clone(from))
+				if err != nil {
+					return err
+				}
+				if next != nil {
+					return meta.Put(step.key, next)
+				}
+				done = true
+				if err := step.finish(tx); err != nil {
+					return err
+				}
+				return meta.Delete(step.key)
+			})
+			if err != nil {
+				return fmt.Errorf("upgrade to schema %d: %w", SchemaVersion, err)
+			}
+		}
+	}
+	return nil
+}
+
+// excRangeChunk deletes up to perChunk idx_exc entries of masks the index
+// no longer keeps, from the key from on, and returns where the next chunk
+// starts. An entry's first byte is its mask, so each mask is one run.
+func (t *Tx) excRangeChunk(from []byte) ([]byte, error) {
+	idx := t.bucket(bucketIdxExc)
+	var stale [][]byte
+	var next []byte
+	c := idx.Cursor()
+	for k, _ := c.Seek(from); k != nil; {
+		if indexedMask(int(k[0])) {
+			if k[0] == 0xff {
+				break
+			}
+			k, _ = c.Seek([]byte{k[0] + 1})
+			continue
+		}
+		if len(stale) == perChunk {
+			next = clone(k)
+			break
+		}
+		stale = append(stale, clone(k))
+		k, _ = c.Next()
+	}
+	for _, k := range stale {
+		if err := idx.Delete(k); err != nil {
+			return nil, err
+		}
+	}
+	return next, nil
+}
+
+// dropRangeCounters deletes the counters of the ranges idx_exc no longer
+// keeps.
+func (t *Tx) dropRangeCounters() error {
+	stats := t.bucket(bucketStats)
+	prefix := []byte(rangeCountPrefix)
+	var stale [][]byte
+	c := stats.Cursor()
+	for k, _ := c.Seek(prefix); withinPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) > len(prefix) && !indexedMask(int(k[len(prefix)])) {
+			stale = append(stale, clone(k))
+		}
+	}
+	for _, k := range stale {
+		if err := stats.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordChunk rewrites up to perChunk parcels from the key from on and
+// removes their events from the events bucket. It returns the key the
+// next chunk starts at, nil when every parcel is done.
+func (t *Tx) recordChunk(from []byte) ([]byte, error) {
+	type legacy struct{ key, value []byte }
+	var chunk []legacy
+	var next []byte
+	c := t.bucket(bucketParcels).Cursor()
+	for k, v := c.Seek(from); k != nil; k, v = c.Next() {
+		if len(chunk) == perChunk {
+			next = clone(k)
+			break
+		}
+		if len(v) > 0 && v[0] != recordMark {
+			chunk = append(chunk, legacy{clone(k), clone(v)})
+		}
+	}
+	events := t.bucket(bucketLegacyEvents)
+	for _, l := range chunk {
+		id := ParcelID(binary.BigEndian.Uint64(l.key))
+		p, _, err := decodeParcel(id, l.value)
+		if err != nil {
+			return nil, err
+		}
+		// Schema 8 filed a watched parcel at the start of its silence.
+		p.StallWatchAt = stallEntry(Parcel{}, p)
+		timeline, err := legacyEvents(events, l.key)
+		if err != nil {
+			return nil, fmt.Errorf("parcel %d: %w", id, err)
+		}
+		if err := t.bucket(bucketParcels).Put(l.key, encodeParcel(p, encodeTimeline(timeline))); err != nil {
+			return nil, err
+		}
+		if events != nil {
+			if err := deletePrefix(events, l.key); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return next, nil
+}
+
+// legacyEvents reads a parcel's events from schema 8's events bucket,
+// oldest first, as their keys order them.
+func legacyEvents(events *bolt.Bucket, prefix []byte) ([]Event, error) {
+	if events == nil {
+		return nil, nil
+	}
+	var out []Event
+	c := events.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var e Event
+		if err := decode(v, &e); err != nil {
+			return nil, fmt.Errorf("event %x: %w", k, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
