@@ -59,6 +59,9 @@ type trackerSection struct {
 	RetainFor           time.Duration            `toml:"retain_for"`
 	Defer               time.Duration            `toml:"defer"`
 	Cadence             map[string]time.Duration `toml:"cadence"`
+	// CheckEvery is how often the store's file is checked in the
+	// background.
+	CheckEvery time.Duration `toml:"check_every"`
 }
 
 // feed is one carrier's section: where its API is, which environment
@@ -168,6 +171,7 @@ func (t trackerSection) durations() map[string]time.Duration {
 		"tracker.stall_after": t.StallAfter, "tracker.never_scanned_after": t.NeverScannedAfter,
 		"tracker.late_grace": t.LateGrace, "tracker.eta_slip": t.ETASlip,
 		"tracker.retain_for": t.RetainFor, "tracker.defer": t.Defer,
+		"tracker.check_every": t.CheckEvery,
 	}
 	for s, every := range t.Cadence {
 		d["tracker.cadence."+s] = every
@@ -204,6 +208,7 @@ func (c Config) trackerConfig() tracker.Config {
 	tc.Batch, tc.StallAfter, tc.RetainFor, tc.Defer = c.Tracker.Batch, c.Tracker.StallAfter, c.Tracker.RetainFor, c.Tracker.Defer
 	tc.StallAfterByCarrier = c.Tracker.StallAfterByCarrier
 	tc.NeverScannedAfter, tc.LateGrace, tc.ETASlip = c.Tracker.NeverScannedAfter, c.Tracker.LateGrace, c.Tracker.ETASlip
+	tc.CheckEvery = c.Tracker.CheckEvery
 	for s, every := range c.Tracker.Cadence {
 		tc.Cadence[store.Status(s)] = every
 	}

@@ -60,11 +60,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	switch args[0] {
 	case "demo":
-		return runDemo(args[1:], stdout, stderr)
+		return damageHint(runDemo(args[1:], stdout, stderr))
 	case "desk":
-		return runDesk(args[1:], stderr)
+		return damageHint(runDesk(args[1:], stderr))
 	case "serve":
-		return runServe(args[1:], stderr)
+		return damageHint(runServe(args[1:], stderr))
 	case "parse":
 		return runParse(args[1:], os.Stdin, stdout, stderr)
 	case "import":
@@ -85,14 +85,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-// openDesk opens the store in dir for the desk, checking an existing file
-// for damage first: a damaged store is refused before anything reads it.
-func openDesk(dir string, throwaway bool) (*store.Store, error) {
-	st, err := store.Open(filepath.Join(dir, storeFile), store.Options{NoSync: throwaway, Verify: true})
+// damageHint tells an operator whose desk stopped on a damaged store what
+// to do about it.
+func damageHint(err error) error {
 	if errors.Is(err, store.ErrDamaged) {
-		return nil, fmt.Errorf("%w — the desk will not serve it: wismo check --data %s lists every problem; restore a backup", err, dir)
+		return fmt.Errorf("%w — wismo check --data DIR lists every problem; restore a backup", err)
 	}
-	return st, err
+	return err
+}
+
+// openDesk opens the store in dir for the desk. It reads no page it does
+// not serve: the tracker checks the file in the background after an
+// unclean stop, and on a schedule.
+func openDesk(dir string, throwaway bool) (*store.Store, error) {
+	return store.Open(filepath.Join(dir, storeFile), store.Options{NoSync: throwaway})
 }
 
 // openLog opens the log file in dir: logs never go to the terminal the desk

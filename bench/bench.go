@@ -103,7 +103,8 @@ type report struct {
 	pages      []latency // per filter
 	parcelView latency
 	openFirst  time.Duration
-	deskStart  time.Duration // openFirst with the consistency check the desk runs
+	check      time.Duration // the background consistency check over the whole file
+	checked    store.Report
 
 	peakLive, peakHeap, liveHeap uint64
 	fileSize                     int64
@@ -192,10 +193,10 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 	st = nil
 
 	step(progress, "open to first page")
-	if rep.openFirst, err = openFirstPage(path, false); err != nil {
+	if rep.openFirst, err = openFirstPage(path); err != nil {
 		return nil, err
 	}
-	if rep.deskStart, err = openFirstPage(path, true); err != nil {
+	if rep.check, rep.checked, err = checkInBackground(path); err != nil {
 		return nil, err
 	}
 	fi, err := os.Stat(path)

@@ -42,7 +42,7 @@ func (r *report) print(w io.Writer) {
 	}
 	fmt.Fprintf(tw, "    %s\t%s\t%s\n", r.parcelView.name, micros(r.parcelView.p50), micros(r.parcelView.p99))
 	fmt.Fprintf(tw, "\n(5) open → first page\t%s\t%s\n", round(r.openFirst), verdict(r.openFirst <= targetOpenFirst, "≤ 1 s"))
-	fmt.Fprintf(tw, "    desk start, with the damage check\t%s\t\n", round(r.deskStart))
+	fmt.Fprintf(tw, "    background consistency check\t%s for %s, %d problems\t\n", round(r.check), mib(uint64(r.checked.Size)), len(r.checked.Problems)+r.checked.More)
 	fmt.Fprintf(tw, "(6) Go heap, live\tpeak %s during ingest, %s after queries\t%s\n",
 		mib(r.peakLive), mib(r.liveHeap), verdict(max(r.peakLive, r.liveHeap) <= targetHeap, "≤ 256 MB"))
 	fmt.Fprintf(tw, "    with garbage not yet collected\tpeak %s during ingest\t\n", mib(r.peakHeap))

@@ -79,29 +79,6 @@ func (r Report) damage() string {
 	return s
 }
 
-// verify refuses a damaged store before Open writes to it, paid once when
-// the desk starts rather than have it answer agents from a broken page or
-// crash under them. Measured on the store `wismo bench` builds of 100,000
-// orders (300,000 parcels, 3M events, a 1.5 GB file), on the 2-core virtual
-// machine DESIGN.md describes: 1.2–1.5 s with the file in the page cache,
-// 4.6 s from disk (see readAhead), where opening without the check takes
-// 2–13 ms.
-func verify(path string, timeout time.Duration) error {
-	db, err := openReadOnly(path, timeout)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	r, err := inspect(db, false)
-	if err == nil && len(r.Problems) > 0 {
-		err = fmt.Errorf("%w: %s", ErrDamaged, r.damage())
-	}
-	if err != nil {
-		return fmt.Errorf("store %s: %w", path, err)
-	}
-	return nil
-}
-
 // inspect runs the consistency check in one read transaction and, if the
 // store is consistent and count is set, counts what it holds. A file
 // without a meta bucket is not a wismo store.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -26,8 +27,8 @@ var (
 	// ErrArchived means a write named an order that has left the hot
 	// buckets for the archive, where it is kept read-only.
 	ErrArchived = errors.New("order is archived")
-	// ErrDamaged means bbolt's consistency check found damaged pages: the
-	// store is not served rather than risk answering from them.
+	// ErrDamaged means a check of the file found damaged pages, or a read
+	// met one: writes are refused from then on rather than build on them.
 	ErrDamaged = errors.New("store is damaged")
 )
 
@@ -37,14 +38,12 @@ type Options struct {
 	// yields ErrInUse after this long. Default 1 s.
 	Timeout time.Duration
 	// InitialMmapSize reserves address space up front so a growing file does
-	// not make the writer wait for every open reader. Default 256 MiB.
+	// not make the writer wait for every open reader (a background check
+	// holds one for as long as it runs). Default: the file's size and half
+	// again, and 1 GiB more; at least 256 MiB.
 	InitialMmapSize int
 	// NoSync skips fsync on commit: for throwaway demo stores and tests only.
 	NoSync bool
-	// Verify runs bbolt's consistency check on an existing file before
-	// anything reads or writes it, and refuses a damaged one with
-	// ErrDamaged. See verify for what it costs.
-	Verify bool
 }
 
 // Store is an open wismo store. It is safe for concurrent use.
@@ -59,6 +58,11 @@ type Store struct {
 	mu     sync.Mutex
 	subs   map[chan struct{}]struct{}
 	wstats WriterStats
+
+	checkMu sync.Mutex
+	check   CheckStatus
+	damaged atomic.Bool   // a check found damage: writes are refused
+	suspect chan struct{} // a read hit a page it could not make sense of
 }
 
 // Open opens or creates the store at path. All buckets are created in one
@@ -69,22 +73,22 @@ func Open(path string, opts Options) (*Store, error) {
 		opts.Timeout = defaultTimeout
 	}
 	if opts.InitialMmapSize == 0 {
-		opts.InitialMmapSize = 256 << 20
-	}
-	if opts.Verify && isNonEmptyFile(path) {
-		if err := verify(path, opts.Timeout); err != nil {
-			return nil, err
-		}
+		opts.InitialMmapSize = mmapFor(path)
 	}
 	db, err := openBolt(path, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := guard(func() error {
+	var unclean bool
+	if err := guard(func() (err error) {
 		if err := db.Update(initSchema); err != nil {
 			return err
 		}
-		return upgradeChunked(db)
+		if err := upgradeChunked(db); err != nil {
+			return err
+		}
+		unclean, err = markOpen(db)
+		return err
 	}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
@@ -94,9 +98,23 @@ func Open(path string, opts Options) (*Store, error) {
 		writes:     make(chan write, maxGroup),
 		writerDone: make(chan struct{}),
 		subs:       map[chan struct{}]struct{}{},
+		check:      CheckStatus{UncleanStop: unclean},
+		suspect:    make(chan struct{}, 1),
 	}
 	go s.writeLoop()
 	return s, nil
+}
+
+// mmapFor is the memory map to open the file at path with: its size and
+// half again, and 1 GiB more, so the writer seldom has to grow the map
+// (which waits for every reader to finish); at least 256 MiB. It is
+// address space, not memory.
+func mmapFor(path string) int {
+	var size int64
+	if fi, err := os.Stat(path); err == nil {
+		size = fi.Size()
+	}
+	return int(max(256<<20, size+size/2+1<<30))
 }
 
 // openBolt opens the file at path for writing, creating it if need be.
@@ -212,7 +230,7 @@ func (s *Store) Close() error {
 		delete(s.subs, ch)
 	}
 	s.mu.Unlock()
-	return s.db.Close()
+	return errors.Join(s.markClosed(), s.db.Close())
 }
 
 // Path is the store's file.
@@ -221,7 +239,12 @@ func (s *Store) Path() string { return s.db.Path() }
 // Update runs fn in one write transaction and, after a successful commit,
 // signals every subscriber. fn must not block: no network, no channel sends.
 func (s *Store) Update(fn func(*Tx) error) error {
-	err := s.db.Update(func(btx *bolt.Tx) error { return runWrite(btx, fn) })
+	if s.Damaged() {
+		return ErrDamaged
+	}
+	err := s.guard(func() error {
+		return s.db.Update(func(btx *bolt.Tx) error { return runWrite(btx, fn) })
+	})
 	if err == nil {
 		s.notify()
 	}
@@ -230,9 +253,31 @@ func (s *Store) Update(fn func(*Tx) error) error {
 
 // View runs fn in one short read transaction, for callers that read several
 // records consistently. fn must not block.
+// A read that panics in bbolt met a damaged page: it fails with
+// ErrDamaged, and a check is asked for (see guard).
 func (s *Store) View(fn func(*Tx) error) error {
-	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	return s.guard(func() error {
+		return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	})
 }
+
+// guard runs a transaction and turns a panic in it into ErrDamaged: bbolt
+// panics on a page it cannot make sense of. A check is asked for, which
+// tells damage from anything else and stops the writes if it is damage.
+func (s *Store) guard(fn func() error) error {
+	err := guard(fn)
+	if errors.Is(err, ErrDamaged) {
+		select {
+		case s.suspect <- struct{}{}:
+		default:
+		}
+	}
+	return err
+}
+
+// CheckWanted receives when a read met a page it could not make sense of:
+// the file should be checked now, not at the next scheduled check.
+func (s *Store) CheckWanted() <-chan struct{} { return s.suspect }
 
 // Subscribe returns a channel that receives a value after commits, and a
 // function that ends the subscription. The channel has capacity one and sends

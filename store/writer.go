@@ -32,9 +32,12 @@ func (s *Store) Submit(fn func(*Tx) error) <-chan error {
 	w := write{fn: fn, done: make(chan error, 1)}
 	s.sendMu.RLock()
 	defer s.sendMu.RUnlock()
-	if s.closed {
+	switch {
+	case s.closed:
 		w.done <- ErrClosed
-	} else {
+	case s.Damaged():
+		w.done <- ErrDamaged
+	default:
 		s.writes <- w
 	}
 	return w.done
@@ -88,16 +91,18 @@ func (s *Store) commitGroup(group []write) {
 	for len(group) > 0 {
 		failed := -1
 		var failure error
-		err := s.db.Update(func(btx *bolt.Tx) error {
-			i := 0
-			return runWrite(btx, func(tx *Tx) error {
-				for ; i < len(group); i++ {
-					if err := group[i].fn(tx); err != nil {
-						failed, failure = i, err
-						return err
+		err := s.guard(func() error {
+			return s.db.Update(func(btx *bolt.Tx) error {
+				i := 0
+				return runWrite(btx, func(tx *Tx) error {
+					for ; i < len(group); i++ {
+						if err := group[i].fn(tx); err != nil {
+							failed, failure = i, err
+							return err
+						}
 					}
-				}
-				return nil
+					return nil
+				})
 			})
 		})
 		if failed >= 0 {

@@ -53,6 +53,10 @@ type Config struct {
 	// Feeds tunes each feed by name; a feed not listed gets Feed.
 	Feeds map[string]FeedConfig
 	Feed  FeedConfig
+	// CheckEvery is how often the store's file is checked for damage in
+	// the background (wall-clock); it is checked at once, too, when the
+	// process before did not close it.
+	CheckEvery time.Duration
 }
 
 // DefaultConfig is a sensible production configuration.
@@ -68,6 +72,7 @@ func DefaultConfig() Config {
 		Cadence:           defaultCadence(),
 		Defer:             5 * time.Minute,
 		Feed:              DefaultFeedConfig(),
+		CheckEvery:        24 * time.Hour,
 	}
 }
 
@@ -146,6 +151,7 @@ func (c Config) withDefaults() Config {
 	c.ETASlip = positive(c.ETASlip, d.ETASlip)
 	c.RetainFor = positive(c.RetainFor, d.RetainFor)
 	c.Defer = positive(c.Defer, d.Defer)
+	c.CheckEvery = positive(c.CheckEvery, d.CheckEvery)
 	cadence := d.Cadence
 	for s, every := range c.Cadence {
 		if every > 0 {
@@ -192,6 +198,7 @@ func (t *Tracker) Run(ctx context.Context) {
 			}
 		})
 	})
+	wg.Go(func() { t.checkLoop(ctx) })
 	// Two poll loops: while one round's answers wait for their commit, the
 	// other's requests are out, so neither the carriers nor the store's
 	// writer sit idle.

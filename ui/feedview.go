@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/wismo/wismo/store"
 	"github.com/wismo/wismo/tracker"
 )
 
@@ -41,7 +42,8 @@ type feedsPane struct {
 	health func() []tracker.FeedHealth // nil: the desk has no feeds
 	wall   func() time.Time
 	feeds  []tracker.FeedHealth
-	at     time.Time // when feeds was read, by the wall clock
+	check  store.CheckStatus // where the store's checks stand, told on the view's first line
+	at     time.Time         // when feeds was read, by the wall clock
 	rows   []table.Row
 	sel    string // the selected feed
 	detail string // the selected feed's block under the table
@@ -57,12 +59,13 @@ type feedViewMsg struct {
 }
 
 // newFeedsPane is the feed view; canPause offers p to pause and resume a
-// feed, which only a supervisor may.
-func newFeedsPane(health func() []tracker.FeedHealth, wall func() time.Time, styles *Styles, canPause bool) *feedsPane {
+// feed, which only a supervisor may; check is where the store's checks
+// stood at the last tick.
+func newFeedsPane(health func() []tracker.FeedHealth, wall func() time.Time, styles *Styles, canPause bool, check store.CheckStatus) *feedsPane {
 	pause := key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume"))
 	pause.SetEnabled(canPause)
 	return &feedsPane{loads: newLoads(), tableBase: newTableBase(styles, DefaultListKeys("whole error")),
-		health: health, wall: wall, pause: pause}
+		health: health, wall: wall, pause: pause, check: check}
 }
 
 func (p *feedsPane) ShortHelp() []key.Binding { return append(p.keys.Short(), p.pause) }
@@ -74,7 +77,7 @@ func (p *feedsPane) FullHelp() [][]key.Binding {
 // openFeeds shows the feed-health view, unless it is already on top.
 func (m *Model) openFeeds() tea.Cmd {
 	canPause := m.mayAct(errNoActions) == nil && !m.notSupervisor
-	return pushOnce(m, func() *feedsPane { return newFeedsPane(m.feeds, m.wallClock(), m.styles, canPause) })
+	return pushOnce(m, func() *feedsPane { return newFeedsPane(m.feeds, m.wallClock(), m.styles, canPause, m.check) })
 }
 
 func (p *feedsPane) Title() string { return "Feeds" }
@@ -104,6 +107,7 @@ func (p *feedsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			p.sync()
 		}
 	case tickMsg:
+		p.check = msg.check
 		if msg.feeds == nil {
 			return p, p.Reload()
 		}
@@ -170,12 +174,13 @@ func (p *feedsPane) layout() {
 	if h, ok := p.selected(); ok {
 		p.detail = p.feedDetail(h)
 	}
-	room := p.height - lipgloss.Height(p.detail) - lipgloss.Height(detailGap)
+	room := p.height - statusLines - lipgloss.Height(p.detail) - lipgloss.Height(detailGap)
 	p.table.SetHeight(max(min(len(p.rows)+minTableHeight-1, room), minTableHeight))
 }
 
 // View fills the pane's height, so the footer stays at the foot of the
-// screen however few feeds there are.
+// screen however few feeds there are; its last line says where the
+// store's checks stand.
 func (p *feedsPane) View() string {
 	var s string
 	switch {
@@ -186,10 +191,11 @@ func (p *feedsPane) View() string {
 	default:
 		s = lipgloss.JoinVertical(lipgloss.Left, p.table.View(), detailGap, p.detail)
 	}
-	if n := p.height - lipgloss.Height(s); n > 0 {
+	s = clampLines(s, max(p.height-statusLines, 0))
+	if n := p.height - statusLines - lipgloss.Height(s); n > 0 {
 		s += strings.Repeat("\n", n)
 	}
-	return clampLines(s, p.height)
+	return s + "\n" + p.storeStatus()
 }
 
 // feedRow is one feed's line in the table.

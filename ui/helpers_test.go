@@ -241,9 +241,9 @@ func containsAll(s string, wants ...string) bool {
 func splitLines(s string) []string { return strings.Split(s, "\n") }
 
 // aSecond is the desk clock's tick as the desk makes it, at now: with the
-// feeds' health read, when the desk has feeds.
+// feeds' health read, when the desk has feeds, and the store's checks.
 func aSecond(m tea.Model) tea.Msg {
-	msg := tickMsg{now: now}
+	msg := tickMsg{now: now, check: m.(Model).src.CheckStatus()}
 	if read := m.(Model).readFeeds(); read != nil {
 		msg.feeds = read()
 	}

@@ -31,15 +31,16 @@ type frameMemos struct {
 	footer memo[footerKey]
 }
 
-// headerKey is everything the header is drawn from: the counts and the
-// feeds by the message that brought them, the clock to the minute.
+// headerKey is everything the header is drawn from: the counts, the feeds
+// and the store's damage by the message that brought them, the clock to
+// the minute.
 type headerKey struct {
-	styles        uint64
-	width         int
-	crumbs        string
-	minute        int64
-	noClock       bool
-	counts, feeds uint64
+	styles                uint64
+	width                 int
+	crumbs                string
+	minute                int64
+	noClock               bool
+	counts, feeds, damage uint64
 }
 
 // footerKey is everything the footer is drawn from while no command line

@@ -51,7 +51,11 @@ type Model struct {
 	// countsSeen and feedsSeen count the counts and feed health read, so
 	// the header is drawn again only when news came; memos keeps it.
 	countsSeen, feedsSeen uint64
-	memos                 *frameMemos
+	// check is where the store's checks stand: a damaged store is told on
+	// every screen. damageSeen counts its changes, for the header's memo.
+	check      store.CheckStatus
+	damageSeen uint64
+	memos      *frameMemos
 	// idleAfter ends the desk when nobody touched it for that long since
 	// lastInput, calling idled first; zero keeps it open.
 	idleAfter time.Duration
@@ -104,11 +108,12 @@ func (m Model) waitForChange() tea.Cmd {
 const refreshEvery = 250 * time.Millisecond
 
 // tick reads the desk clock once a second, so ages stay current, and the
-// feeds' health with it: one message a second for both.
+// feeds' health and the store's checks with it: one message a second for
+// all.
 func (m Model) tick() tea.Cmd {
-	now, feeds := m.now, m.readFeeds()
+	now, feeds, src := m.now, m.readFeeds(), m.src
 	return tea.Tick(time.Second, func(time.Time) tea.Msg {
-		msg := tickMsg{now: now()}
+		msg := tickMsg{now: now(), check: src.CheckStatus()}
 		if feeds != nil {
 			msg.feeds = feeds()
 		}
@@ -198,6 +203,12 @@ func (m *Model) own(msg tea.Msg) (tea.Cmd, bool) {
 		if msg.feeds != nil {
 			m.health, m.feedsAt = msg.feeds.health, msg.feeds.at
 			m.feedsSeen++
+		}
+		damageNews := msg.check.Damaged != m.check.Damaged
+		m.check = msg.check
+		if damageNews {
+			m.damageSeen++
+			m.resize() // the header grew or shrank by the warning's line
 		}
 		if end := m.idleEnd(); end != nil {
 			return end, true

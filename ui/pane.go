@@ -28,6 +28,7 @@ type Source interface {
 	OrderNotifications(order string) ([]store.Notification, error)
 	RecentNotifications(n int) ([]store.Notification, error)
 	Daily(from, to time.Time) (store.DailyStats, error)
+	CheckStatus() store.CheckStatus
 }
 
 // Pane is one screen of the desk. Every pane keeps the same contract so the
@@ -87,10 +88,12 @@ type (
 	// reads the header's counts with it.
 	changedMsg struct{ counts *countsMsg }
 	// tickMsg carries the desk clock's time, once a second, and the feeds'
-	// health read with it (nil when the desk has no feeds).
+	// health read with it (nil when the desk has no feeds), and where the
+	// store's checks stand.
 	tickMsg struct {
 		now   time.Time
 		feeds *feedsMsg
+		check store.CheckStatus
 	}
 	// countsMsg carries the header's exception counts.
 	countsMsg struct {

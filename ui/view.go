@@ -63,7 +63,7 @@ func (m Model) header() string {
 		titles[i] = p.Title()
 	}
 	key := headerKey{styles: m.styles.drawn, width: m.width, crumbs: strings.Join(titles, "\x00"),
-		minute: m.clock.Unix() / 60, noClock: m.clock.IsZero(), counts: m.countsSeen, feeds: m.feedsSeen}
+		minute: m.clock.Unix() / 60, noClock: m.clock.IsZero(), counts: m.countsSeen, feeds: m.feedsSeen, damage: m.damageSeen}
 	return m.memos.header.get(key, func() string { return m.drawHeader(titles) })
 }
 
@@ -84,7 +84,11 @@ func (m Model) drawHeader(titles []string) string {
 	}
 	gap := max(w-lipgloss.Width(left)-lipgloss.Width(right), 1)
 	line := ansi.Truncate(left+strings.Repeat(" ", gap)+right, w, "…")
-	return m.styles.Header.Width(w).Render(lipgloss.JoinVertical(lipgloss.Left, line, m.countLine(w)))
+	lines := []string{line, m.countLine(w)}
+	if m.check.Damaged {
+		lines = append(lines, m.styles.ErrorMsg.Render(ansi.Truncate(damageBanner, w, "…")))
+	}
+	return m.styles.Header.Width(w).Render(lipgloss.JoinVertical(lipgloss.Left, lines...))
 }
 
 // countLine lists the open exceptions by kind, worst kinds first.
