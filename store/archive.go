@@ -10,27 +10,39 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Retention keeps the hot buckets to the orders agents still work on. An
-// order whose parcels have all finished their journeys (delivered, returned
-// or expired) with every exception resolved, and with no activity since
-// before a cutoff, moves into one archive record under its number: the
-// order, its parcels, their events and their exceptions. Every hot index
-// entry of it goes except its idx_order entry, which stays so that a search
-// for the number, folded as agents type it ("1001" for "#1001"), still
-// leads to it; Tx.Order then finds it in the archive. idx_archived maps each
-// archived parcel to its order, so its timeline stays one lookup away.
+// Retention keeps the hot file to the orders agents still work on. An
+// order whose parcels have all finished their journeys (delivered,
+// returned or expired) with every exception resolved, whose returns are
+// final and whose notifications are out, and with no activity since
+// before a cutoff, moves to the archive file of the month it moves in
+// (archivefiles.go) as one record, and leaves the hot file altogether.
 
-// archiveRecord is an archived order with everything the desk showed of it.
+// archiveRecord is an archived order with everything the desk showed of
+// it.
 type archiveRecord struct {
-	Order   Order            `json:"order"`
-	Parcels []archivedParcel `json:"parcels,omitempty"`
+	Order         Order            `json:"order"`
+	Parcels       []archivedParcel `json:"parcels,omitempty"`
+	Returns       []Return         `json:"returns,omitempty"`
+	Notifications []Notification   `json:"notifications,omitempty"`
+	Audit         []AuditEntry     `json:"audit,omitempty"`
 }
 
-// archivedParcel is one parcel of an archived order with its history.
+// archivedParcel is one parcel of an archived order: its record as the
+// hot file kept it (record.go), timeline and all, and its exceptions.
 type archivedParcel struct {
-	Parcel     Parcel      `json:"parcel"`
-	Events     []Event     `json:"events,omitempty"`
+	ID         ParcelID    `json:"id"`
+	Record     []byte      `json:"record"`
 	Exceptions []Exception `json:"exceptions,omitempty"`
+}
+
+// parcel decodes the archived parcel and, if events, its timeline.
+func (ap archivedParcel) parcel(events bool) (Parcel, []Event, error) {
+	p, timeline, err := decodeParcel(ap.ID, ap.Record)
+	if err != nil || !events {
+		return p, nil, err
+	}
+	evs, err := decodeTimeline(ap.ID, timeline)
+	return p, evs, err
 }
 
 // archiveReadsPerOrder bounds the search of one Archive call: at most this
@@ -39,21 +51,20 @@ type archivedParcel struct {
 // bounded amount instead of one that grows with them.
 const archiveReadsPerOrder = 8
 
-// Archive moves up to max orders out of the hot buckets, all in one
-// transaction, and returns how many it moved. An order goes when each of
-// its parcels is finished with every exception resolved, and its last
-// activity (the latest parcel scan or delivery, or its placing if it has
-// no parcels) is before cutoff.
+// Archive moves up to max orders to the archive and returns how many it
+// moved. An order goes when it is finished (see above) and its last
+// activity (the latest scan, delivery or return step, or its placing if
+// it has no parcels) is before cutoff; at names the month's archive file.
 //
 // Candidates come from idx_placed, oldest first, read in a read
-// transaction so ingest is not held up; as no order is active before it is
-// placed, the walk ends at the first order placed at or after cutoff. A
-// call reads at most archiveReadsPerOrder×max candidates, and the next call
-// resumes where it stopped, back at the oldest once it reaches cutoff: run
-// periodically, it reaches every eligible order however many old ones stay
-// unfinished. The header's counters need no change, as they count
-// unresolved exceptions and an archived order has none.
-func (s *Store) Archive(cutoff time.Time, max int) (int, error) {
+// transaction so ingest is not held up; as no order is active before it
+// is placed, the walk ends at the first order placed at or after cutoff.
+// A call reads at most archiveReadsPerOrder×max candidates, and the next
+// call resumes where it stopped, back at the oldest once it reaches
+// cutoff: run periodically, it reaches every eligible order however many
+// old ones stay unfinished. The move itself runs on the store's writer,
+// so no write comes between its steps (see move).
+func (s *Store) Archive(cutoff time.Time, max int, at time.Time) (int, error) {
 	if max < 1 {
 		return 0, fmt.Errorf("archive: max must be at least 1, got %d", max)
 	}
@@ -64,30 +75,21 @@ func (s *Store) Archive(cutoff time.Time, max int) (int, error) {
 		picked, next, err = tx.archiveCandidates(from, cutoff, max)
 		return err
 	})
-	if err != nil || (len(picked) == 0 && bytes.Equal(from, next)) {
-		return 0, err
-	}
-	moved := 0
-	err = s.Write(func(tx *Tx) error {
-		moved = 0 // a write may run again when another in its group fails
-		for _, number := range picked {
-			ok, err := tx.archiveOrder(number, cutoff)
-			if err != nil {
-				return fmt.Errorf("archive order %s: %w", number, err)
-			}
-			if ok {
-				moved++
-			}
-		}
-		if next == nil {
-			return tx.bucket(bucketMeta).Delete(keyArchiveFrom)
-		}
-		return tx.bucket(bucketMeta).Put(keyArchiveFrom, next)
-	})
 	if err != nil {
 		return 0, err
 	}
-	return moved, nil
+	moved := 0
+	err = s.exclusive(func() (err error) {
+		if _, err := s.finishMove(); err != nil { // one a failure left half done
+			return err
+		}
+		if len(picked) == 0 && bytes.Equal(from, next) {
+			return nil
+		}
+		moved, err = s.move(archiveMove{Month: monthOf(at), Cutoff: cutoff, Orders: picked}, next)
+		return err
+	})
+	return moved, err
 }
 
 // archiveCandidates walks idx_placed from the key from (the oldest if nil)
@@ -116,9 +118,10 @@ func (t *Tx) archiveCandidates(from []byte, cutoff time.Time, limit int) ([]stri
 
 // gather reads a hot order and its parcels into an archive record and
 // reports whether the order may be archived as far as they tell: every
-// parcel finished with no open exception, nothing since before cutoff.
+// parcel finished with no open exception, every return final, every
+// notification out, nothing since before cutoff.
 func (t *Tx) gather(number string, cutoff time.Time) (archiveRecord, bool, error) {
-	o, err := t.hotOrder(number)
+	o, err := t.Order(number)
 	if err != nil {
 		return archiveRecord{}, false, err
 	}
@@ -140,7 +143,7 @@ func (t *Tx) gather(number string, cutoff time.Time) (archiveRecord, bool, error
 				last = at
 			}
 		}
-		rec.Parcels = append(rec.Parcels, archivedParcel{Parcel: p})
+		rec.Parcels = append(rec.Parcels, archivedParcel{ID: id})
 	}
 	for _, rma := range o.Returns {
 		r, err := t.Return(rma)
@@ -150,67 +153,341 @@ func (t *Tx) gather(number string, cutoff time.Time) (archiveRecord, bool, error
 		if n := len(r.History); n > 0 && r.History[n-1].At.After(last) {
 			last = r.History[n-1].At
 		}
+		rec.Returns = append(rec.Returns, r)
 	}
 	return rec, last.Before(cutoff), nil
 }
 
-// archiveOrder moves one order to the archive if it may still go, and
-// reports whether it did.
-func (t *Tx) archiveOrder(number string, cutoff time.Time) (bool, error) {
-	if t.bucket(bucketOrders).Get([]byte(number)) == nil {
-		return false, nil // a call in between archived it
-	}
-	rec, ok, err := t.gather(number, cutoff)
-	if err != nil || !ok {
-		return false, err
-	}
-	if err := t.gatherHistory(&rec); err != nil {
-		return false, err
-	}
-	for _, ap := range rec.Parcels {
-		if err := t.dropParcel(ap, number); err != nil {
-			return false, err
-		}
-	}
-	// An order with nothing but its number needs only its idx_order entry:
-	// moving the indexes to that drops the rest and keeps that one.
-	if err := t.indexOrder(rec.Order, Order{Number: number}); err != nil {
-		return false, err
-	}
-	if err := t.bucket(bucketOrders).Delete([]byte(number)); err != nil {
-		return false, err
-	}
-	return true, t.put(bucketArchive, []byte(number), rec)
-}
-
-// gatherHistory adds each parcel's events and exceptions to rec. They are
-// all resolved: a parcel's unresolved exception is always its Exception,
-// which gather found to be 0.
-func (t *Tx) gatherHistory(rec *archiveRecord) error {
+// gatherHistory adds to rec what an archived order keeps beside its order
+// and returns: each parcel's record and exceptions, the order's
+// notifications and its audit entries. It reports false if a notification
+// is still on its way out.
+func (t *Tx) gatherHistory(rec *archiveRecord) (bool, error) {
 	for i := range rec.Parcels {
 		ap := &rec.Parcels[i]
-		var err error
-		if ap.Events, err = t.Events(ap.Parcel.ID); err != nil {
-			return fmt.Errorf("parcel %d events: %w", ap.Parcel.ID, err)
+		p, err := t.Parcel(ap.ID)
+		if err != nil {
+			return false, err
 		}
-		prefix := u64(uint64(ap.Parcel.ID))
+		ap.Record = encodeParcel(p, t.parcels[ap.ID].timeline)
+		prefix := u64(uint64(ap.ID))
 		c := t.bucket(bucketIdxParcelExc).Cursor()
 		for k, _ := c.Seek(prefix); withinPrefix(k, prefix); k, _ = c.Next() {
 			e, err := t.Exception(ExceptionID(binary.BigEndian.Uint64(k[8:])))
 			if err != nil {
-				return fmt.Errorf("parcel %d exception %x: %w", ap.Parcel.ID, k[8:], err)
+				return false, fmt.Errorf("parcel %d exception %x: %w", ap.ID, k[8:], err)
 			}
 			ap.Exceptions = append(ap.Exceptions, e)
+		}
+	}
+	notes, err := t.OrderNotificationsSince(rec.Order.Number, time.Time{})
+	if err != nil {
+		return false, err
+	}
+	for _, n := range notes {
+		if n.due() {
+			return false, nil
+		}
+	}
+	rec.Notifications = notes
+	for _, key := range t.auditKeys(rec) {
+		var e AuditEntry
+		if err := t.get(bucketAudit, key, &e); err != nil {
+			return false, fmt.Errorf("audit %x: %w", key, err)
+		}
+		rec.Audit = append(rec.Audit, e)
+	}
+	return true, nil
+}
+
+// auditKeys are the keys in the audit log of the entries about an order
+// or its parcels, oldest first, each once.
+func (t *Tx) auditKeys(rec *archiveRecord) [][]byte {
+	prefixes := [][]byte{orderAuditPrefix(rec.Order.Number)}
+	for _, ap := range rec.Parcels {
+		prefixes = append(prefixes, parcelAuditPrefix(ap.ID))
+	}
+	seen := map[string]bool{}
+	var keys [][]byte
+	c := t.bucket(bucketIdxAudit).Cursor()
+	for _, prefix := range prefixes {
+		for k, _ := c.Seek(prefix); withinPrefix(k, prefix); k, _ = c.Next() {
+			if key := k[len(prefix):]; !seen[string(key)] {
+				seen[string(key)] = true
+				keys = append(keys, clone(key))
+			}
+		}
+	}
+	return keys
+}
+
+// archiveMove is a move under way, noted in the hot file before any of it
+// is done: its month, the cutoff its orders were picked by, and the
+// orders.
+type archiveMove struct {
+	Month  string    `json:"month"`
+	Cutoff time.Time `json:"cutoff"`
+	Orders []string  `json:"orders"`
+}
+
+// keyArchiveMove holds the move under way, and keyArchiveMonths the months
+// the store has archive files for.
+var (
+	keyArchiveMove   = []byte("archive_move")
+	keyArchiveMonths = []byte("archive_months")
+)
+
+// move moves orders in three commits, none of which loses or doubles an
+// order whatever stops between them. It notes the move in the hot file
+// (with where the next sweep resumes, next), writes the orders that still
+// qualify into the month's archive file, then drops them from the hot file
+// and the note with them. A stop after the note leaves it for finishMove:
+// at the next Open, or the next Archive call. It runs on the writer, so
+// no write changes an order between its steps.
+func (s *Store) move(mv archiveMove, next []byte) (int, error) {
+	err := s.db.Update(func(btx *bolt.Tx) error {
+		tx := &Tx{tx: btx}
+		if err := tx.put(bucketMeta, keyArchiveMove, mv); err != nil {
+			return err
+		}
+		if err := tx.noteArchiveMonth(mv.Month); err != nil {
+			return err
+		}
+		if next == nil {
+			return tx.bucket(bucketMeta).Delete(keyArchiveFrom)
+		}
+		return tx.bucket(bucketMeta).Put(keyArchiveFrom, next)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return s.finishMove()
+}
+
+// finishMove does what is left of the move the hot file notes, if any:
+// it writes the noted orders that still qualify into the archive (and
+// takes any that no longer do out of it, had a stop left them there),
+// then drops the archived ones from the hot file with the note. It
+// returns how many it archived.
+func (s *Store) finishMove() (int, error) {
+	var mv archiveMove
+	err := s.View(func(tx *Tx) error {
+		err := tx.get(bucketMeta, keyArchiveMove, &mv)
+		if errors.Is(err, ErrNotFound) {
+			mv.Month = ""
+			return nil
+		}
+		return err
+	})
+	if err != nil || mv.Month == "" {
+		return 0, err
+	}
+	f, err := s.arch.forWrite(mv.Month)
+	if err != nil {
+		return 0, fmt.Errorf("archive orders: %w", err)
+	}
+	var recs []archiveRecord
+	var stay []string
+	err = s.View(func(tx *Tx) error {
+		for _, number := range mv.Orders {
+			rec, ok, err := tx.gather(number, mv.Cutoff)
+			if err == nil && ok {
+				ok, err = tx.gatherHistory(&rec)
+			}
+			switch {
+			case errors.Is(err, ErrNotFound):
+				// archived by this move before it stopped
+			case err != nil:
+				return fmt.Errorf("archive order %s: %w", number, err)
+			case ok:
+				recs = append(recs, rec)
+			default:
+				stay = append(stay, number)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	err = guard(func() error {
+		return f.db.Update(func(tx *bolt.Tx) error {
+			for _, number := range stay {
+				if err := unarchive(tx, number); err != nil {
+					return err
+				}
+			}
+			for _, rec := range recs {
+				if err := putArchived(tx, rec); err != nil {
+					return fmt.Errorf("archive order %s: %w", rec.Order.Number, err)
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("archive %s: %w", mv.Month, err)
+	}
+	err = s.db.Update(func(btx *bolt.Tx) error {
+		return runWrite(btx, s.arch, func(tx *Tx) error {
+			for _, rec := range recs {
+				if err := tx.dropOrder(rec); err != nil {
+					return fmt.Errorf("archive order %s: %w", rec.Order.Number, err)
+				}
+			}
+			return tx.bucket(bucketMeta).Delete(keyArchiveMove)
+		})
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.notify()
+	return len(recs), nil
+}
+
+// noteArchiveMonth adds month to the months the store has archive files
+// for, so a file gone missing is told as missing, not forgotten.
+func (t *Tx) noteArchiveMonth(month string) error {
+	months, err := t.archiveMonths()
+	if err != nil {
+		return err
+	}
+	if len(months) > 0 && months[len(months)-1] == month {
+		return nil
+	}
+	return t.put(bucketMeta, keyArchiveMonths, append(months, month))
+}
+
+// archiveMonths are the months the store has archive files for, oldest
+// first.
+func (t *Tx) archiveMonths() ([]string, error) {
+	var months []string
+	if err := t.get(bucketMeta, keyArchiveMonths, &months); err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	return months, nil
+}
+
+// putArchived writes an order's record into an archive file, with its
+// index entries; writing it again overwrites them.
+func putArchived(tx *bolt.Tx, rec archiveRecord) error {
+	v, err := encode(rec)
+	if err != nil {
+		return err
+	}
+	number := []byte(rec.Order.Number)
+	if err := tx.Bucket(bucketArcOrders).Put(number, v); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketIdxOrder).Put(indexKey(foldOrderNumber(rec.Order.Number), number), nil); err != nil {
+		return err
+	}
+	for _, k := range searchKeys(rec.Order) {
+		if err := tx.Bucket(bucketIdxSearch).Put(k, nil); err != nil {
+			return err
+		}
+	}
+	for _, ap := range rec.Parcels {
+		p, _, err := ap.parcel(false)
+		if err != nil {
+			return err
+		}
+		id := u64(uint64(ap.ID))
+		if err := tx.Bucket(bucketArcParcels).Put(id, number); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketIdxTracking).Put(indexKey(foldTracking(p.TrackingNumber), id), nil); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// dropParcel removes an archived parcel with its events, its exceptions
-// and their index entries from the hot buckets, and notes which order's
-// record holds it. Resolved exceptions have no idx_exc entries to remove.
-func (t *Tx) dropParcel(ap archivedParcel, number string) error {
-	p := ap.Parcel
+// unarchive takes an order out of an archive file, if it is there: a move
+// that stopped wrote it, and it has since stopped qualifying.
+func unarchive(tx *bolt.Tx, number string) error {
+	v := tx.Bucket(bucketArcOrders).Get([]byte(number))
+	if v == nil {
+		return nil
+	}
+	var rec archiveRecord
+	if err := decode(v, &rec); err != nil {
+		return fmt.Errorf("archived order %s: %w", number, err)
+	}
+	keys := [][2][]byte{
+		{bucketArcOrders, []byte(number)},
+		{bucketIdxOrder, indexKey(foldOrderNumber(number), []byte(number))},
+	}
+	for _, k := range searchKeys(rec.Order) {
+		keys = append(keys, [2][]byte{bucketIdxSearch, k})
+	}
+	for _, ap := range rec.Parcels {
+		p, _, err := ap.parcel(false)
+		if err != nil {
+			return err
+		}
+		id := u64(uint64(ap.ID))
+		keys = append(keys, [2][]byte{bucketArcParcels, id}, [2][]byte{bucketIdxTracking, indexKey(foldTracking(p.TrackingNumber), id)})
+	}
+	for _, k := range keys {
+		if err := tx.Bucket(k[0]).Delete(k[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropOrder removes an archived order from the hot file: the order and its
+// index entries, its parcels with theirs, their exceptions, its returns,
+// its notifications and its audit entries.
+func (t *Tx) dropOrder(rec archiveRecord) error {
+	number := rec.Order.Number
+	if err := t.indexOrder(rec.Order, Order{}); err != nil {
+		return err
+	}
+	if err := t.bucket(bucketIdxOrder).Delete(indexKey(foldOrderNumber(number), []byte(number))); err != nil {
+		return err
+	}
+	if err := t.bucket(bucketOrders).Delete([]byte(number)); err != nil {
+		return err
+	}
+	for _, ap := range rec.Parcels {
+		if err := t.dropParcel(ap); err != nil {
+			return err
+		}
+	}
+	return t.dropHistory(rec)
+}
+
+// dropHistory removes an archived order's returns, notifications and
+// audit entries from the hot file.
+func (t *Tx) dropHistory(rec archiveRecord) error {
+	for _, r := range rec.Returns {
+		if err := t.bucket(bucketReturns).Delete([]byte(r.RMA)); err != nil {
+			return err
+		}
+	}
+	for _, n := range rec.Notifications {
+		if err := t.dropNotification(n); err != nil {
+			return err
+		}
+	}
+	for _, key := range t.auditKeys(&rec) {
+		if err := t.dropAudit(key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropParcel removes an archived parcel with its exceptions and their
+// index entries from the hot file. Resolved exceptions have no idx_exc
+// entries to remove.
+func (t *Tx) dropParcel(ap archivedParcel) error {
+	p, err := t.Parcel(ap.ID)
+	if err != nil {
+		return err
+	}
 	id := u64(uint64(p.ID))
 	if err := t.bucket(bucketIdxTracking).Delete(indexKey(foldTracking(p.TrackingNumber), id)); err != nil {
 		return err
@@ -230,7 +507,41 @@ func (t *Tx) dropParcel(ap archivedParcel, number string) error {
 			return err
 		}
 	}
-	return t.bucket(bucketIdxArchived).Put(id, []byte(number))
+	return nil
+}
+
+// dropNotification removes a sent or failed notification and its index
+// entries.
+func (t *Tx) dropNotification(n Notification) error {
+	if n.Key != "" {
+		if err := t.bucket(bucketIdxNotifyKey).Delete([]byte(n.Key)); err != nil {
+			return err
+		}
+	}
+	if err := t.bucket(bucketIdxNotifyOrder).Delete(notifyOrderKey(n.Order, n.ID)); err != nil {
+		return err
+	}
+	return t.bucket(bucketNotifications).Delete(u64(uint64(n.ID)))
+}
+
+// dropAudit removes an audit entry and its index entries.
+func (t *Tx) dropAudit(key []byte) error {
+	var e AuditEntry
+	if err := t.get(bucketAudit, key, &e); err != nil {
+		return err
+	}
+	idx := t.bucket(bucketIdxAudit)
+	if e.Parcel != 0 {
+		if err := idx.Delete(join(parcelAuditPrefix(e.Parcel), key)); err != nil {
+			return err
+		}
+	}
+	if e.Order != "" {
+		if err := idx.Delete(join(orderAuditPrefix(e.Order), key)); err != nil {
+			return err
+		}
+	}
+	return t.bucket(bucketAudit).Delete(key)
 }
 
 // deletePrefix deletes every key of b that starts with prefix. The keys are
@@ -247,42 +558,4 @@ func deletePrefix(b *bolt.Bucket, prefix []byte) error {
 		}
 	}
 	return nil
-}
-
-// archived reads an order's archive record.
-func (t *Tx) archived(number string) (archiveRecord, error) {
-	var rec archiveRecord
-	err := t.get(bucketArchive, []byte(number), &rec)
-	return rec, err
-}
-
-// archivedOrderDetail is the order pane's view of an archived order.
-func (t *Tx) archivedOrderDetail(number string) (OrderDetail, error) {
-	rec, err := t.archived(number)
-	if err != nil {
-		return OrderDetail{}, err
-	}
-	d := OrderDetail{Order: rec.Order, Exceptions: map[ParcelID]Exception{}, Archived: true}
-	for _, ap := range rec.Parcels {
-		d.Parcels = append(d.Parcels, ap.Parcel)
-	}
-	return d, nil
-}
-
-// archivedParcelDetail is the parcel pane's view of an archived parcel.
-func (t *Tx) archivedParcelDetail(id ParcelID) (ParcelDetail, error) {
-	number := t.bucket(bucketIdxArchived).Get(u64(uint64(id)))
-	if number == nil {
-		return ParcelDetail{}, ErrNotFound
-	}
-	rec, err := t.archived(string(number))
-	if err != nil {
-		return ParcelDetail{}, fmt.Errorf("archived parcel %d order %s: %w", id, number, err)
-	}
-	for _, ap := range rec.Parcels {
-		if ap.Parcel.ID == id {
-			return ParcelDetail{Parcel: ap.Parcel, Events: ap.Events, Archived: true}, nil
-		}
-	}
-	return ParcelDetail{}, fmt.Errorf("archived parcel %d: not in order %s's record", id, number)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -84,18 +85,27 @@ func orderAuditPrefix(number string) []byte {
 
 // ParcelAudit returns up to n entries about a parcel, newest first.
 func (s *Store) ParcelAudit(id ParcelID, n int) ([]AuditEntry, error) {
-	return s.auditUnder(parcelAuditPrefix(id), n)
+	return s.auditUnder(parcelAuditPrefix(id), n, "", id, func(tx *Tx) error {
+		_, err := tx.Parcel(id)
+		return err
+	}, func(e AuditEntry) bool { return e.Parcel == id })
 }
 
 // OrderAudit returns up to n entries about an order, newest first.
 func (s *Store) OrderAudit(number string, n int) ([]AuditEntry, error) {
-	return s.auditUnder(orderAuditPrefix(number), n)
+	return s.auditUnder(orderAuditPrefix(number), n, number, 0, func(tx *Tx) error {
+		_, err := tx.Order(number)
+		return err
+	}, func(e AuditEntry) bool { return e.Order == number })
 }
 
-// auditUnder reads the newest n entries filed under prefix in idx_audit.
-func (s *Store) auditUnder(prefix []byte, n int) ([]AuditEntry, error) {
+// auditUnder reads the newest n entries filed under prefix in idx_audit,
+// or, when there are none and hot says the order or parcel is not in the
+// hot file, the newest n of its archived record's entries that about
+// keeps.
+func (s *Store) auditUnder(prefix []byte, n int, number string, parcel ParcelID, hot func(*Tx) error, about func(AuditEntry) bool) ([]AuditEntry, error) {
 	var out []AuditEntry
-	err := s.View(func(tx *Tx) error {
+	err := s.hotOrHistory(number, parcel, func(tx *Tx) error {
 		c := tx.bucket(bucketIdxAudit).Cursor()
 		for k := seekPage(c, prefix, nil, true); withinPrefix(k, prefix) && len(out) < n; k, _ = c.Prev() {
 			var e AuditEntry
@@ -104,8 +114,20 @@ func (s *Store) auditUnder(prefix []byte, n int) ([]AuditEntry, error) {
 			}
 			out = append(out, e)
 		}
-		return nil
+		if len(out) > 0 {
+			return nil
+		}
+		return hot(tx) // none here: archived, if not hot
+	}, func(rec archiveRecord) {
+		for _, e := range slices.Backward(rec.Audit) {
+			if about(e) && len(out) < n {
+				out = append(out, e)
+			}
+		}
 	})
+	if nowhere(err) {
+		return out, nil // nothing was done to what the desk never had; or entries name an order it does not keep
+	}
 	return out, err
 }
 

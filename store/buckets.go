@@ -11,7 +11,6 @@ var (
 	bucketOrders         = []byte("orders")
 	bucketParcels        = []byte("parcels")
 	bucketExceptions     = []byte("exceptions")
-	bucketArchive        = []byte("archive")
 	bucketIdxOrder       = []byte("idx_order")
 	bucketIdxTracking    = []byte("idx_tracking")
 	bucketIdxSearch      = []byte("idx_search")
@@ -20,7 +19,6 @@ var (
 	bucketIdxLastScan    = []byte("idx_last_scan")
 	bucketIdxExc         = []byte("idx_exc")
 	bucketIdxParcelExc   = []byte("idx_parcel_exc")
-	bucketIdxArchived    = []byte("idx_archived")
 	bucketStats          = []byte("stats")
 	bucketDeliveries     = []byte("deliveries")
 	bucketIdxDeliveryAt  = []byte("idx_delivery_at")
@@ -40,9 +38,9 @@ var (
 
 // allBuckets lists every bucket Open creates, in one transaction.
 var allBuckets = [][]byte{
-	bucketMeta, bucketOrders, bucketParcels, bucketExceptions, bucketArchive,
+	bucketMeta, bucketOrders, bucketParcels, bucketExceptions,
 	bucketIdxOrder, bucketIdxTracking, bucketIdxSearch, bucketIdxPlaced, bucketIdxDue,
-	bucketIdxLastScan, bucketIdxExc, bucketIdxParcelExc, bucketIdxArchived, bucketStats,
+	bucketIdxLastScan, bucketIdxExc, bucketIdxParcelExc, bucketStats,
 	bucketDeliveries, bucketIdxDeliveryAt, bucketQuarantine,
 	bucketNotifications, bucketIdxNotifyKey, bucketIdxNotifyDue, bucketIdxNotifyOrder, bucketAudit,
 	bucketReturns, bucketIdxSnooze, bucketIdxAudit, bucketIdxUnscanned, bucketIdxLate, bucketFeedPauses,
@@ -56,4 +54,5 @@ var (
 	keyArchiveFrom   = []byte("archive_from")
 	keyRecordsFrom   = []byte("records_from")
 	keyExcRangesFrom = []byte("exc_ranges_from")
+	keyLegacyArchive = []byte("legacy_archive_from")
 )

@@ -31,6 +31,24 @@ type Report struct {
 	// Buckets says where the file's bytes go, bucket by bucket in name
 	// order.
 	Buckets []BucketSize
+	// UncleanStop is set when the last desk did not close the store.
+	UncleanStop bool
+	// Archives are the archive files' own reports, newest first; Archived
+	// adds up the orders in them.
+	Archives []ArchiveReport
+}
+
+// ArchiveReport is what Check found in one archive file.
+type ArchiveReport struct {
+	Month string
+	Path  string
+	// Err says why the file could not be checked (missing, not an
+	// archive, written by a newer wismo); Problems are bbolt's findings.
+	Err      error
+	Problems []string
+	More     int
+	Orders   int
+	Size     int64
 }
 
 // BucketSize is one bucket's share of a store file.
@@ -57,6 +75,10 @@ const defaultTimeout = time.Second
 // type, its keys in order. It writes nothing, upgrades nothing, and is
 // refused with ErrInUse while a desk holds the file, since bbolt lets
 // readers share the file only with other readers.
+//
+// The archive files beside it are checked too, each on its own: one that
+// cannot be read or is damaged is reported in Archives, and leaves the
+// rest of the report as it is.
 func Check(path string) (Report, error) {
 	db, err := openReadOnly(path, defaultTimeout)
 	if err != nil {
@@ -67,7 +89,38 @@ func Check(path string) (Report, error) {
 	if err != nil {
 		return r, fmt.Errorf("store %s: %w", path, err)
 	}
+	var months []string
+	db.View(func(btx *bolt.Tx) error {
+		months, _ = (&Tx{tx: btx}).archiveMonths()
+		return nil
+	})
+	arch := openArchives(path, months, Options{Timeout: defaultTimeout})
+	defer arch.close()
+	for _, f := range arch.set {
+		a := checkArchiveFile(f)
+		r.Archived += a.Orders
+		r.Archives = append(r.Archives, a)
+	}
 	return r, nil
+}
+
+// checkArchiveFile runs bbolt's check on one archive file and counts its
+// orders.
+func checkArchiveFile(f *archiveFile) ArchiveReport {
+	a := ArchiveReport{Month: f.month, Path: f.path}
+	if f.db == nil {
+		a.Err = f.unavailable()
+		return a
+	}
+	r, err := inspect(f.db, false)
+	a.Problems, a.More, a.Size, a.Err = r.Problems, r.More, r.Size, err
+	if err == nil && len(r.Problems) == 0 {
+		f.view(func(tx *bolt.Tx) error {
+			a.Orders = tx.Bucket(bucketArcOrders).Stats().KeyN
+			return nil
+		})
+	}
+	return a
 }
 
 // damage is the report's problems in one line.
@@ -139,7 +192,8 @@ func (r *Report) count(tx *bolt.Tx) {
 		r.Buckets = append(r.Buckets, size)
 		return nil
 	})
-	r.Orders, r.Archived = keys[string(bucketOrders)], keys[string(bucketArchive)]
+	r.Orders = keys[string(bucketOrders)]
+	r.UncleanStop = tx.Bucket(bucketMeta).Get(keyOpen) != nil
 	r.Parcels, r.Quarantined = keys[string(bucketParcels)], keys[string(bucketQuarantine)]
 	if b := tx.Bucket(bucketParcels); b != nil {
 		b.ForEach(func(_, v []byte) error {

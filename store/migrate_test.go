@@ -3,6 +3,7 @@ package store
 import (
 	"compress/gzip"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -170,4 +171,80 @@ func TestUpgradeFromSchema5(t *testing.T) {
 		mustUpdate(t, s, func(tx *Tx) error { return tx.ResolveException(e.ID, t0.Add(30*time.Hour), "delivered") })
 	}
 	checkExceptionCounts(t, s, unresolved(t, s))
+}
+
+// testdata/schema8.db.gz was written by the schema 8 desk's store: 30
+// orders of two parcels, each parcel with its scans, every other order
+// with an exception, every fifth with a return, each with a sent
+// notification and an agent's comment; the 20 finished long ago archived
+// in the hot file as schema 8 kept them. Opening it with this build moves
+// the archived ones to an archive file with everything the hot file held
+// of them, and keeps every order findable by every key.
+func TestUpgradeFromSchema8KeepsEveryOrderFindable(t *testing.T) {
+	path := unpackFixture(t, "schema8.db.gz")
+	s, err := Open(path, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.View(func(tx *Tx) error {
+		for _, gone := range []string{"events", "archive", "idx_archived"} {
+			if tx.tx.Bucket([]byte(gone)) != nil {
+				t.Errorf("bucket %s still there", gone)
+			}
+		}
+		if n := tx.bucket(bucketOrders).Stats().KeyN; n != 10 {
+			t.Errorf("%d orders hot, want the 10 not archived", n)
+		}
+		if n := tx.bucket(bucketIdxOrder).Stats().KeyN; n != 10 {
+			t.Errorf("%d idx_order entries hot, want the 10 hot orders' only", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		number := fmt.Sprintf("#%d", 5001+i)
+		d, err := s.Order(number)
+		if err != nil || d.Archived != (i < 20) || len(d.Parcels) != 2 {
+			t.Fatalf("order %s: archived %v, %d parcels, %v", number, d.Archived, len(d.Parcels), err)
+		}
+		o := d.Order
+		for _, q := range []string{number, d.Parcels[1].TrackingNumber, o.Customer.Email, o.Customer.Phone,
+			o.Customer.Name, o.ShipTo.PostalCode} {
+			hits, err := s.Search(q, 50)
+			if err != nil || !hasOrder(hits, number) {
+				t.Errorf("Search(%q) misses order %s: %v", q, number, err)
+			}
+		}
+		events := 2
+		if i < 20 {
+			events = 3
+		}
+		p, err := s.Parcel(d.Parcels[0].ID)
+		if err != nil || len(p.Events) != events || p.Events[events-1].Location.City != "Leipzig" {
+			t.Errorf("order %s parcel: %d events, %v", number, len(p.Events), err)
+		}
+		notes, err := s.OrderNotifications(number)
+		if err != nil || len(notes) != 1 || notes[0].State != NotifySent {
+			t.Errorf("order %s notifications: %+v, %v", number, notes, err)
+		}
+		audit, err := s.OrderAudit(number, 10)
+		if err != nil || len(audit) != 1 || audit[0].Detail != "customer called" {
+			t.Errorf("order %s audit: %+v, %v", number, audit, err)
+		}
+		if pa, err := s.ParcelAudit(d.Parcels[1].ID, 10); err != nil || len(pa) != 1 {
+			t.Errorf("order %s parcel audit: %+v, %v", number, pa, err)
+		}
+		if i%5 == 0 {
+			rs, err := s.OrderReturns(number)
+			if err != nil || len(rs) != 1 {
+				t.Errorf("order %s returns: %+v, %v", number, rs, err)
+			}
+		}
+	}
+	if r, err := s.arch.record("#5001", 0); err != nil || len(r.Parcels[0].Exceptions) != 1 || r.Parcels[0].Exceptions[0].State != StateResolved {
+		t.Errorf("archived order's exception: %+v, %v", r.Parcels, err)
+	}
 }

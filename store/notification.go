@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -197,10 +198,19 @@ func (t *Tx) OrderNotificationsSince(order string, since time.Time) ([]Notificat
 // log the desk shows on the order.
 func (s *Store) OrderNotifications(order string) ([]Notification, error) {
 	var out []Notification
-	err := s.View(func(tx *Tx) (err error) {
-		out, err = tx.OrderNotificationsSince(order, time.Time{})
+	err := s.hotOrHistory(order, 0, func(tx *Tx) (err error) {
+		if out, err = tx.OrderNotificationsSince(order, time.Time{}); err != nil || len(out) > 0 {
+			return err
+		}
+		_, err = tx.Order(order) // none here: archived, if not hot
 		return err
+	}, func(rec archiveRecord) {
+		out = slices.Clone(rec.Notifications) // oldest first as gathered
+		slices.Reverse(out)
 	})
+	if nowhere(err) {
+		return nil, nil // an order the desk never had has sent nothing
+	}
 	return out, err
 }
 

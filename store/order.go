@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -50,18 +51,9 @@ type Line struct {
 	Qty   int    `json:"qty"`
 }
 
-// Order reads one order by its number, from the hot buckets or, once it
-// is archived, from the archive: an order number, once stored, stays known.
+// Order reads one order of the hot file by its number; Store.Order finds
+// archived ones too.
 func (t *Tx) Order(number string) (Order, error) {
-	o, err := t.hotOrder(number)
-	if !errors.Is(err, ErrNotFound) {
-		return o, err
-	}
-	rec, err := t.archived(number)
-	return rec.Order, err
-}
-
-func (t *Tx) hotOrder(number string) (Order, error) {
 	var o Order
 	err := t.get(bucketOrders, []byte(number), &o)
 	return o, err
@@ -77,8 +69,8 @@ func (t *Tx) PutOrder(o Order) error {
 	if strings.ContainsRune(o.Number, 0) {
 		return fmt.Errorf("order number %q holds a zero byte", o.Number)
 	}
-	old, err := t.hotOrder(o.Number)
-	if errors.Is(err, ErrNotFound) && t.bucket(bucketArchive).Get([]byte(o.Number)) != nil {
+	old, err := t.Order(o.Number)
+	if errors.Is(err, ErrNotFound) && t.arch.hasOrder(o.Number) {
 		return fmt.Errorf("order %s: %w", o.Number, ErrArchived)
 	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -129,12 +121,15 @@ func (t *Tx) nameOpenExceptions(o Order) error {
 }
 
 // indexOrder moves an order's index entries from what old needed to what o
-// needs; old is the zero Order for a new one.
+// needs; old is the zero Order for a new one, o for one that goes (but
+// for its idx_order entry, which the caller takes).
 func (t *Tx) indexOrder(old, o Order) error {
-	if err := t.bucket(bucketIdxOrder).Put(indexKey(foldOrderNumber(o.Number), []byte(o.Number)), nil); err != nil {
-		return err
+	if o.Number != "" {
+		if err := t.bucket(bucketIdxOrder).Put(indexKey(foldOrderNumber(o.Number), []byte(o.Number)), nil); err != nil {
+			return err
+		}
 	}
-	if err := t.reindex(bucketIdxPlaced, old.PlacedAt, o.PlacedAt, []byte(o.Number)); err != nil {
+	if err := t.reindex(bucketIdxPlaced, old.PlacedAt, o.PlacedAt, []byte(cmp.Or(o.Number, old.Number))); err != nil {
 		return err
 	}
 	idx := t.bucket(bucketIdxSearch)

@@ -253,11 +253,7 @@ type OrderDetail struct {
 func (s *Store) Order(number string) (OrderDetail, error) {
 	var d OrderDetail
 	err := s.View(func(tx *Tx) error {
-		o, err := tx.hotOrder(number)
-		if errors.Is(err, ErrNotFound) {
-			d, err = tx.archivedOrderDetail(number)
-			return err
-		}
+		o, err := tx.Order(number)
 		if err != nil {
 			return err
 		}
@@ -277,6 +273,9 @@ func (s *Store) Order(number string) (OrderDetail, error) {
 		}
 		return nil
 	})
+	if errors.Is(err, ErrNotFound) {
+		return s.archivedOrderDetail(number)
+	}
 	return d, err
 }
 
@@ -295,10 +294,6 @@ func (s *Store) Parcel(id ParcelID) (ParcelDetail, error) {
 	var d ParcelDetail
 	err := s.View(func(tx *Tx) error {
 		p, err := tx.Parcel(id)
-		if errors.Is(err, ErrNotFound) {
-			d, err = tx.archivedParcelDetail(id)
-			return err
-		}
 		if err != nil {
 			return err
 		}
@@ -311,5 +306,8 @@ func (s *Store) Parcel(id ParcelID) (ParcelDetail, error) {
 		}
 		return nil
 	})
+	if errors.Is(err, ErrNotFound) {
+		return s.archivedParcelDetail(id)
+	}
 	return d, err
 }

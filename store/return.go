@@ -97,7 +97,7 @@ func (t *Tx) PutReturn(r Return, at time.Time, by string) error {
 	if r.RMA == "" || strings.ContainsRune(r.RMA, 0) || !r.State.Valid() {
 		return fmt.Errorf("return needs an RMA and a state, got %q in %q", r.RMA, r.State)
 	}
-	o, err := t.hotOrder(r.Order)
+	o, err := t.Order(r.Order)
 	if err != nil {
 		return fmt.Errorf("return %s: order %s: %w", r.RMA, r.Order, err)
 	}
@@ -129,7 +129,7 @@ func (t *Tx) PutReturn(r Return, at time.Time, by string) error {
 // OrderReturns returns an order's returns, oldest first.
 func (s *Store) OrderReturns(order string) ([]Return, error) {
 	var out []Return
-	err := s.View(func(tx *Tx) error {
+	err := s.hotOrHistory(order, 0, func(tx *Tx) error {
 		o, err := tx.Order(order)
 		if err != nil {
 			return err
@@ -142,6 +142,6 @@ func (s *Store) OrderReturns(order string) ([]Return, error) {
 			out = append(out, r)
 		}
 		return nil
-	})
+	}, func(rec archiveRecord) { out = rec.Returns })
 	return out, err
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -71,8 +72,12 @@ func searchKeys(o Order) [][]byte {
 // parcelsByTracking returns parcel ids whose folded tracking number is q or,
 // unless exact, starts with q; limit 0 means no limit.
 func (t *Tx) parcelsByTracking(q []byte, exact bool, limit int) []ParcelID {
+	return parcelsByTracking(t.bucket(bucketIdxTracking), q, exact, limit)
+}
+
+func parcelsByTracking(idx *bolt.Bucket, q []byte, exact bool, limit int) []ParcelID {
 	var ids []ParcelID
-	scanIndex(t.bucket(bucketIdxTracking).Cursor(), q, exact, func(_, primary []byte) bool {
+	scanIndex(idx.Cursor(), q, exact, func(_, primary []byte) bool {
 		if len(primary) == 8 {
 			ids = append(ids, ParcelID(binary.BigEndian.Uint64(primary)))
 		}
@@ -91,6 +96,8 @@ type SearchHit struct {
 	Value string
 	// Exact is true when the whole key matched, not a part of it.
 	Exact bool
+	// Archived is true for an order found in an archive file.
+	Archived bool
 }
 
 // maxCandidates bounds the index entries one search step reads: a common
@@ -103,26 +110,130 @@ const maxCandidates = 500
 // last six or more digits), a postcode, or the start of words of the
 // customer's name. Results are ranked: exact order and tracking numbers,
 // then exact emails and phones, then prefixes and postcodes, then names;
-// each order once, at most limit. A paste of several tracking numbers finds
-// the order of every one of them, however many that is. Any input is safe:
-// the work is bounded and bad bytes find nothing.
+// each order once, at most limit. Each rank is looked up in the hot file
+// and then in the archive files, newest first, before the next: an
+// archived order whose number is typed whole comes before hot orders whose
+// numbers only start with it. A paste of several tracking numbers finds
+// the order of every one of them, however many that is. Any input is
+// safe: the work is bounded and bad bytes find nothing.
+//
+// An archive file that cannot be read is passed over: the hits from the
+// rest come with an error that wraps ErrArchiveUnavailable and says which.
 func (s *Store) Search(query string, limit int) ([]SearchHit, error) {
 	q := cleanQuery(query)
 	if q == "" || limit <= 0 {
 		return nil, nil
 	}
 	var r hitList
-	err := s.View(func(tx *Tx) error {
-		if tokens := pasteTokens(q); len(tokens) > 1 && !tx.isNumber(q) {
+	err := s.withScopes(func(scopes []*searchScope) error {
+		if tokens := pasteTokens(q); len(tokens) > 1 && !isNumber(scopes, q) {
 			r = hitList{limit: maxQueryTokens, seen: map[string]bool{}}
-			if matched, err := tx.searchPaste(tokens, &r); err != nil || matched > 1 {
+			if matched, err := searchPaste(scopes, tokens, &r); err != nil || matched > 1 {
 				return err
 			}
 		}
 		r = hitList{limit: limit, seen: map[string]bool{}}
-		return tx.search(q, &r)
+		return search(scopes, q, &r)
 	})
 	return r.hits, err
+}
+
+// searchScope is one file a search reads, the hot file or an archive,
+// through its read transaction: its three indexes, and how an order and a
+// parcel are read in it.
+type searchScope struct {
+	orders, tracking, customers *bolt.Bucket
+	archived                    bool
+	// order reads an order by number; parcel reads a parcel's order
+	// number and tracking number as stored.
+	order  func(number string) (Order, error)
+	parcel func(id ParcelID) (order, tracking string, err error)
+}
+
+// hotScope is the hot file's scope in the read transaction tx.
+func hotScope(tx *Tx) *searchScope {
+	return &searchScope{
+		orders: tx.bucket(bucketIdxOrder), tracking: tx.bucket(bucketIdxTracking), customers: tx.bucket(bucketIdxSearch),
+		order: tx.Order,
+		parcel: func(id ParcelID) (string, string, error) {
+			p, err := tx.Parcel(id)
+			return p.Order, p.TrackingNumber, err
+		},
+	}
+}
+
+// archiveScope is an archive file's scope in its read transaction tx. The
+// records it decodes are kept for the rest of the search.
+func archiveScope(tx *bolt.Tx) *searchScope {
+	recs := map[string]archiveRecord{}
+	record := func(number string) (archiveRecord, error) {
+		if rec, ok := recs[number]; ok {
+			return rec, nil
+		}
+		v := tx.Bucket(bucketArcOrders).Get([]byte(number))
+		if v == nil {
+			return archiveRecord{}, ErrNotFound
+		}
+		var rec archiveRecord
+		if err := decode(v, &rec); err != nil {
+			return rec, err
+		}
+		recs[number] = rec
+		return rec, nil
+	}
+	return &searchScope{
+		orders: tx.Bucket(bucketIdxOrder), tracking: tx.Bucket(bucketIdxTracking), customers: tx.Bucket(bucketIdxSearch),
+		archived: true,
+		order: func(number string) (Order, error) {
+			rec, err := record(number)
+			return rec.Order, err
+		},
+		parcel: func(id ParcelID) (string, string, error) {
+			number := tx.Bucket(bucketArcParcels).Get(u64(uint64(id)))
+			if number == nil {
+				return "", "", ErrNotFound
+			}
+			rec, err := record(string(number))
+			if err != nil {
+				return "", "", err
+			}
+			for _, ap := range rec.Parcels {
+				if ap.ID == id {
+					p, _, err := ap.parcel(false)
+					return rec.Order.Number, p.TrackingNumber, err
+				}
+			}
+			return "", "", fmt.Errorf("parcel %d: not in order %s's record", id, number)
+		},
+	}
+}
+
+// withScopes runs fn over the hot file's scope and those of every archive
+// file that can be read, newest first, each in a read transaction held
+// while fn runs. Archives that cannot be read are passed over; the error
+// then says which, beside whatever fn returns.
+func (s *Store) withScopes(fn func([]*searchScope) error) error {
+	var unread []error
+	err := s.View(func(tx *Tx) error {
+		scopes := []*searchScope{hotScope(tx)}
+		s.arch.mu.RLock()
+		defer s.arch.mu.RUnlock()
+		for _, f := range s.arch.set {
+			if f.db == nil {
+				unread = append(unread, f.unavailable())
+				continue
+			}
+			atx, err := f.db.Begin(false)
+			if err != nil {
+				unread = append(unread, fmt.Errorf("archive %s %w: %v", f.month, ErrArchiveUnavailable, err))
+				continue
+			}
+			defer atx.Rollback()
+			scopes = append(scopes, archiveScope(atx))
+		}
+		return fn(scopes)
+	})
+	return errors.Join(append([]error{err}, unread...)...)
 }
 
 // pasteTokens splits a paste into its numbers: exports and spreadsheets
@@ -132,74 +243,88 @@ func pasteTokens(q string) []string {
 }
 
 // isNumber reports whether the whole query, spaces and all, is an order or
-// tracking number: then it is one number written in groups ("JD01 4600
-// 0062"), not a paste, however many of its groups are numbers too.
-func (t *Tx) isNumber(q string) bool {
-	found := false
-	scanIndex(t.bucket(bucketIdxOrder).Cursor(), foldOrderNumber(q), true, func(_, _ []byte) bool {
-		found = true
-		return false
-	})
-	return found || len(t.parcelsByTracking(foldTracking(q), true, 1)) > 0
+// tracking number in any scope: then it is one number written in groups
+// ("JD01 4600 0062"), not a paste, however many of its groups are numbers
+// too.
+func isNumber(scopes []*searchScope, q string) bool {
+	for _, sc := range scopes {
+		found := false
+		scanIndex(sc.orders.Cursor(), foldOrderNumber(q), true, func(_, _ []byte) bool {
+			found = true
+			return false
+		})
+		if found || len(parcelsByTracking(sc.tracking, foldTracking(q), true, 1)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // searchPaste looks up every token of a paste as a whole tracking or order
-// number, and returns how many tokens matched: fewer than two means the
-// query was not a paste of numbers ("anna müller", or a tracking number
-// written with spaces).
-func (t *Tx) searchPaste(tokens []string, r *hitList) (int, error) {
+// number in every scope, and returns how many tokens matched: fewer than
+// two means the query was not a paste of numbers ("anna müller", or a
+// tracking number written with spaces).
+func searchPaste(scopes []*searchScope, tokens []string, r *hitList) (int, error) {
 	matched := 0
 	for _, tok := range tokens[:min(len(tokens), maxQueryTokens)] {
-		byTracking, err := t.searchTracking(foldTracking(tok), true, r)
-		if err != nil {
-			return 0, err
+		found := 0
+		for _, sc := range scopes {
+			byTracking, err := sc.searchTracking(foldTracking(tok), true, r)
+			if err != nil {
+				return 0, err
+			}
+			byNumber, err := sc.searchOrders(foldOrderNumber(tok), true, r)
+			if err != nil {
+				return 0, err
+			}
+			found += byTracking + byNumber
 		}
-		byNumber, err := t.searchOrders(foldOrderNumber(tok), true, r)
-		if err != nil {
-			return 0, err
-		}
-		if byTracking+byNumber > 0 {
+		if found > 0 {
 			matched++
 		}
 	}
 	return matched, nil
 }
 
-// search runs the ranked lookups for one query, best tier first, until the
-// list is full.
-func (t *Tx) search(q string, r *hitList) error {
+// search runs the ranked lookups for one query, best rank first, each in
+// every scope, until the list is full.
+func search(scopes []*searchScope, q string, r *hitList) error {
 	email := strings.Contains(q, "@")
 	phone := looksLikePhone(q)
-	ids := func(exact bool) func() error {
-		return func() error {
-			if _, err := t.searchOrders(foldOrderNumber(q), exact, r); err != nil {
+	type step func(sc *searchScope) error
+	ids := func(exact bool) step {
+		return func(sc *searchScope) error {
+			if _, err := sc.searchOrders(foldOrderNumber(q), exact, r); err != nil {
 				return err
 			}
-			_, err := t.searchTracking(foldTracking(q), exact, r)
+			_, err := sc.searchTracking(foldTracking(q), exact, r)
 			return err
 		}
 	}
-	steps := []func() error{ids(true)}
+	customer := func(kind byte, value string, exact bool) step {
+		return func(sc *searchScope) error { return sc.searchCustomer(kind, value, exact, r) }
+	}
+	steps := []step{ids(true)}
 	if email {
-		steps = append(steps, func() error { return t.searchCustomer(keyEmail, foldEmail(q), true, r) })
+		steps = append(steps, customer(keyEmail, foldEmail(q), true))
 	}
 	if phone {
-		steps = append(steps, func() error { return t.searchCustomer(keyPhone, phoneKey(q), true, r) })
+		steps = append(steps, customer(keyPhone, phoneKey(q), true))
 	}
 	steps = append(steps, ids(false))
 	if email {
-		steps = append(steps, func() error { return t.searchCustomer(keyEmail, foldEmail(q), false, r) })
+		steps = append(steps, customer(keyEmail, foldEmail(q), false))
 	}
 	if phone {
-		steps = append(steps, func() error { return t.searchCustomer(keyPhone, phoneSuffix(q), false, r) })
+		steps = append(steps, customer(keyPhone, phoneSuffix(q), false))
 	}
-	steps = append(steps,
-		func() error { return t.searchCustomer(keyPostcode, string(foldTracking(q)), true, r) },
-		func() error { return t.searchName(q, r) },
-	)
+	steps = append(steps, customer(keyPostcode, string(foldTracking(q)), true),
+		func(sc *searchScope) error { return sc.searchName(q, r) })
 	for _, step := range steps {
-		if err := step(); err != nil || r.full() {
-			return err
+		for _, sc := range scopes {
+			if err := step(sc); err != nil || r.full() {
+				return err
+			}
 		}
 	}
 	return nil
@@ -223,14 +348,14 @@ func (r *hitList) full() bool { return len(r.hits) >= r.limit }
 
 // searchOrders adds the orders whose number matches q and returns how many
 // index entries matched.
-func (t *Tx) searchOrders(q []byte, exact bool, r *hitList) (int, error) {
+func (sc *searchScope) searchOrders(q []byte, exact bool, r *hitList) (int, error) {
 	var numbers []string
-	scanIndex(t.bucket(bucketIdxOrder).Cursor(), q, exact, func(_, primary []byte) bool {
+	scanIndex(sc.orders.Cursor(), q, exact, func(_, primary []byte) bool {
 		numbers = append(numbers, string(primary))
 		return len(numbers) < r.limit
 	})
 	for _, n := range numbers {
-		if err := t.addOrderHit(r, n, "order number", n, exact); err != nil {
+		if err := sc.addOrderHit(r, n, "order number", n, exact); err != nil {
 			return 0, err
 		}
 	}
@@ -240,21 +365,21 @@ func (t *Tx) searchOrders(q []byte, exact bool, r *hitList) (int, error) {
 // searchTracking adds the orders of parcels whose tracking number matches q
 // and returns how many index entries it read. It reads until the list is
 // full: an order's parcels take one place in it, not one each.
-func (t *Tx) searchTracking(q []byte, exact bool, r *hitList) (int, error) {
+func (sc *searchScope) searchTracking(q []byte, exact bool, r *hitList) (int, error) {
 	read := 0
 	var err error
-	scanIndex(t.bucket(bucketIdxTracking).Cursor(), q, exact, func(_, primary []byte) bool {
+	scanIndex(sc.tracking.Cursor(), q, exact, func(_, primary []byte) bool {
 		read++
 		if len(primary) != 8 {
 			return read < maxCandidates
 		}
 		id := ParcelID(binary.BigEndian.Uint64(primary))
-		var p Parcel
-		if p, err = t.Parcel(id); err != nil {
+		var number, tracking string
+		if number, tracking, err = sc.parcel(id); err != nil {
 			err = fmt.Errorf("tracking index entry %d: %w", id, err)
 			return false
 		}
-		err = t.addOrderHit(r, p.Order, "tracking number", p.TrackingNumber, exact)
+		err = sc.addOrderHit(r, number, "tracking number", tracking, exact)
 		return err == nil && !r.full() && read < maxCandidates
 	})
 	return read, err
@@ -262,17 +387,17 @@ func (t *Tx) searchTracking(q []byte, exact bool, r *hitList) (int, error) {
 
 // searchCustomer adds the orders whose customer key of the given kind is q
 // or starts with it.
-func (t *Tx) searchCustomer(kind byte, q string, exact bool, r *hitList) error {
+func (sc *searchScope) searchCustomer(kind byte, q string, exact bool, r *hitList) error {
 	if q == "" {
 		return nil
 	}
 	var numbers []string
-	scanIndex(t.bucket(bucketIdxSearch).Cursor(), append([]byte{kind}, q...), exact, func(_, primary []byte) bool {
+	scanIndex(sc.customers.Cursor(), append([]byte{kind}, q...), exact, func(_, primary []byte) bool {
 		numbers = append(numbers, string(primary))
 		return len(numbers) < r.limit
 	})
 	for _, n := range numbers {
-		if err := t.addOrderHit(r, n, searchFields[kind], "", exact); err != nil {
+		if err := sc.addOrderHit(r, n, searchFields[kind], "", exact); err != nil {
 			return err
 		}
 	}
@@ -283,7 +408,7 @@ func (t *Tx) searchCustomer(kind byte, q string, exact bool, r *hitList) error {
 // each word of q. It walks the index for the longest word and checks the
 // others on each candidate as it goes, so the list fills with orders that
 // match every word, reading a bounded number of candidates.
-func (t *Tx) searchName(q string, r *hitList) error {
+func (sc *searchScope) searchName(q string, r *hitList) error {
 	words := nameWords(q)
 	if len(words) == 0 {
 		return nil
@@ -291,16 +416,16 @@ func (t *Tx) searchName(q string, r *hitList) error {
 	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) })
 	read := 0
 	var err error
-	scanIndex(t.bucket(bucketIdxSearch).Cursor(), append([]byte{keyName}, words[0]...), false, func(_, primary []byte) bool {
+	scanIndex(sc.customers.Cursor(), append([]byte{keyName}, words[0]...), false, func(_, primary []byte) bool {
 		read++
 		if n := string(primary); !r.seen[n] {
 			var o Order
-			if o, err = t.Order(n); err != nil {
+			if o, err = sc.order(n); err != nil {
 				err = fmt.Errorf("name index entry %q: %w", n, err)
 				return false
 			}
 			if hasWordPrefixes(nameWords(o.Customer.Name), words[1:]) {
-				r.add(SearchHit{Order: o, Field: "name", Value: o.Customer.Name})
+				r.add(SearchHit{Order: o, Field: "name", Value: o.Customer.Name, Archived: sc.archived})
 			}
 		}
 		return read < maxCandidates && !r.full()
@@ -320,11 +445,11 @@ func hasWordPrefixes(name, query []string) bool {
 
 // addOrderHit adds order number n to the list. An empty value shows the
 // customer field that matched as stored on the order.
-func (t *Tx) addOrderHit(r *hitList, n, field, value string, exact bool) error {
+func (sc *searchScope) addOrderHit(r *hitList, n, field, value string, exact bool) error {
 	if r.seen[n] {
 		return nil
 	}
-	o, err := t.Order(n)
+	o, err := sc.order(n)
 	if err != nil {
 		return fmt.Errorf("%s index entry for order %q: %w", field, n, err)
 	}
@@ -338,6 +463,6 @@ func (t *Tx) addOrderHit(r *hitList, n, field, value string, exact bool) error {
 			value = o.ShipTo.PostalCode
 		}
 	}
-	r.add(SearchHit{Order: o, Field: field, Value: value, Exact: exact})
+	r.add(SearchHit{Order: o, Field: field, Value: value, Exact: exact, Archived: sc.archived})
 	return nil
 }

@@ -63,6 +63,8 @@ type Store struct {
 	check   CheckStatus
 	damaged atomic.Bool   // a check found damage: writes are refused
 	suspect chan struct{} // a read hit a page it could not make sense of
+
+	arch *archives
 }
 
 // Open opens or creates the store at path. All buckets are created in one
@@ -79,30 +81,48 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	var unclean bool
-	if err := guard(func() (err error) {
-		if err := db.Update(initSchema); err != nil {
-			return err
-		}
-		if err := upgradeChunked(db); err != nil {
-			return err
-		}
-		unclean, err = markOpen(db)
-		return err
-	}); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store %s: %w", path, err)
-	}
 	s := &Store{
 		db:         db,
 		writes:     make(chan write, maxGroup),
 		writerDone: make(chan struct{}),
 		subs:       map[chan struct{}]struct{}{},
-		check:      CheckStatus{UncleanStop: unclean},
 		suspect:    make(chan struct{}, 1),
+	}
+	if err := guard(func() error { return s.prepare(path, opts) }); err != nil {
+		if s.arch != nil {
+			s.arch.close()
+		}
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	go s.writeLoop()
 	return s, nil
+}
+
+// prepare makes an opened file ready to serve: it checks and upgrades its
+// schema, opens the archive files, finishes an archive move a stop left
+// half done, and notes that a process has the store open.
+func (s *Store) prepare(path string, opts Options) error {
+	if err := s.db.Update(initSchema); err != nil {
+		return err
+	}
+	var months []string
+	err := s.db.View(func(btx *bolt.Tx) (err error) {
+		months, err = (&Tx{tx: btx}).archiveMonths()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.arch = openArchives(path, months, opts)
+	if err := upgradeChunked(s.db, s.arch); err != nil {
+		return err
+	}
+	if _, err := s.finishMove(); err != nil && !errors.Is(err, ErrArchiveUnavailable) {
+		return err // an archive it cannot write leaves the move for a later Archive call
+	}
+	s.check.UncleanStop, err = markOpen(s.db)
+	return err
 }
 
 // mmapFor is the memory map to open the file at path with: its size and
@@ -203,7 +223,7 @@ func initSchema(tx *bolt.Tx) error {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
 	}
-	if err := runWrite(tx, func(tx *Tx) error { return migrate(tx, version) }); err != nil {
+	if err := runWrite(tx, nil, func(tx *Tx) error { return migrate(tx, version) }); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, SchemaVersion))
@@ -230,7 +250,7 @@ func (s *Store) Close() error {
 		delete(s.subs, ch)
 	}
 	s.mu.Unlock()
-	return errors.Join(s.markClosed(), s.db.Close())
+	return errors.Join(s.markClosed(), s.db.Close(), s.arch.close())
 }
 
 // Path is the store's file.
@@ -243,7 +263,7 @@ func (s *Store) Update(fn func(*Tx) error) error {
 		return ErrDamaged
 	}
 	err := s.guard(func() error {
-		return s.db.Update(func(btx *bolt.Tx) error { return runWrite(btx, fn) })
+		return s.db.Update(func(btx *bolt.Tx) error { return runWrite(btx, s.arch, fn) })
 	})
 	if err == nil {
 		s.notify()
@@ -257,7 +277,7 @@ func (s *Store) Update(fn func(*Tx) error) error {
 // ErrDamaged, and a check is asked for (see guard).
 func (s *Store) View(fn func(*Tx) error) error {
 	return s.guard(func() error {
-		return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+		return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, arch: s.arch}) })
 	})
 }
 
@@ -311,7 +331,8 @@ func (s *Store) notify() {
 // Tx is one transaction over the store. Write methods fail in a read
 // transaction; values returned are copies that outlive it.
 type Tx struct {
-	tx *bolt.Tx
+	tx   *bolt.Tx
+	arch *archives // the store's archive files, for what the hot file no longer holds
 	// parcels holds the parcels this transaction has read or written,
 	// decoded, with their encoded timelines: one ingest reads a parcel
 	// several times (to merge, to reindex, to judge) and decoding is most
@@ -354,9 +375,10 @@ func (t *Tx) flush() error {
 	return nil
 }
 
-// runWrite runs fn in the write transaction btx and flushes what it wrote.
-func runWrite(btx *bolt.Tx, fn func(*Tx) error) error {
-	tx := &Tx{tx: btx}
+// runWrite runs fn in the write transaction btx of the store whose
+// archives are arch, and flushes what it wrote.
+func runWrite(btx *bolt.Tx, arch *archives, fn func(*Tx) error) error {
+	tx := &Tx{tx: btx, arch: arch}
 	if err := fn(tx); err != nil {
 		return err
 	}

@@ -3,15 +3,20 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 // Schema 9 keeps each parcel as one record with its timeline (record.go),
 // where schema 8 kept a parcel's fields in parcels and each event under
-// its own key in events; and idx_exc keeps only the ranges of masks with
-// the state (indexedMask). Both steps rewrite far too much for the one
+// its own key in events; idx_exc keeps only the ranges of masks with the
+// state (indexedMask); and archived orders live in archive files
+// (archivefiles.go), where schema 8 kept them in the hot file's archive
+// bucket with their idx_order entries and idx_archived. The steps rewrite
+// far too much for the one
 // transaction the other steps run in on a store of millions of events: it
 // would hold the whole file's worth of dirty pages in memory. So the step
 // itself only marks where each rewrite starts, and Open, before it serves
@@ -44,6 +49,9 @@ type chunkedStep struct {
 var chunkedSteps = []chunkedStep{
 	{keyRecordsFrom, (*Tx).recordChunk, func(t *Tx) error { return deleteBucket(t.tx, bucketLegacyEvents) }},
 	{keyExcRangesFrom, (*Tx).excRangeChunk, (*Tx).dropRangeCounters},
+	{keyLegacyArchive, (*Tx).legacyArchiveChunk, func(t *Tx) error {
+		return errors.Join(deleteBucket(t.tx, bucketLegacyArchive), deleteBucket(t.tx, bucketLegacyArchived))
+	}},
 }
 
 // startSchema9 is the step to schema 9: both rewrites start at their
@@ -55,11 +63,16 @@ func startSchema9(tx *Tx) error {
 			return err
 		}
 	}
+	if tx.tx.Bucket(bucketLegacyArchive) != nil {
+		if err := meta.Put(keyLegacyArchive, []byte{}); err != nil {
+			return err
+		}
+	}
 	return meta.Put(keyExcRangesFrom, []byte{})
 }
 
 // upgradeChunked runs every chunked step that is under way to its end.
-func upgradeChunked(db *bolt.DB) error {
+func upgradeChunked(db *bolt.DB, arch *archives) error {
 	for _, step := range chunkedSteps {
 		for done := false; !done; {
 			err := db.Update(func(btx *bolt.Tx) error {
@@ -69,7 +82,7 @@ func upgradeChunked(db *bolt.DB) error {
 					done = true
 					return nil
 				}
-				tx := &Tx{tx: btx}
+				tx := &Tx{tx: btx, arch: arch}
 				next, err := step.chunk(tx, clone(from))
 				if err != nil {
 					return err
@@ -200,4 +213,130 @@ func legacyEvents(events *bolt.Bucket, prefix []byte) ([]Event, error) {
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// bucketLegacyArchive and bucketLegacyArchived held schema 8's archived
+// orders: order number -> legacyArchived, and parcel id -> order number.
+var (
+	bucketLegacyArchive  = []byte("archive")
+	bucketLegacyArchived = []byte("idx_archived")
+)
+
+// legacyArchived is how schema 8 kept an archived order: the order, its
+// parcels with their events and exceptions. Its returns, notifications
+// and audit entries stayed in the hot file's own buckets.
+type legacyArchived struct {
+	Order   Order `json:"order"`
+	Parcels []struct {
+		Parcel     Parcel      `json:"parcel"`
+		Events     []Event     `json:"events,omitempty"`
+		Exceptions []Exception `json:"exceptions,omitempty"`
+	} `json:"parcels,omitempty"`
+}
+
+// legacyArchiveChunk moves up to perChunk of schema 8's archived orders
+// into the archive file of the month of the upgrade, with the returns,
+// notifications and audit entries the hot file still held of them, and
+// takes them out of the hot file. The archive's commit comes first: a stop
+// before the hot file's finds them still there, and moves them again over
+// themselves.
+func (t *Tx) legacyArchiveChunk(from []byte) ([]byte, error) {
+	var recs []archiveRecord
+	var next []byte
+	c := t.bucket(bucketLegacyArchive).Cursor()
+	for k, v := c.Seek(from); k != nil; k, v = c.Next() {
+		if len(recs) == perChunk {
+			next = clone(k)
+			break
+		}
+		rec, err := t.fromLegacy(v)
+		if err != nil {
+			return nil, fmt.Errorf("archived order %q: %w", k, err)
+		}
+		recs = append(recs, rec)
+	}
+	if len(recs) == 0 {
+		return next, nil
+	}
+	f, err := t.arch.forWrite(monthOf(time.Now()))
+	if err != nil {
+		return nil, err
+	}
+	err = f.db.Update(func(atx *bolt.Tx) error {
+		for _, rec := range recs {
+			if err := putArchived(atx, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("archive %s: %w", f.month, err)
+	}
+	if err := t.noteArchiveMonth(f.month); err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		if err := t.dropLegacy(rec); err != nil {
+			return nil, err
+		}
+	}
+	return next, nil
+}
+
+// fromLegacy makes a schema 8 archived order an archive record, with what
+// the hot file held of it beside.
+func (t *Tx) fromLegacy(v []byte) (archiveRecord, error) {
+	var old legacyArchived
+	if err := decode(v, &old); err != nil {
+		return archiveRecord{}, err
+	}
+	rec := archiveRecord{Order: old.Order}
+	for _, p := range old.Parcels {
+		rec.Parcels = append(rec.Parcels, archivedParcel{ID: p.Parcel.ID,
+			Record: encodeParcel(p.Parcel, encodeTimeline(p.Events)), Exceptions: p.Exceptions})
+	}
+	for _, rma := range old.Order.Returns {
+		r, err := t.Return(rma)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return rec, err
+		}
+		if err == nil {
+			rec.Returns = append(rec.Returns, r)
+		}
+	}
+	notes, err := t.OrderNotificationsSince(old.Order.Number, time.Time{})
+	if err != nil {
+		return rec, err
+	}
+	rec.Notifications = notes
+	for _, key := range t.auditKeys(&rec) {
+		var e AuditEntry
+		if err := t.get(bucketAudit, key, &e); err != nil {
+			return rec, err
+		}
+		rec.Audit = append(rec.Audit, e)
+	}
+	return rec, nil
+}
+
+// dropLegacy takes a schema 8 archived order out of the hot file: its
+// record, the idx_order and idx_archived entries it kept, and its returns,
+// notifications and audit entries.
+func (t *Tx) dropLegacy(rec archiveRecord) error {
+	number := rec.Order.Number
+	if err := t.bucket(bucketLegacyArchive).Delete([]byte(number)); err != nil {
+		return err
+	}
+	if err := t.bucket(bucketIdxOrder).Delete(indexKey(foldOrderNumber(number), []byte(number))); err != nil {
+		return err
+	}
+	for _, ap := range rec.Parcels {
+		if b := t.tx.Bucket(bucketLegacyArchived); b != nil {
+			if err := b.Delete(u64(uint64(ap.ID))); err != nil {
+				return err
+			}
+		}
+	}
+	return t.dropHistory(rec)
 }

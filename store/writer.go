@@ -14,10 +14,14 @@ var ErrClosed = errors.New("store closed")
 // enough that the transaction's dirty pages stay a few megabytes.
 const maxGroup = 1024
 
-// write is one submitted write and where its result goes.
+// write is one submitted write and where its result goes: fn runs in a
+// transaction shared with other writes, or alone, exclusive, runs with no
+// transaction of the writer's open and no write of anyone's between its
+// own commits.
 type write struct {
-	fn   func(*Tx) error
-	done chan error
+	fn        func(*Tx) error
+	exclusive func() error
+	done      chan error
 }
 
 // Submit queues fn for the store's single writer and returns at once; the
@@ -29,7 +33,12 @@ type write struct {
 // back, that write alone is answered with its error, and the rest run again
 // without it. fn must not block.
 func (s *Store) Submit(fn func(*Tx) error) <-chan error {
-	w := write{fn: fn, done: make(chan error, 1)}
+	return s.send(write{fn: fn, done: make(chan error, 1)})
+}
+
+// send queues w for the writer, or answers it at once if the store is
+// closed or damaged.
+func (s *Store) send(w write) <-chan error {
 	s.sendMu.RLock()
 	defer s.sendMu.RUnlock()
 	switch {
@@ -45,6 +54,13 @@ func (s *Store) Submit(fn func(*Tx) error) <-chan error {
 
 // Write runs fn through the store's writer and waits for its commit.
 func (s *Store) Write(fn func(*Tx) error) error { return <-s.Submit(fn) }
+
+// exclusive runs fn on the writer between two groups, and waits for it: a
+// change that commits in several steps (an archive move) and must have no
+// write between them.
+func (s *Store) exclusive(fn func() error) error {
+	return <-s.send(write{exclusive: fn, done: make(chan error, 1)})
+}
 
 // WriterStats counts the writer's work since the store opened.
 type WriterStats struct {
@@ -65,13 +81,26 @@ func (s *Store) WriterStats() WriterStats {
 func (s *Store) writeLoop() {
 	defer close(s.writerDone)
 	group := make([]write, 0, maxGroup)
-	for w := range s.writes {
+	var held *write // an exclusive write met while draining a group
+	for {
+		w, ok := s.nextWrite(&held)
+		if !ok {
+			return
+		}
+		if w.exclusive != nil {
+			w.done <- s.guard(w.exclusive)
+			continue
+		}
 		group = append(group[:0], w)
 	drain:
 		for len(group) < maxGroup {
 			select {
 			case w, ok := <-s.writes:
-				if !ok {
+				switch {
+				case !ok:
+					break drain
+				case w.exclusive != nil:
+					held = &w
 					break drain
 				}
 				group = append(group, w)
@@ -81,6 +110,18 @@ func (s *Store) writeLoop() {
 		}
 		s.commitGroup(group)
 	}
+}
+
+// nextWrite is the write held back from the last group, else the next one
+// queued; false once the queue is closed and empty.
+func (s *Store) nextWrite(held **write) (write, bool) {
+	if *held != nil {
+		w := **held
+		*held = nil
+		return w, true
+	}
+	w, ok := <-s.writes
+	return w, ok
 }
 
 // commitGroup runs a group in one transaction. A write that fails is
@@ -94,7 +135,7 @@ func (s *Store) commitGroup(group []write) {
 		err := s.guard(func() error {
 			return s.db.Update(func(btx *bolt.Tx) error {
 				i := 0
-				return runWrite(btx, func(tx *Tx) error {
+				return runWrite(btx, s.arch, func(tx *Tx) error {
 					for ; i < len(group); i++ {
 						if err := group[i].fn(tx); err != nil {
 							failed, failure = i, err

@@ -90,7 +90,8 @@ const retireBatch = 64
 // Retire moves up to retireBatch finished orders whose last activity is
 // older than RetainFor to the store's archive.
 func (t *Tracker) Retire() error {
-	n, err := t.store.Archive(t.now().Add(-t.cfg.RetainFor), retireBatch)
+	now := t.now()
+	n, err := t.store.Archive(now.Add(-t.cfg.RetainFor), retireBatch, now)
 	if n > 0 {
 		t.log.Info("archived finished orders", "orders", n)
 	}
