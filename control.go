@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/tar"
 	"context"
 	"errors"
 	"fmt"
@@ -20,7 +21,8 @@ import (
 // bbolt lets one process own the store file, so work on the file while the
 // desk runs goes through the desk: it listens on a unix socket in its data
 // directory, readable and writable by its own user only, and serves HTTP
-// there. GET /backup streams a consistent snapshot of the store.
+// there. GET /backup streams a consistent snapshot of the store, the hot
+// file and every archive file, as a tar stream of a data directory.
 
 const (
 	controlSocketName = "wismo.sock"
@@ -71,28 +73,53 @@ func listenControl(sock string) (net.Listener, error) {
 	return ln, nil
 }
 
-// serveBackup streams a snapshot of the store. Content-Length goes first,
-// so a client cut off midway knows its copy is short.
+// serveBackup streams a snapshot of the store as tar: each file of the
+// data directory, the hot file first. Content-Length goes first, so a
+// client cut off midway knows its copy is short. An archive that cannot be
+// read is refused: a backup without it would not restore the desk.
 func serveBackup(w http.ResponseWriter, st *store.Store, log *slog.Logger) {
 	sn, err := st.Snapshot()
+	if sn != nil {
+		defer sn.Close()
+	}
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	defer sn.Close()
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Length", strconv.FormatInt(sn.Size(), 10))
-	n, err := sn.WriteTo(w)
-	if err != nil {
-		log.Error("backup cut off", "bytes", n, "err", err)
+	w.Header().Set("Content-Type", "application/x-tar")
+	w.Header().Set("Content-Length", strconv.FormatInt(tarSize(sn.Files()), 10))
+	tw := tar.NewWriter(w)
+	for _, f := range sn.Files() {
+		err = tw.WriteHeader(&tar.Header{Name: f.Name, Mode: 0o600, Size: f.Size(), Format: tar.FormatUSTAR})
+		if err == nil {
+			_, err = f.WriteTo(tw)
+		}
+		if err != nil {
+			log.Error("backup cut off", "file", f.Name, "err", err)
+			return
+		}
+	}
+	if err := tw.Close(); err != nil {
+		log.Error("backup cut off", "err", err)
 		return
 	}
-	log.Info("backup served", "bytes", n)
+	log.Info("backup served", "files", len(sn.Files()), "bytes", tarSize(sn.Files()))
 }
 
-// fetchBackup copies the snapshot the desk on sock serves into w, or
-// returns errNoDesk if nothing listens there.
-func fetchBackup(sock string, w io.Writer) error {
+// tarSize is how long the tar stream of files is: a header block and the
+// contents padded to whole blocks for each, and two zero blocks to end.
+func tarSize(files []store.SnapshotFile) int64 {
+	const block = 512
+	n := int64(2 * block)
+	for _, f := range files {
+		n += block + (f.Size()+block-1)/block*block
+	}
+	return n
+}
+
+// fetchBackup hands each file of the snapshot the desk on sock serves to
+// save, or returns errNoDesk if nothing listens there.
+func fetchBackup(sock string, save func(name string, write func(io.Writer) error) error) error {
 	client := &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, "unix", sock)
@@ -112,8 +139,20 @@ func fetchBackup(sock string, w io.Writer) error {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
 		return fmt.Errorf("desk on %s: %s: %s", sock, resp.Status, strings.TrimSpace(string(msg)))
 	}
-	if _, err := io.Copy(w, resp.Body); err != nil {
-		return fmt.Errorf("copy from the desk on %s: %w", sock, err)
+	tr := tar.NewReader(resp.Body)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err == nil {
+			err = save(h.Name, func(w io.Writer) error {
+				_, err := io.Copy(w, tr)
+				return err
+			})
+		}
+		if err != nil {
+			return fmt.Errorf("copy from the desk on %s: %w", sock, err)
+		}
 	}
-	return nil
 }

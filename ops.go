@@ -1,12 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/wismo/wismo/store"
@@ -68,6 +72,13 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "store is consistent: %s\n", path)
 	fmt.Fprintf(stdout, "%d orders (and %d archived), %d parcels, %d events, %s on disk\n",
 		r.Orders, r.Archived, r.Parcels, r.Events, mib(r.Size))
+	if r.UncleanStop {
+		fmt.Fprintln(stdout, "the last desk did not close it (killed, or the machine stopped): the next desk checks it in the background as it starts")
+	}
+	printBuckets(stdout, r)
+	if err := printArchives(stdout, r); err != nil {
+		return err
+	}
 	if len(r.Unmapped) > 0 {
 		fmt.Fprintln(stdout, "carrier codes no mapping knows (their events are kept, status unknown):")
 		for _, c := range r.Unmapped {
@@ -76,6 +87,54 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	if r.Quarantined > 0 {
 		fmt.Fprintf(stdout, "%d refused webhook bodies kept in quarantine\n", r.Quarantined)
+	}
+	return nil
+}
+
+// printBuckets says where the hot file's bytes go, biggest first.
+func printBuckets(w io.Writer, r store.Report) {
+	buckets := slices.Clone(r.Buckets)
+	slices.SortFunc(buckets, func(a, b store.BucketSize) int { return cmp.Compare(b.Allocated, a.Allocated) })
+	fmt.Fprintln(w, "where the bytes go:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  bucket\tkeys\tkey bytes\tvalue bytes\tpages\tfill\tper event\t")
+	for _, b := range buckets {
+		if b.Keys == 0 {
+			continue
+		}
+		perEvent := "—"
+		if r.Events > 0 {
+			perEvent = fmt.Sprintf("%.1f B", float64(b.Allocated)/float64(r.Events))
+		}
+		fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%.0f%%\t%s\t\n", b.Name, b.Keys, mib(b.KeyBytes), mib(b.ValueBytes),
+			mib(b.Allocated), 100*b.Fill, perEvent)
+	}
+	tw.Flush()
+}
+
+// printArchives lists the archive files and what their checks found; an
+// archive that cannot be read or is damaged fails the check.
+func printArchives(w io.Writer, r store.Report) error {
+	if len(r.Archives) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "archive files:")
+	var bad []string
+	for _, a := range r.Archives {
+		switch {
+		case a.Err != nil:
+			fmt.Fprintf(w, "  %s  %v\n", a.Month, a.Err)
+			bad = append(bad, a.Month)
+		case len(a.Problems) > 0:
+			fmt.Fprintf(w, "  %s  damaged: %d problems, first: %s\n", a.Month, len(a.Problems)+a.More, a.Problems[0])
+			bad = append(bad, a.Month)
+		default:
+			fmt.Fprintf(w, "  %s  consistent, %d orders, %s  %s\n", a.Month, a.Orders, mib(a.Size), a.Path)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("archive %s: %w: restore it from a backup; the desk serves everything else meanwhile",
+			strings.Join(bad, ", "), store.ErrArchiveUnavailable)
 	}
 	return nil
 }
@@ -96,32 +155,44 @@ func runCompact(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// runBackup writes a consistent copy of the store to FILE: through the desk
-// when one holds the store, from the file itself when none does.
+// runBackup writes a consistent copy of the store, the hot file and its
+// archive files, to DIR, a new data directory: through the desk when one
+// holds the store, from the files themselves when none does.
 func runBackup(args []string, stdout, stderr io.Writer) error {
-	path, operands, err := parseStoreFlags("backup", args, stderr, "FILE")
+	path, operands, err := parseStoreFlags("backup", args, stderr, "DIR")
 	if err != nil {
 		return err
 	}
-	file := operands[0]
-	if isSameFile(file, path) {
-		return fmt.Errorf("%s is the store itself: back it up to another file", file)
+	dir := operands[0]
+	if isSameFile(dir, filepath.Dir(path)) {
+		return fmt.Errorf("%s is the data directory itself: back it up to a new directory", dir)
 	}
-	r, source, err := backup(path, file)
+	r, source, err := backup(path, dir)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up %s to %s %s: %d orders (and %d archived), %s, checked consistent\n",
-		path, file, source, r.Orders, r.Archived, mib(r.Size))
+	fmt.Fprintf(stdout, "backed up %s to %s %s: %d orders (and %d archived in %d archive files), %s, checked consistent\n",
+		filepath.Dir(path), dir, source, r.Orders, r.Archived, len(r.Archives), mib(r.Size+archiveBytes(r)))
 	return nil
+}
+
+// archiveBytes adds up the archive files' sizes.
+func archiveBytes(r store.Report) int64 {
+	var n int64
+	for _, a := range r.Archives {
+		n += a.Size
+	}
+	return n
 }
 
 // backup asks the desk on the data directory's control socket for the
 // copy and, if no desk answers there, opens the store itself. It returns
 // the check of the copy and where the copy came from.
-func backup(path, file string) (store.Report, string, error) {
+func backup(path, dir string) (store.Report, string, error) {
 	sock := controlSocket(filepath.Dir(path))
-	r, err := store.SaveBackup(file, func(w io.Writer) error { return fetchBackup(sock, w) })
+	r, err := store.SaveBackup(dir, storeFile, func(save func(string, func(io.Writer) error) error) error {
+		return fetchBackup(sock, save)
+	})
 	if !errors.Is(err, errNoDesk) {
 		return r, "from the running desk", err
 	}
@@ -129,13 +200,19 @@ func backup(path, file string) (store.Report, string, error) {
 	if errors.Is(err, store.ErrInUse) {
 		return r, "", fmt.Errorf("%w, and no desk answers on %s", err, sock)
 	}
+	if sn != nil {
+		defer sn.Close()
+	}
 	if err != nil {
 		return r, "", err
 	}
-	defer sn.Close()
-	r, err = store.SaveBackup(file, func(w io.Writer) error {
-		_, err := sn.WriteTo(w)
-		return err
+	r, err = store.SaveBackup(dir, storeFile, func(save func(string, func(io.Writer) error) error) error {
+		for _, f := range sn.Files() {
+			if err := save(f.Name, func(w io.Writer) error { _, err := f.WriteTo(w); return err }); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return r, "from the store file", err
 }

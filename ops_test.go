@@ -152,17 +152,17 @@ func TestBackupWhileTheDeskHoldsTheStore(t *testing.T) {
 			writeErr = putOrders(st, 5000+i*10, 10) // the desk keeps writing
 		}
 	})
-	file := filepath.Join(t.TempDir(), "backup.db")
-	out, err := runCmd("backup", "--data", dir, file)
+	backupDir := filepath.Join(t.TempDir(), "backup")
+	out, err := runCmd("backup", "--data", dir, backupDir)
 	wg.Wait()
 	if err != nil || writeErr != nil || !strings.Contains(out, "from the running desk") {
 		t.Fatalf("backup: %v, %v\n%s", err, writeErr, out)
 	}
-	if n := countOrders(t, file); n < 200 || n > 400 || n%10 != 0 {
+	if n := countOrders(t, filepath.Join(backupDir, storeFile)); n < 200 || n > 400 || n%10 != 0 {
 		t.Errorf("backup holds %d orders, want the 200 and whole batches of those written since", n)
 	}
-	if _, err := os.Stat(file + ".tmp"); !os.IsNotExist(err) {
-		t.Errorf("%s.tmp left behind: %v", file, err)
+	if _, err := os.Stat(backupDir + ".tmp"); !os.IsNotExist(err) {
+		t.Errorf("%s.tmp left behind: %v", backupDir, err)
 	}
 	stop()
 	if _, err := os.Stat(controlSocket(dir)); !os.IsNotExist(err) {
@@ -176,12 +176,12 @@ func TestBackupAndCompactWithNoDesk(t *testing.T) {
 	if err := os.WriteFile(controlSocket(dir), nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(t.TempDir(), "backup.db")
-	out, err := runCmd("backup", "--data", dir, file)
+	backupDir := filepath.Join(t.TempDir(), "backup")
+	out, err := runCmd("backup", "--data", dir, backupDir)
 	if err != nil || !strings.Contains(out, "from the store file") {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}
-	if n := countOrders(t, file); n != 150 {
+	if n := countOrders(t, filepath.Join(backupDir, storeFile)); n != 150 {
 		t.Errorf("backup holds %d orders, want 150", n)
 	}
 	out, err = runCmd("compact", "--data", dir)
@@ -209,13 +209,14 @@ func TestStoreCommandsRefuseBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"backup without a file", []string{"backup", "--data", dir}, "backup needs FILE"},
-		{"backup to two files", []string{"backup", "--data", dir, "a.db", "b.db"}, "backup takes 1 argument"},
-		{"backup into a missing directory", []string{"backup", "--data", dir, filepath.Join(out, "no", "b.db")}, "backup directory " + filepath.Join(out, "no") + " does not exist"},
-		{"backup over the store", []string{"backup", "--data", dir, filepath.Join(dir, storeFile)}, "is the store itself"},
-		{"backup of no store", []string{"backup", "--data", empty, filepath.Join(out, "b.db")}, "no store at"},
-		{"backup of a store held without a desk", []string{"backup", "--data", held, filepath.Join(out, "b.db")}, "store in use by another process, and no desk answers"},
-		{"backup with an unknown flag", []string{"backup", "--fast", "b.db"}, "flag provided but not defined"},
+		{"backup without a directory", []string{"backup", "--data", dir}, "backup needs DIR"},
+		{"backup to two directories", []string{"backup", "--data", dir, "a", "b"}, "backup takes 1 argument"},
+		{"backup into a missing directory", []string{"backup", "--data", dir, filepath.Join(out, "no", "b")}, "backup directory " + filepath.Join(out, "no") + " does not exist"},
+		{"backup over the store", []string{"backup", "--data", dir, dir}, "is the data directory itself"},
+		{"backup over a backup", []string{"backup", "--data", dir, t.TempDir()}, "exists: back up to a new directory"},
+		{"backup of no store", []string{"backup", "--data", empty, filepath.Join(out, "b")}, "no store at"},
+		{"backup of a store held without a desk", []string{"backup", "--data", held, filepath.Join(out, "b")}, "store in use by another process, and no desk answers"},
+		{"backup with an unknown flag", []string{"backup", "--fast", "b"}, "flag provided but not defined"},
 		{"check with an argument", []string{"check", "--data", dir, "now"}, "check takes 0 argument"},
 		{"check of no store", []string{"check", "--data", empty}, "no store at"},
 		{"check of a store in use", []string{"check", "--data", held}, "store in use by another process"},
@@ -262,5 +263,66 @@ func TestCheckListsUnmappedCodesAndQuarantine(t *testing.T) {
 	out, err := runCmd("check", "--data", dir)
 	if err != nil || !strings.Contains(out, `ups "ZZ": 2 events`) || !strings.Contains(out, "1 refused webhook bodies kept in quarantine") {
 		t.Errorf("check: %v\n%s", err, out)
+	}
+}
+
+// archivedStore is a data directory whose store holds 40 orders: 20
+// archived in November, 10 in December, 10 hot.
+func archivedStore(t *testing.T) string {
+	t.Helper()
+	dir := newStore(t, 40)
+	st, err := store.Open(filepath.Join(dir, storeFile), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, step := range []struct {
+		upTo  int
+		month time.Time
+	}{{1020, time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)}, {1030, time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)}} {
+		if _, err := st.Archive(placed.Add(time.Duration(step.upTo)*time.Minute), 100, step.month); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// Check, backup and compact take the archive files with the hot file: a
+// backup is a data directory that restores them all, and check names an
+// archive that went missing.
+func TestStoreCommandsTakeTheArchives(t *testing.T) {
+	dir := archivedStore(t)
+	out, err := runCmd("check", "--data", dir)
+	if err != nil || !strings.Contains(out, "10 orders (and 30 archived)") ||
+		!strings.Contains(out, "2026-11  consistent, 20 orders") || !strings.Contains(out, "2026-12  consistent, 10 orders") ||
+		!strings.Contains(out, "where the bytes go:") {
+		t.Fatalf("check: %v\n%s", err, out)
+	}
+	backupDir := filepath.Join(t.TempDir(), "backup")
+	if out, err := runCmd("backup", "--data", dir, backupDir); err != nil || !strings.Contains(out, "30 archived in 2 archive files") {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	for _, f := range []string{storeFile, "archive/2026-11.db", "archive/2026-12.db"} {
+		if _, err := os.Stat(filepath.Join(backupDir, f)); err != nil {
+			t.Errorf("backup lacks %s: %v", f, err)
+		}
+	}
+	st, err := store.Open(filepath.Join(backupDir, storeFile), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := st.Order("#1005"); err != nil || !d.Archived {
+		t.Errorf("the backup's archived order: %+v, %v", d.Order.Number, err)
+	}
+	st.Close()
+	if out, err := runCmd("compact", "--data", dir); err != nil || !strings.Contains(out, "after") {
+		t.Fatalf("compact: %v\n%s", err, out)
+	}
+	if err := os.Remove(filepath.Join(dir, "archive", "2026-11.db")); err != nil {
+		t.Fatal(err)
+	}
+	out, err = runCmd("check", "--data", dir)
+	if err == nil || !strings.Contains(out, "archive 2026-11 unavailable: the file is missing") || !strings.Contains(err.Error(), "restore it from a backup") {
+		t.Errorf("check with an archive missing: %v\n%s", err, out)
 	}
 }

@@ -36,6 +36,18 @@ var (
 	bucketFeedPauses     = []byte("feed_pauses")
 )
 
+// appendFill is how full a split leaves the pages of the buckets whose
+// keys mostly grow (order numbers as shops count them, exception ids,
+// placing times, audit times): bbolt's default of half full suits keys
+// that land anywhere, and leaves a bucket written in key order half empty.
+// Parcels are not among them: their records grow as news comes, and a
+// page left full splits at the next.
+var appendFill = map[string]float64{
+	string(bucketOrders): 0.9, string(bucketExceptions): 0.9,
+	string(bucketIdxOrder): 0.9, string(bucketIdxPlaced): 0.9, string(bucketAudit): 0.9,
+	string(bucketNotifications): 0.9,
+}
+
 // allBuckets lists every bucket Open creates, in one transaction.
 var allBuckets = [][]byte{
 	bucketMeta, bucketOrders, bucketParcels, bucketExceptions,

@@ -89,11 +89,10 @@ func Check(path string) (Report, error) {
 	if err != nil {
 		return r, fmt.Errorf("store %s: %w", path, err)
 	}
-	var months []string
-	db.View(func(btx *bolt.Tx) error {
-		months, _ = (&Tx{tx: btx}).archiveMonths()
-		return nil
-	})
+	months, err := monthsIn(db)
+	if err != nil {
+		return r, fmt.Errorf("store %s: %w", path, err)
+	}
 	arch := openArchives(path, months, Options{Timeout: defaultTimeout})
 	defer arch.close()
 	for _, f := range arch.set {

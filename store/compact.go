@@ -20,7 +20,67 @@ const compactTxSize = 64 << 20
 // already waiting for it opens the new file (see Open). A damaged store is
 // refused, and the copy is written next to the store, synced and renamed
 // over it, so a failure at any point leaves the store as it was.
+//
+// The archive files beside it are compacted too, each the same way (an
+// archive is written with keys in no useful order, so its pages are half
+// full until compacted, and stay as compacted once its month is over).
+// The sizes returned add up the hot file and the archives.
 func Compact(path string) (before, after int64, err error) {
+	months, err := archiveMonthsOf(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	before, after, err = compactFile(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	arch := openArchives(path, months, Options{Timeout: defaultTimeout})
+	arch.close() // only their names: each is compacted from its own file
+	for _, f := range arch.set {
+		if f.err != nil {
+			return before, after, fmt.Errorf("compact: %w", f.unavailable())
+		}
+		b, a, err := compactFile(f.path)
+		if err != nil {
+			return before, after, err
+		}
+		before, after = before+b, after+a
+	}
+	return before, after, nil
+}
+
+// archiveMonthsOf reads the months the store at path lists archive files
+// for.
+func archiveMonthsOf(path string) ([]string, error) {
+	db, err := openReadOnly(path, defaultTimeout)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	months, err := monthsIn(db)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	return months, nil
+}
+
+// monthsIn reads the months an open store file lists archive files for.
+func monthsIn(db *bolt.DB) ([]string, error) {
+	var months []string
+	err := guard(func() error {
+		return db.View(func(tx *bolt.Tx) (err error) {
+			if tx.Bucket(bucketMeta) == nil {
+				return ErrNotStore
+			}
+			months, err = (&Tx{tx: tx}).archiveMonths()
+			return err
+		})
+	})
+	return months, err
+}
+
+// compactFile compacts one file: the hot file or an archive.
+func compactFile(path string) (before, after int64, err error) {
 	src, err := openReadOnly(path, defaultTimeout)
 	if err != nil {
 		return 0, 0, err

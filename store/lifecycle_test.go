@@ -50,8 +50,12 @@ func TestCompactShrinksAnArchivedStoreAndKeepsItsData(t *testing.T) {
 		t.Errorf("compacted from %d to %d bytes, want smaller", before, after)
 	}
 	r, err := Check(path)
-	if err != nil || len(r.Problems) > 0 || r.Size != after {
-		t.Fatalf("check after compact = %+v, %v", r, err)
+	archived := int64(0)
+	for _, a := range r.Archives {
+		archived += a.Size
+	}
+	if err != nil || len(r.Problems) > 0 || len(r.Archives) != 1 || r.Size+archived != after {
+		t.Fatalf("check after compact = %+v, %v; want the hot file and its archive, %d bytes in all", r, err, after)
 	}
 	if r.Orders != 300 || r.Archived != 300 || r.Parcels != 300 || r.Events != 600 {
 		t.Errorf("compacted store holds %+v, want 300 orders, 300 archived, 300 parcels, 600 events", r)
@@ -100,10 +104,14 @@ func TestSnapshotIsOneMomentWhileWritesGoOn(t *testing.T) {
 			})
 		}
 	})
-	path := filepath.Join(t.TempDir(), "backup.db")
-	r, err := SaveBackup(path, func(w io.Writer) error {
-		_, err := sn.WriteTo(w)
-		return err
+	dir := filepath.Join(t.TempDir(), "backup")
+	r, err := SaveBackup(dir, "wismo.db", func(save func(string, func(io.Writer) error) error) error {
+		for _, f := range sn.Files() {
+			if err := save(f.Name, func(w io.Writer) error { _, err := f.WriteTo(w); return err }); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	sn.Close()
 	wg.Wait()
@@ -113,7 +121,7 @@ func TestSnapshotIsOneMomentWhileWritesGoOn(t *testing.T) {
 	if err != nil || len(r.Problems) > 0 || r.Orders != 200 {
 		t.Fatalf("backup = %+v, %v; want a consistent store of 200 orders", r, err)
 	}
-	backup, err := Open(path, Options{NoSync: true})
+	backup, err := Open(filepath.Join(dir, "wismo.db"), Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,15 +134,18 @@ func TestSnapshotIsOneMomentWhileWritesGoOn(t *testing.T) {
 
 func TestSaveBackupNeverLeavesAHalfFile(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "backup.db")
-	_, err := SaveBackup(path, func(w io.Writer) error {
+	path := filepath.Join(dir, "backup")
+	one := func(name string, write func(io.Writer) error) func(func(string, func(io.Writer) error) error) error {
+		return func(save func(string, func(io.Writer) error) error) error { return save(name, write) }
+	}
+	_, err := SaveBackup(path, "wismo.db", one("wismo.db", func(w io.Writer) error {
 		_, err := w.Write([]byte("the first page of a store, then the connection dropped"))
 		return err
-	})
+	}))
 	if !errors.Is(err, ErrNotStore) {
 		t.Errorf("truncated backup: got %v, want it refused as not a store", err)
 	}
-	_, err = SaveBackup(path, func(io.Writer) error { return io.ErrUnexpectedEOF })
+	_, err = SaveBackup(path, "wismo.db", one("wismo.db", func(io.Writer) error { return io.ErrUnexpectedEOF }))
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("failed copy: got %v", err)
 	}

@@ -385,7 +385,13 @@ func runWrite(btx *bolt.Tx, arch *archives, fn func(*Tx) error) error {
 	return tx.flush()
 }
 
-func (t *Tx) bucket(name []byte) *bolt.Bucket { return t.tx.Bucket(name) }
+func (t *Tx) bucket(name []byte) *bolt.Bucket {
+	b := t.tx.Bucket(name)
+	if fill, ok := appendFill[string(name)]; ok && b != nil {
+		b.FillPercent = fill
+	}
+	return b
+}
 
 // get decodes the value at key in bucket into v, or returns ErrNotFound.
 func (t *Tx) get(bucket, key []byte, v any) error {
