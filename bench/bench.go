@@ -7,7 +7,6 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,12 +35,17 @@ type Config struct {
 	Seed    uint64
 	// CPUProfile, if set, is where the ingest phase's CPU profile goes.
 	CPUProfile string
+	// Weeks, if set, makes the run a lifecycle run of that many weeks of
+	// Orders orders each, finished orders retained in the hot file for
+	// Retain (see lifecycle.go).
+	Weeks  int
+	Retain time.Duration
 }
 
 // DefaultConfig is the run `wismo bench` makes without flags: a few
 // minutes on two cores.
 func DefaultConfig() Config {
-	return Config{Orders: 100_000, Rounds: 4, Queries: 2000, Seed: 1}
+	return Config{Orders: 100_000, Rounds: 4, Queries: 2000, Seed: 1, Retain: 3 * week}
 }
 
 // Run parses the bench command's flags, runs it and prints the report.
@@ -55,6 +59,8 @@ func Run(args []string, stdout, stderr io.Writer) error {
 	flags.StringVar(&cfg.Dir, "dir", "", "keep the store files in `DIR` (default: a temporary directory, removed after)")
 	flags.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the generated data")
 	flags.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write the ingest phase's CPU profile to `FILE` (for go tool pprof)")
+	flags.IntVar(&cfg.Weeks, "weeks", 0, "run `N` weeks of --orders orders each, archiving as the desk does, and print each week (the lifecycle run)")
+	retain := flags.String("retain", "3w", "with --weeks: how long finished orders stay in the hot file (21d, 3w, 504h)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +73,12 @@ func Run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--rounds must be between 1 and 20, got %d", cfg.Rounds)
 	case cfg.Queries < 10:
 		return fmt.Errorf("--queries must be at least 10, got %d", cfg.Queries)
+	case cfg.Weeks < 0 || cfg.Weeks > 104:
+		return fmt.Errorf("--weeks must be between 1 and 104, got %d", cfg.Weeks)
+	}
+	var err error
+	if cfg.Retain, err = parseRetain(*retain); err != nil {
+		return err
 	}
 	dir := cfg.Dir
 	if dir == "" {
@@ -78,6 +90,11 @@ func Run(args []string, stdout, stderr io.Writer) error {
 		dir = tmp
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
+	}
+	if cfg.Weeks > 0 {
+		fmt.Fprintf(stdout, "wismo bench: %d weeks of %d orders, finished orders kept hot for %s, %d poll rounds, %d samples per figure, in %s (%d CPUs, %s)\n",
+			cfg.Weeks, cfg.Orders, cfg.Retain, cfg.Rounds, cfg.Queries, dir, runtime.NumCPU(), runtime.Version())
+		return lifecycle(cfg, dir, stdout)
 	}
 	fmt.Fprintf(stdout, "wismo bench: %d orders, %d poll rounds, %d samples per figure, in %s (%d CPUs, %s)\n\n",
 		cfg.Orders, cfg.Rounds, cfg.Queries, dir, runtime.NumCPU(), runtime.Version())
@@ -102,9 +119,10 @@ type report struct {
 	search     []latency // per key kind
 	pages      []latency // per filter
 	parcelView latency
-	openFirst  time.Duration
-	check      time.Duration // the background consistency check over the whole file
-	checked    store.Report
+	start      startTimes
+	coldSearch []latency // per key kind, right after opening a cold file
+	cold       string    // how the file was taken out of the page cache
+	check      checkFigures
 
 	peakLive, peakHeap, liveHeap uint64
 	fileSize                     int64
@@ -120,13 +138,16 @@ type latency struct {
 var benchStart = time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
 
 func run(cfg Config, dir string, progress io.Writer) (*report, error) {
-	d := newDataset(cfg.Seed, cfg.Orders, benchStart)
-	rep := &report{orders: d.orders, parcels: d.parcels}
+	// A tenth more orders than measured: the ingest that runs beside the
+	// background check adds them.
+	extra := max(cfg.Orders/10, 10)
+	d := newDataset(cfg.Seed, cfg.Orders+extra, benchStart)
+	main, more := span{0, cfg.Orders}, span{cfg.Orders, cfg.Orders + extra}
+	lo, hi := main.parcels(d)
+	rep := &report{orders: cfg.Orders, parcels: hi - lo}
 	path := filepath.Join(dir, "wismo.db")
-	for _, p := range []string{path, filepath.Join(dir, "raw.db")} {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, err
-		}
+	if err := removeStore(dir); err != nil {
+		return nil, err
 	}
 	st, err := store.Open(path, store.Options{})
 	if err != nil {
@@ -139,9 +160,9 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 	}()
 
 	step(progress, "intake: orders and parcels")
-	now := d.placedAt(d.orders).Add(time.Hour)
+	now := d.placedAt(cfg.Orders).Add(time.Hour)
 	t0 := time.Now()
-	if err := intake(st, d, now); err != nil {
+	if err := intake(st, d, main, now); err != nil {
 		return nil, fmt.Errorf("intake: %w", err)
 	}
 	rep.intake = time.Since(t0)
@@ -162,12 +183,12 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 	rep.ingest = time.Since(t0)
 	rep.peakLive, rep.peakHeap = heap.stop()
 	rep.commits = st.WriterStats().Commits - before.Commits
-	rep.events = d.events()
+	rep.events = d.events(main)
 
 	step(progress, "baseline: raw bbolt puts of the same parcel records")
 	perCommit := max(1, rep.events/max(rep.commits, 1))
 	rawPath := filepath.Join(dir, "raw.db")
-	if rep.raw, rep.rawCommits, err = rawPuts(rawPath, d, cfg.Rounds, perCommit); err != nil {
+	if rep.raw, rep.rawCommits, err = rawPuts(rawPath, d, main, cfg.Rounds, perCommit); err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
 	// The desk's machine would not hold the baseline's file, and its pages
@@ -177,13 +198,13 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 	}
 
 	step(progress, "queries")
-	if rep.search, err = searchLatency(st, d, cfg.Queries); err != nil {
+	if rep.search, err = searchLatency(st, d, main, cfg.Queries); err != nil {
 		return nil, err
 	}
 	if rep.pages, rep.exceptions, err = pageLatency(st, cfg.Queries); err != nil {
 		return nil, err
 	}
-	if rep.parcelView, err = parcelLatency(st, d, cfg.Queries); err != nil {
+	if rep.parcelView, err = parcelLatency(st, d, main, cfg.Queries); err != nil {
 		return nil, err
 	}
 	rep.liveHeap = liveHeap()
@@ -191,20 +212,36 @@ func run(cfg Config, dir string, progress io.Writer) (*report, error) {
 		return nil, err
 	}
 	st = nil
-
-	step(progress, "open to first page")
-	if rep.openFirst, err = openFirstPage(path); err != nil {
-		return nil, err
-	}
-	if rep.check, rep.checked, err = checkInBackground(path); err != nil {
-		return nil, err
-	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
 	rep.fileSize = fi.Size()
+
+	step(progress, "open to first page, warm and cold")
+	if rep.start, err = measureStart(dir); err != nil {
+		return nil, err
+	}
+	step(progress, "search right after opening a cold file")
+	if rep.coldSearch, rep.cold, err = coldSearch(dir, d, main, cfg.Queries); err != nil {
+		return nil, err
+	}
+	step(progress, "background check, alone and beside ingest")
+	if rep.check, err = checkBesideIngest(path, d, more, cfg.Rounds); err != nil {
+		return nil, err
+	}
 	return rep, nil
+}
+
+// removeStore clears what an earlier run left in dir: the store, its
+// archives and the baseline's file.
+func removeStore(dir string) error {
+	for _, p := range []string{"wismo.db", "raw.db", "archive"} {
+		if err := os.RemoveAll(filepath.Join(dir, p)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // startProfile starts a CPU profile to path, if one is asked for, and
@@ -229,13 +266,13 @@ func startProfile(path string) (func(), error) {
 
 func step(w io.Writer, what string) { fmt.Fprintf(w, "  %s %s\n", time.Now().Format("15:04:05"), what) }
 
-// intake stores every order and its parcels, a few thousand orders per
-// transaction, each parcel due for its first poll at now.
-func intake(st *store.Store, d *dataset, now time.Time) error {
+// intake stores a span's orders and their parcels, a few thousand orders
+// per transaction, each parcel due for its first poll at now.
+func intake(st *store.Store, d *dataset, s span, now time.Time) error {
 	const perTx = 5000
-	for lo := 0; lo < d.orders; lo += perTx {
+	for lo := s.lo; lo < s.hi; lo += perTx {
 		err := st.Update(func(tx *store.Tx) error {
-			for i := lo; i < min(lo+perTx, d.orders); i++ {
+			for i := lo; i < min(lo+perTx, s.hi); i++ {
 				o := d.order(i)
 				for j := int(d.firsts[i]); j < int(d.firsts[i+1]); j++ {
 					p := d.parcel(i, j)

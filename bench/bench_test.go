@@ -33,14 +33,15 @@ func TestTinyRunReportsEveryFigure(t *testing.T) {
 	}
 
 	d := newDataset(1, 60, benchStart)
-	want := d.events()
+	want := d.events(d.all())
 	st, err := store.Open(filepath.Join(dir, "wismo.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	got := 0
-	for id := range d.parcels {
+	_, parcels := d.all().parcels(d)
+	for id := range parcels {
 		detail, err := st.Parcel(store.ParcelID(id + 1))
 		if err != nil {
 			t.Fatal(err)
@@ -97,7 +98,7 @@ const benchOrders = 2000
 // store writer, fsync on) over a fresh store each iteration, in events/s.
 func BenchmarkIngest(b *testing.B) {
 	d := newDataset(1, benchOrders, benchStart)
-	events := d.events()
+	events := d.events(d.all())
 	now := d.placedAt(d.orders).Add(time.Hour)
 	var took time.Duration
 	for b.Loop() {
@@ -106,7 +107,7 @@ func BenchmarkIngest(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := intake(st, d, now); err != nil {
+		if err := intake(st, d, d.all(), now); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -128,11 +129,11 @@ func BenchmarkRawPuts(b *testing.B) {
 	d := newDataset(1, benchOrders, benchStart)
 	var took time.Duration
 	for b.Loop() {
-		elapsed, _, err := rawPuts(filepath.Join(b.TempDir(), "raw.db"), d, DefaultConfig().Rounds, 1000)
+		elapsed, _, err := rawPuts(filepath.Join(b.TempDir(), "raw.db"), d, d.all(), DefaultConfig().Rounds, 1000)
 		if err != nil {
 			b.Fatal(err)
 		}
 		took += elapsed
 	}
-	b.ReportMetric(float64(d.events()*b.N)/took.Seconds(), "events/s")
+	b.ReportMetric(float64(d.events(d.all())*b.N)/took.Seconds(), "events/s")
 }

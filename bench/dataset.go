@@ -16,10 +16,24 @@ import (
 type dataset struct {
 	seed    uint64
 	orders  int
-	parcels int       // total parcels; order i owns parcels [first(i), first(i+1))
-	start   time.Time // the first order's placing time
-	firsts  []int32   // first parcel index of each order
+	parcels int           // total parcels; order i owns parcels [first(i), first(i+1))
+	start   time.Time     // the first order's placing time
+	every   time.Duration // between one order's placing and the next's
+	firsts  []int32       // first parcel index of each order
+	// settle gives a journey that ends in trouble a last scan days later
+	// (delivered, or returned to the sender after a refusal), as journeys
+	// in life end: the lifecycle run's orders must finish to be archived.
+	settle bool
 }
+
+// span is a run of orders, [lo, hi).
+type span struct{ lo, hi int }
+
+// all is every order of the dataset.
+func (d *dataset) all() span { return span{0, d.orders} }
+
+// parcels is the run of parcel indexes of the span's orders.
+func (s span) parcels(d *dataset) (lo, hi int) { return int(d.firsts[s.lo]), int(d.firsts[s.hi]) }
 
 // The shape of the data: how many parcels an order ships in (1 to 5,
 // three on average, as the brief's 1M orders / 3M parcels) and how many
@@ -31,7 +45,7 @@ const (
 )
 
 func newDataset(seed uint64, orders int, start time.Time) *dataset {
-	d := &dataset{seed: seed, orders: orders, start: start, firsts: make([]int32, orders+1)}
+	d := &dataset{seed: seed, orders: orders, start: start, every: 600 * time.Millisecond, firsts: make([]int32, orders+1)}
 	for i := range orders {
 		d.firsts[i+1] = d.firsts[i] + int32(1+d.rng(0, uint64(i)).IntN(maxParcelsPerOrder))
 	}
@@ -83,10 +97,10 @@ func (d *dataset) order(i int) store.Order {
 	}
 }
 
-// placedAt spreads the orders 0.6 s apart, newest last: a million orders
-// in a week, the brief's volume.
+// placedAt spreads the orders every apart, newest last: 0.6 s by default,
+// a million orders in a week, the brief's volume.
 func (d *dataset) placedAt(i int) time.Time {
-	return d.start.Add(time.Duration(i) * 600 * time.Millisecond)
+	return d.start.Add(time.Duration(i) * d.every)
 }
 
 // phone writes a number unique to the order in one of the ways customers
@@ -184,14 +198,19 @@ func (d *dataset) plan(j int) (n, trouble int, r *rand.Rand) {
 	trouble = -1
 	if r.IntN(7) == 0 {
 		trouble, n = r.IntN(len(troubles)), n-1
+		if d.settle {
+			n++
+		}
 	}
 	return n, trouble, r
 }
 
-// events is how many events all journeys have together.
-func (d *dataset) events() int {
+// events is how many events the journeys of a span's orders have
+// together.
+func (d *dataset) events(s span) int {
 	total := 0
-	for j := range d.parcels {
+	lo, hi := s.parcels(d)
+	for j := lo; j < hi; j++ {
 		n, _, _ := d.plan(j)
 		total += n
 	}
@@ -216,6 +235,9 @@ func (d *dataset) journey(i, j int) []carriers.Event {
 	last := n - 2 // the out-for-delivery and delivered scans end a good journey
 	if trouble >= 0 {
 		last = n - 1 // the trouble scan ends a bad one
+		if d.settle {
+			last-- // and its settling scan
+		}
 	}
 	for k := 0; len(events) < last; k++ {
 		add("transit", carriers.StatusInTransit, carriers.ReasonNone, "Processed at hub", hubs[(j+k)%len(hubs)])
@@ -223,6 +245,14 @@ func (d *dataset) journey(i, j int) []carriers.Event {
 	if trouble >= 0 {
 		t := troubles[trouble]
 		add("trouble", t.status, t.reason, t.text, hubs[j%len(hubs)])
+		if d.settle {
+			at = at.Add(time.Duration(2+r.IntN(4)) * 24 * time.Hour)
+			if t.status == carriers.StatusReturning {
+				add("returned", carriers.StatusReturned, carriers.ReasonRefused, "Returned to sender", "Leipzig")
+			} else {
+				add("delivered", carriers.StatusDelivered, carriers.ReasonNone, "Delivered", "Berlin")
+			}
+		}
 		return events
 	}
 	add("ofd", carriers.StatusOutForDelivery, carriers.ReasonNone, "Out for delivery", "Berlin")

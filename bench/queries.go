@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -50,13 +49,13 @@ var queryKinds = []queryKind{
 
 // searchLatency times searches of every kind for random orders and checks
 // that each finds what it must.
-func searchLatency(st *store.Store, d *dataset, n int) ([]latency, error) {
+func searchLatency(st *store.Store, d *dataset, in span, n int) ([]latency, error) {
 	r := rand.New(rand.NewPCG(d.seed, 99))
 	var out []latency
 	for _, k := range queryKinds {
 		samples := make([]time.Duration, n)
 		for s := range samples {
-			i := r.IntN(d.orders)
+			i := in.lo + r.IntN(in.hi-in.lo)
 			q := k.make(d, i, r)
 			t0 := time.Now()
 			hits, err := st.Search(q, searchLimit)
@@ -148,11 +147,12 @@ func allCursors(st *store.Store, f store.ExceptionFilter) ([]store.Cursor, error
 }
 
 // parcelLatency times opening random parcels with their timelines.
-func parcelLatency(st *store.Store, d *dataset, n int) (latency, error) {
+func parcelLatency(st *store.Store, d *dataset, in span, n int) (latency, error) {
 	r := rand.New(rand.NewPCG(d.seed, 3))
+	lo, hi := in.parcels(d)
 	samples := make([]time.Duration, n)
 	for s := range samples {
-		id := store.ParcelID(1 + r.IntN(d.parcels))
+		id := store.ParcelID(1 + lo + r.IntN(hi-lo))
 		t0 := time.Now()
 		_, err := st.Parcel(id)
 		samples[s] = time.Since(t0)
@@ -166,7 +166,7 @@ func parcelLatency(st *store.Store, d *dataset, n int) (latency, error) {
 // openFirstPage times the store opened and the exceptions pane's first
 // page with the header's counts, as the desk opens it: no page is read
 // beyond what the page shows (the consistency check runs in the
-// background; see checkInBackground).
+// background; see checkBesideIngest).
 func openFirstPage(path string) (time.Duration, error) {
 	t0 := time.Now()
 	st, err := store.Open(path, store.Options{})
@@ -184,19 +184,6 @@ func openFirstPage(path string) (time.Duration, error) {
 		return 0, err
 	}
 	return time.Since(t0), nil
-}
-
-// checkInBackground runs the desk's background consistency check on the
-// store at path and returns how long it took and what it found.
-func checkInBackground(path string) (time.Duration, store.Report, error) {
-	st, err := store.Open(path, store.Options{})
-	if err != nil {
-		return 0, store.Report{}, err
-	}
-	defer st.Close()
-	t0 := time.Now()
-	r, err := st.Verify(context.Background(), "bench")
-	return time.Since(t0), r, err
 }
 
 // percentiles names the median and 99th percentile of samples.

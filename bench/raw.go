@@ -18,7 +18,7 @@ import (
 // order polls deliver them. No dedupe, no status, no index, no exception:
 // what bbolt itself costs for the data. It returns the time taken and the
 // commits made.
-func rawPuts(path string, d *dataset, rounds, perCommit int) (time.Duration, int, error) {
+func rawPuts(path string, d *dataset, s span, rounds, perCommit int) (time.Duration, int, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		InitialMmapSize: 256 << 20,
 		FreelistType:    bolt.FreelistMapType,
@@ -40,7 +40,7 @@ func rawPuts(path string, d *dataset, rounds, perCommit int) (time.Duration, int
 	defer func() { tx.Rollback() }()
 	inTx := 0
 	for r := range rounds {
-		for i := range d.orders {
+		for i := s.lo; i < s.hi; i++ {
 			for j := int(d.firsts[i]); j < int(d.firsts[i+1]); j++ {
 				journey := d.journey(i, j)
 				lo, hi := 0, soFar(len(journey), r, rounds)

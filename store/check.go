@@ -249,3 +249,49 @@ func guard(fn func() error) (err error) {
 	}()
 	return fn()
 }
+
+// Inventory is what an open store holds, and the size of its files.
+type Inventory struct {
+	// Orders, Parcels and Events are the hot file's; HotBytes its size.
+	Orders, Parcels, Events int
+	HotBytes                int64
+	// Archives counts the archive files that can be read, Archived the
+	// orders in them and ArchiveBytes their sizes.
+	Archives, Archived int
+	ArchiveBytes       int64
+}
+
+// Inventory counts what the store holds. It reads every parcel record of
+// the hot file and every page of the archives' order buckets: a figure for
+// benchmarks and operators, not for a pane.
+func (s *Store) Inventory() (Inventory, error) {
+	var inv Inventory
+	err := s.View(func(tx *Tx) error {
+		inv.Orders = tx.bucket(bucketOrders).Stats().KeyN
+		return tx.bucket(bucketParcels).ForEach(func(_, v []byte) error {
+			inv.Parcels++
+			inv.Events += timelineLen(v)
+			return nil
+		})
+	})
+	if err != nil {
+		return inv, err
+	}
+	if fi, err := os.Stat(s.db.Path()); err == nil {
+		inv.HotBytes = fi.Size()
+	}
+	err = s.arch.each(func(f *archiveFile) (bool, error) {
+		if f.db == nil {
+			return false, nil
+		}
+		inv.Archives++
+		if fi, err := os.Stat(f.path); err == nil {
+			inv.ArchiveBytes += fi.Size()
+		}
+		return false, f.view(func(tx *bolt.Tx) error {
+			inv.Archived += tx.Bucket(bucketArcOrders).Stats().KeyN
+			return nil
+		})
+	})
+	return inv, err
+}
