@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -249,4 +251,38 @@ func TestStaleLoadIsDropped(t *testing.T) {
 func TestEmptyDesk(t *testing.T) {
 	m := start(t, openDesk(t, 0), 100, 30)
 	mustContain(t, screen(m), "Nothing in this view", "0 open")
+}
+
+// A search beside an archive file that cannot be read shows what the rest
+// found, and says which file it could not search and why.
+func TestSearchSaysWhichArchiveItCouldNotRead(t *testing.T) {
+	st := openDesk(t, 30)
+	err := st.Update(func(tx *store.Tx) error {
+		p := store.Parcel{Carrier: "dhl", TrackingNumber: "00340439000000009001", Order: "9001",
+			Status: store.StatusDelivered, LastEventAt: now.Add(-200 * 24 * time.Hour)}
+		if err := tx.CreateParcel(&p); err != nil {
+			return err
+		}
+		return tx.PutOrder(store.Order{Number: "9001", PlacedAt: now.Add(-203 * 24 * time.Hour),
+			Customer: store.Customer{Name: "Ada Archive"}, Parcels: []store.ParcelID{p.ID}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.Archive(now.Add(-90*24*time.Hour), 10, now); err != nil || n != 1 {
+		t.Fatalf("Archive = %d, %v; want the one finished order", n, err)
+	}
+	path := st.Path()
+	st.Close()
+	if err := os.Remove(filepath.Join(filepath.Dir(path), "archive", now.Format("2006-01")+".db")); err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.Open(path, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m := press(t, start(t, st, 120, 30), "/")
+	m = typeText(t, m, "100")
+	mustContain(t, screen(m), "Not searched: archive "+now.Format("2006-01")+" unavailable: the file is missing", "1001")
 }

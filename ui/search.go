@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/wismo/wismo/store"
 )
 
@@ -41,6 +43,7 @@ type searchPane struct {
 	hits   []store.SearchHit
 	query  string // the query hits answers
 	err    error
+	width  int
 	// openPending: Enter came before the hits for what is typed; open the
 	// first of them when they arrive, never a hit for an older prefix.
 	openPending bool
@@ -74,6 +77,7 @@ func (p *searchPane) ShortHelp() []key.Binding {
 func (p *searchPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
 func (p *searchPane) SetSize(w, h int) {
+	p.width = w
 	p.input.SetStyles(p.styles.Input)                            // the theme may have changed with the background
 	p.input.SetWidth(max(w-lipgloss.Width(p.input.Prompt)-1, 1)) // the cursor's cell
 	p.table.SetColumns(layoutColumns(searchColumns, w))
@@ -159,13 +163,17 @@ func hitCells(h store.SearchHit) []string {
 	if h.Exact {
 		match += " ="
 	}
-	return []string{h.Order.Number, h.Order.Customer.Name, match, h.Value, day(h.Order.PlacedAt)}
+	placed := day(h.Order.PlacedAt)
+	if h.Archived {
+		placed += " · archived"
+	}
+	return []string{h.Order.Number, h.Order.Customer.Name, match, h.Value, placed}
 }
 
 func (p *searchPane) View() string {
 	var body string
 	switch {
-	case p.err != nil:
+	case p.err != nil && !errors.Is(p.err, store.ErrArchiveUnavailable):
 		body = p.styles.ErrorMsg.Render("Search failed: " + p.err.Error())
 	case strings.TrimSpace(p.query) == "":
 		body = p.styles.Empty.Render("Type an order number or a tracking number (spaces and case do not matter).")
@@ -174,5 +182,11 @@ func (p *searchPane) View() string {
 	default:
 		body = p.table.View()
 	}
-	return p.input.View() + "\n" + searchGap + "\n" + body
+	gap := searchGap
+	if p.err != nil && errors.Is(p.err, store.ErrArchiveUnavailable) {
+		// The hits of every file that could be read, and which could not.
+		first, _, _ := strings.Cut(p.err.Error(), "\n")
+		gap = p.styles.ErrorMsg.Render(ansi.Truncate("Not searched: "+first, max(p.width, 1), "…"))
+	}
+	return p.input.View() + "\n" + gap + "\n" + body
 }

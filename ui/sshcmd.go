@@ -218,16 +218,21 @@ type searchAnswer struct {
 	query     string
 	hits      []store.SearchHit
 	truncated bool
+	// unsearched says which archives could not be searched, "" if none.
+	unsearched string
 }
 
 // runSearch is the search box's search, with room for more hits.
 func runSearch(src Source, args []string) (answer, error) {
 	q := strings.Join(args, " ")
 	hits, err := src.Search(q, commandSearchLimit+1)
-	if err != nil {
+	a := searchAnswer{query: q, hits: hits, truncated: len(hits) > commandSearchLimit}
+	switch {
+	case errors.Is(err, store.ErrArchiveUnavailable):
+		a.unsearched = err.Error()
+	case err != nil:
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
-	a := searchAnswer{query: q, hits: hits, truncated: len(hits) > commandSearchLimit}
 	if a.truncated {
 		a.hits = hits[:commandSearchLimit]
 	}
@@ -242,22 +247,27 @@ type hitDoc struct {
 	Matched  string    `json:"matched"`
 	Value    string    `json:"value"`
 	Exact    bool      `json:"exact"`
+	Archived bool      `json:"archived,omitempty"`
 }
 
 func (a searchAnswer) doc() any {
 	hits := make([]hitDoc, len(a.hits))
 	for i, h := range a.hits {
 		hits[i] = hitDoc{Order: h.Order.Number, Customer: h.Order.Customer.Name, PlacedAt: h.Order.PlacedAt.UTC(),
-			Matched: h.Field, Value: h.Value, Exact: h.Exact}
+			Matched: h.Field, Value: h.Value, Exact: h.Exact, Archived: h.Archived}
 	}
 	return struct {
-		Query     string   `json:"query"`
-		Hits      []hitDoc `json:"hits"`
-		Truncated bool     `json:"truncated"`
-	}{a.query, hits, a.truncated}
+		Query      string   `json:"query"`
+		Hits       []hitDoc `json:"hits"`
+		Truncated  bool     `json:"truncated"`
+		Unsearched string   `json:"unsearched,omitempty"`
+	}{a.query, hits, a.truncated, a.unsearched}
 }
 
 func (a searchAnswer) text(w io.Writer) {
+	if a.unsearched != "" {
+		defer fmt.Fprintf(w, "Not searched: %s.\n", a.unsearched)
+	}
 	if len(a.hits) == 0 {
 		fmt.Fprintf(w, "No order matches %q.\n", a.query)
 		return
