@@ -64,7 +64,7 @@ func searchLatency(st *store.Store, d *dataset, in span, n int) ([]latency, erro
 				return nil, fmt.Errorf("search %q: %w", q, err)
 			}
 			if len(hits) == 0 || (k.must && !slices.ContainsFunc(hits, func(h store.SearchHit) bool {
-				return h.Order.Number == d.orderNumber(i)
+				return h.Number == d.orderNumber(i)
 			})) {
 				return nil, fmt.Errorf("search %s %q did not find order %s", k.name, q, d.orderNumber(i))
 			}

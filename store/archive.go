@@ -379,28 +379,28 @@ func putArchived(tx *bolt.Tx, rec archiveRecord) error {
 	if err := tx.Bucket(bucketArcOrders).Put(number, v); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketIdxOrder).Put(indexKey(foldOrderNumber(rec.Order.Number), number), nil); err != nil {
+	parcels, err := rec.parcels()
+	if err != nil {
 		return err
 	}
-	for _, k := range searchKeys(rec.Order) {
-		if err := tx.Bucket(bucketIdxSearch).Put(k, nil); err != nil {
+	for _, p := range parcels {
+		if err := tx.Bucket(bucketArcParcels).Put(u64(uint64(p.ID)), number); err != nil {
 			return err
 		}
 	}
-	for _, ap := range rec.Parcels {
-		p, _, err := ap.parcel(false)
-		if err != nil {
-			return err
-		}
-		id := u64(uint64(ap.ID))
-		if err := tx.Bucket(bucketArcParcels).Put(id, number); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketIdxTracking).Put(indexKey(foldTracking(p.TrackingNumber), id), nil); err != nil {
-			return err
+	return moveEntries(tx.Bucket, nil, searchEntries(rec.Order, parcels))
+}
+
+// parcels decodes the record's parcels, without their timelines.
+func (rec archiveRecord) parcels() ([]Parcel, error) {
+	out := make([]Parcel, len(rec.Parcels))
+	for i, ap := range rec.Parcels {
+		var err error
+		if out[i], _, err = ap.parcel(false); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // unarchive takes an order out of an archive file, if it is there: a move
@@ -414,27 +414,19 @@ func unarchive(tx *bolt.Tx, number string) error {
 	if err := decode(v, &rec); err != nil {
 		return fmt.Errorf("archived order %s: %w", number, err)
 	}
-	keys := [][2][]byte{
-		{bucketArcOrders, []byte(number)},
-		{bucketIdxOrder, indexKey(foldOrderNumber(number), []byte(number))},
+	parcels, err := rec.parcels()
+	if err != nil {
+		return err
 	}
-	for _, k := range searchKeys(rec.Order) {
-		keys = append(keys, [2][]byte{bucketIdxSearch, k})
-	}
-	for _, ap := range rec.Parcels {
-		p, _, err := ap.parcel(false)
-		if err != nil {
-			return err
-		}
-		id := u64(uint64(ap.ID))
-		keys = append(keys, [2][]byte{bucketArcParcels, id}, [2][]byte{bucketIdxTracking, indexKey(foldTracking(p.TrackingNumber), id)})
-	}
-	for _, k := range keys {
-		if err := tx.Bucket(k[0]).Delete(k[1]); err != nil {
+	for _, p := range parcels {
+		if err := tx.Bucket(bucketArcParcels).Delete(u64(uint64(p.ID))); err != nil {
 			return err
 		}
 	}
-	return nil
+	if err := moveEntries(tx.Bucket, searchEntries(rec.Order, parcels), nil); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketArcOrders).Delete([]byte(number))
 }
 
 // dropOrder removes an archived order from the hot file: the order and its
@@ -443,9 +435,6 @@ func unarchive(tx *bolt.Tx, number string) error {
 func (t *Tx) dropOrder(rec archiveRecord) error {
 	number := rec.Order.Number
 	if err := t.indexOrder(rec.Order, Order{}); err != nil {
-		return err
-	}
-	if err := t.bucket(bucketIdxOrder).Delete(indexKey(foldOrderNumber(number), []byte(number))); err != nil {
 		return err
 	}
 	if err := t.bucket(bucketOrders).Delete([]byte(number)); err != nil {

@@ -157,7 +157,7 @@ func checkEachOrderOnce(t *testing.T, path string, orders int) int {
 			archived++
 		}
 		for _, q := range []string{number, fmt.Sprintf("JK%03d", i)} {
-			if hits, err := s.Search(q, 5); err != nil || len(hits) != 1 || hits[0].Order.Number != number || hits[0].Archived == hot {
+			if hits, err := s.Search(q, 5); err != nil || len(hits) != 1 || hits[0].Number != number || hits[0].Archived == hot {
 				t.Fatalf("Search(%q) = %+v, %v", q, hits, err)
 			}
 		}

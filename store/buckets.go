@@ -67,4 +67,5 @@ var (
 	keyRecordsFrom   = []byte("records_from")
 	keyExcRangesFrom = []byte("exc_ranges_from")
 	keyLegacyArchive = []byte("legacy_archive_from")
+	keyHitValuesFrom = []byte("hit_values_from")
 )

@@ -58,7 +58,7 @@ func TestSearchByOrderAndTracking(t *testing.T) {
 		}
 		var got []string
 		for _, h := range hits {
-			got = append(got, h.Order.Number)
+			got = append(got, h.Number)
 		}
 		if !slices.Equal(got, c.want) {
 			t.Errorf("Search(%q) = %v, want %v", c.query, got, c.want)

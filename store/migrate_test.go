@@ -119,7 +119,7 @@ func TestUpgradeFromSchema1(t *testing.T) {
 
 func hasOrder(hits []SearchHit, number string) bool {
 	for _, h := range hits {
-		if h.Order.Number == number {
+		if h.Number == number {
 			return true
 		}
 	}
@@ -198,6 +198,14 @@ func TestUpgradeFromSchema8KeepsEveryOrderFindable(t *testing.T) {
 		}
 		if n := tx.bucket(bucketIdxOrder).Stats().KeyN; n != 10 {
 			t.Errorf("%d idx_order entries hot, want the 10 hot orders' only", n)
+		}
+		for _, b := range [][]byte{bucketIdxOrder, bucketIdxTracking, bucketIdxSearch} {
+			tx.bucket(b).ForEach(func(k, v []byte) error {
+				if hv, ok := decodeHitValue(v); !ok || !hv.whole {
+					t.Errorf("%s entry %q has no hit value", b, k)
+				}
+				return nil
+			})
 		}
 		return nil
 	})

@@ -1,11 +1,9 @@
 package store
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -120,33 +118,23 @@ func (t *Tx) nameOpenExceptions(o Order) error {
 	return nil
 }
 
-// indexOrder moves an order's index entries from what old needed to what o
-// needs; old is the zero Order for a new one, o for one that goes (but
-// for its idx_order entry, which the caller takes).
+// indexOrder moves an order's index entries (its search entries with
+// their hit values, its parcels' tracking entries among them, and its
+// placing time) from what old needed to what o needs; old is the zero
+// Order for a new one, o for one that goes.
 func (t *Tx) indexOrder(old, o Order) error {
-	if o.Number != "" {
-		if err := t.bucket(bucketIdxOrder).Put(indexKey(foldOrderNumber(o.Number), []byte(o.Number)), nil); err != nil {
-			return err
-		}
-	}
 	if err := t.reindex(bucketIdxPlaced, old.PlacedAt, o.PlacedAt, []byte(cmp.Or(o.Number, old.Number))); err != nil {
 		return err
 	}
-	idx := t.bucket(bucketIdxSearch)
-	newKeys := searchKeys(o)
-	for _, k := range searchKeys(old) {
-		if !slices.ContainsFunc(newKeys, func(n []byte) bool { return bytes.Equal(n, k) }) {
-			if err := idx.Delete(k); err != nil {
-				return err
-			}
-		}
+	was, err := t.orderEntries(old)
+	if err != nil {
+		return err
 	}
-	for _, k := range newKeys {
-		if err := idx.Put(k, nil); err != nil {
-			return err
-		}
+	now, err := t.orderEntries(o)
+	if err != nil {
+		return err
 	}
-	return nil
+	return moveEntries(t.bucket, was, now)
 }
 
 // OrderRow is one line of the orders list.

@@ -182,7 +182,10 @@ func (t *Tx) CreateParcel(p *Parcel) error {
 		return err
 	}
 	p.ID = ParcelID(seq)
-	if err := t.bucket(bucketIdxTracking).Put(indexKey(foldTracking(p.TrackingNumber), u64(seq)), nil); err != nil {
+	// The entry knows its order's number; PutOrder adds the rest of what a
+	// hit shows.
+	hit := hitValue{number: p.Order, value: p.TrackingNumber}
+	if err := t.bucket(bucketIdxTracking).Put(indexKey(foldTracking(p.TrackingNumber), u64(seq)), hit.encode()); err != nil {
 		return err
 	}
 	return t.writeParcel(Parcel{}, *p)

@@ -2,11 +2,13 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,9 +20,10 @@ func indexKey(value, primary []byte) []byte {
 	return join(value, []byte{0}, primary)
 }
 
-// scanIndex calls fn with the primary key of each entry of index whose value
-// is q (exact) or starts with q, in key order, until fn returns false.
-func scanIndex(c *bolt.Cursor, q []byte, exact bool, fn func(value, primary []byte) bool) {
+// scanIndex calls fn with the primary key and the value of each entry of
+// index whose folded value is q (exact) or starts with q, in key order,
+// until fn returns false.
+func scanIndex(c *bolt.Cursor, q []byte, exact bool, fn func(primary, v []byte) bool) {
 	if len(q) == 0 {
 		return
 	}
@@ -28,9 +31,9 @@ func scanIndex(c *bolt.Cursor, q []byte, exact bool, fn func(value, primary []by
 	if exact {
 		prefix = join(q, []byte{0})
 	}
-	for k, _ := c.Seek(prefix); withinPrefix(k, prefix); k, _ = c.Next() {
+	for k, v := c.Seek(prefix); withinPrefix(k, prefix); k, v = c.Next() {
 		i := bytes.IndexByte(k, 0)
-		if i < 0 || !fn(k[:i], k[i+1:]) {
+		if i < 0 || !fn(k[i+1:], v) {
 			return
 		}
 	}
@@ -77,7 +80,7 @@ func (t *Tx) parcelsByTracking(q []byte, exact bool, limit int) []ParcelID {
 
 func parcelsByTracking(idx *bolt.Bucket, q []byte, exact bool, limit int) []ParcelID {
 	var ids []ParcelID
-	scanIndex(idx.Cursor(), q, exact, func(_, primary []byte) bool {
+	scanIndex(idx.Cursor(), q, exact, func(primary, _ []byte) bool {
 		if len(primary) == 8 {
 			ids = append(ids, ParcelID(binary.BigEndian.Uint64(primary)))
 		}
@@ -86,9 +89,14 @@ func parcelsByTracking(idx *bolt.Bucket, q []byte, exact bool, limit int) []Parc
 	return ids
 }
 
-// SearchHit is an order found by a search, with what matched.
+// SearchHit is an order found by a search, with what matched: what a list
+// of hits shows, read off the index without reading the order.
 type SearchHit struct {
-	Order Order
+	// Number, Customer and PlacedAt are the order's number, its customer's
+	// name and when it was placed.
+	Number   string
+	Customer string
+	PlacedAt time.Time
 	// Field is the key that matched ("order number", "tracking number",
 	// "email", "phone", "name", "postcode") and Value the matching value
 	// as stored.
@@ -304,6 +312,8 @@ func search(scopes []*searchScope, q string, r *hitList) error {
 	customer := func(kind byte, value string, exact bool) step {
 		return func(sc *searchScope) error { return sc.searchCustomer(kind, value, exact, r) }
 	}
+	// Every whole key of the query's shape before any prefix: "10115" is a
+	// postcode before it is the start of an order number.
 	steps := []step{ids(true)}
 	if email {
 		steps = append(steps, customer(keyEmail, foldEmail(q), true))
@@ -311,15 +321,14 @@ func search(scopes []*searchScope, q string, r *hitList) error {
 	if phone {
 		steps = append(steps, customer(keyPhone, phoneKey(q), true))
 	}
-	steps = append(steps, ids(false))
+	steps = append(steps, customer(keyPostcode, string(foldTracking(q)), true), ids(false))
 	if email {
 		steps = append(steps, customer(keyEmail, foldEmail(q), false))
 	}
 	if phone {
 		steps = append(steps, customer(keyPhone, phoneSuffix(q), false))
 	}
-	steps = append(steps, customer(keyPostcode, string(foldTracking(q)), true),
-		func(sc *searchScope) error { return sc.searchName(q, r) })
+	steps = append(steps, func(sc *searchScope) error { return sc.searchName(q, r) })
 	for _, step := range steps {
 		for _, sc := range scopes {
 			if err := step(sc); err != nil || r.full() {
@@ -338,28 +347,52 @@ type hitList struct {
 }
 
 func (r *hitList) add(h SearchHit) {
-	if !r.seen[h.Order.Number] && !r.full() {
-		r.seen[h.Order.Number] = true
+	if !r.seen[h.Number] && !r.full() {
+		r.seen[h.Number] = true
 		r.hits = append(r.hits, h)
 	}
 }
 
 func (r *hitList) full() bool { return len(r.hits) >= r.limit }
 
+// hit is the hit an index entry of order number makes: read off its
+// value, or, for an entry without one, off the order. stored is the value
+// that matched as stored, if the entry cannot say.
+func (sc *searchScope) hit(number string, v []byte, field, stored string, exact bool) (SearchHit, error) {
+	h := SearchHit{Number: number, Field: field, Exact: exact, Archived: sc.archived}
+	if hv, ok := decodeHitValue(v); ok && hv.whole {
+		h.Customer, h.PlacedAt, h.Value = hv.customer, hv.placedAt, cmp.Or(hv.value, stored)
+		if field == "order number" {
+			h.Value = number
+		}
+		return h, nil
+	}
+	o, err := sc.order(number)
+	if err != nil {
+		return h, fmt.Errorf("%s index entry for order %q: %w", field, number, err)
+	}
+	h.Customer, h.PlacedAt, h.Value = o.Customer.Name, o.PlacedAt, stored
+	if stored == "" {
+		h.Value = map[string]string{"order number": number, "email": o.Customer.Email, "phone": o.Customer.Phone,
+			"postcode": o.ShipTo.PostalCode, "name": o.Customer.Name}[field]
+	}
+	return h, nil
+}
+
 // searchOrders adds the orders whose number matches q and returns how many
 // index entries matched.
 func (sc *searchScope) searchOrders(q []byte, exact bool, r *hitList) (int, error) {
-	var numbers []string
-	scanIndex(sc.orders.Cursor(), q, exact, func(_, primary []byte) bool {
-		numbers = append(numbers, string(primary))
-		return len(numbers) < r.limit
-	})
-	for _, n := range numbers {
-		if err := sc.addOrderHit(r, n, "order number", n, exact); err != nil {
-			return 0, err
+	matched := 0
+	var err error
+	scanIndex(sc.orders.Cursor(), q, exact, func(primary, v []byte) bool {
+		matched++
+		var h SearchHit
+		if h, err = sc.hit(string(primary), v, "order number", string(primary), exact); err == nil {
+			r.add(h)
 		}
-	}
-	return len(numbers), nil
+		return err == nil && matched < r.limit
+	})
+	return matched, err
 }
 
 // searchTracking adds the orders of parcels whose tracking number matches q
@@ -368,18 +401,26 @@ func (sc *searchScope) searchOrders(q []byte, exact bool, r *hitList) (int, erro
 func (sc *searchScope) searchTracking(q []byte, exact bool, r *hitList) (int, error) {
 	read := 0
 	var err error
-	scanIndex(sc.tracking.Cursor(), q, exact, func(_, primary []byte) bool {
+	scanIndex(sc.tracking.Cursor(), q, exact, func(primary, v []byte) bool {
 		read++
 		if len(primary) != 8 {
 			return read < maxCandidates
 		}
-		id := ParcelID(binary.BigEndian.Uint64(primary))
-		var number, tracking string
-		if number, tracking, err = sc.parcel(id); err != nil {
-			err = fmt.Errorf("tracking index entry %d: %w", id, err)
-			return false
+		hv, ok := decodeHitValue(v)
+		number, tracking := hv.number, hv.value
+		if !ok || number == "" {
+			id := ParcelID(binary.BigEndian.Uint64(primary))
+			if number, tracking, err = sc.parcel(id); err != nil {
+				err = fmt.Errorf("tracking index entry %d: %w", id, err)
+				return false
+			}
 		}
-		err = sc.addOrderHit(r, number, "tracking number", tracking, exact)
+		if !r.seen[number] {
+			var h SearchHit
+			if h, err = sc.hit(number, v, "tracking number", tracking, exact); err == nil {
+				r.add(h)
+			}
+		}
 		return err == nil && !r.full() && read < maxCandidates
 	})
 	return read, err
@@ -391,17 +432,19 @@ func (sc *searchScope) searchCustomer(kind byte, q string, exact bool, r *hitLis
 	if q == "" {
 		return nil
 	}
-	var numbers []string
-	scanIndex(sc.customers.Cursor(), append([]byte{kind}, q...), exact, func(_, primary []byte) bool {
-		numbers = append(numbers, string(primary))
-		return len(numbers) < r.limit
-	})
-	for _, n := range numbers {
-		if err := sc.addOrderHit(r, n, searchFields[kind], "", exact); err != nil {
-			return err
+	read := 0
+	var err error
+	scanIndex(sc.customers.Cursor(), append([]byte{kind}, q...), exact, func(primary, v []byte) bool {
+		read++
+		if n := string(primary); !r.seen[n] {
+			var h SearchHit
+			if h, err = sc.hit(n, v, searchFields[kind], "", exact); err == nil {
+				r.add(h)
+			}
 		}
-	}
-	return nil
+		return err == nil && !r.full() && read < maxCandidates
+	})
+	return err
 }
 
 // searchName adds the orders whose customer name has a word starting with
@@ -416,16 +459,16 @@ func (sc *searchScope) searchName(q string, r *hitList) error {
 	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) })
 	read := 0
 	var err error
-	scanIndex(sc.customers.Cursor(), append([]byte{keyName}, words[0]...), false, func(_, primary []byte) bool {
+	scanIndex(sc.customers.Cursor(), append([]byte{keyName}, words[0]...), false, func(primary, v []byte) bool {
 		read++
 		if n := string(primary); !r.seen[n] {
-			var o Order
-			if o, err = sc.order(n); err != nil {
-				err = fmt.Errorf("name index entry %q: %w", n, err)
+			var h SearchHit
+			if h, err = sc.hit(n, v, "name", "", false); err != nil {
 				return false
 			}
-			if hasWordPrefixes(nameWords(o.Customer.Name), words[1:]) {
-				r.add(SearchHit{Order: o, Field: "name", Value: o.Customer.Name, Archived: sc.archived})
+			if hasWordPrefixes(nameWords(h.Customer), words[1:]) {
+				h.Value = h.Customer
+				r.add(h)
 			}
 		}
 		return read < maxCandidates && !r.full()
@@ -441,28 +484,4 @@ func hasWordPrefixes(name, query []string) bool {
 		}
 	}
 	return true
-}
-
-// addOrderHit adds order number n to the list. An empty value shows the
-// customer field that matched as stored on the order.
-func (sc *searchScope) addOrderHit(r *hitList, n, field, value string, exact bool) error {
-	if r.seen[n] {
-		return nil
-	}
-	o, err := sc.order(n)
-	if err != nil {
-		return fmt.Errorf("%s index entry for order %q: %w", field, n, err)
-	}
-	if value == "" {
-		switch field {
-		case "email":
-			value = o.Customer.Email
-		case "phone":
-			value = o.Customer.Phone
-		case "postcode":
-			value = o.ShipTo.PostalCode
-		}
-	}
-	r.add(SearchHit{Order: o, Field: field, Value: value, Exact: exact, Archived: sc.archived})
-	return nil
 }

@@ -62,10 +62,10 @@ func findOrders(t testing.TB, s *Store, query string, limit int) ([]string, []Se
 	}
 	var numbers []string
 	for _, h := range hits {
-		if slices.Contains(numbers, h.Order.Number) {
-			t.Errorf("Search(%q) found order %s twice", query, h.Order.Number)
+		if slices.Contains(numbers, h.Number) {
+			t.Errorf("Search(%q) found order %s twice", query, h.Number)
 		}
-		numbers = append(numbers, h.Order.Number)
+		numbers = append(numbers, h.Number)
 	}
 	return numbers, hits
 }
@@ -159,15 +159,16 @@ func TestSearchPhoneNeedsSixDigits(t *testing.T) {
 		_, hits := findOrders(t, s, q, 10)
 		for _, h := range hits {
 			if h.Field == "phone" {
-				t.Errorf("Search(%q) matched phone %q of order %s", q, h.Value, h.Order.Number)
+				t.Errorf("Search(%q) matched phone %q of order %s", q, h.Value, h.Number)
 			}
 		}
 	}
 }
 
 // One query can hit every tier; the hits come best tier first: exact order
-// and tracking numbers, exact email and phone, then number prefixes, email
-// and phone prefixes and postcodes, then names.
+// and tracking numbers, exact email, phone and postcode (every whole key of
+// the query's shape), then number prefixes, email and phone prefixes, then
+// names.
 func TestSearchRanksAcrossTiers(t *testing.T) {
 	s := openTemp(t)
 	for _, o := range []struct {
@@ -193,9 +194,9 @@ func TestSearchRanksAcrossTiers(t *testing.T) {
 		query string
 		want  []string
 	}{
-		// exact order, exact tracking, order prefix, tracking prefix,
-		// postcode, name
-		{"10115", []string{"10115", "A-4", "1011500", "A-3", "A-2", "A-1"}},
+		// exact order, exact tracking, postcode, order prefix, tracking
+		// prefix, name
+		{"10115", []string{"10115", "A-4", "A-2", "1011500", "A-3", "A-1"}},
 		// exact order, exact phone, order prefix, phone suffix
 		{"1234567", []string{"1234567", "B-2", "12345678", "B-1"}},
 		// exact email, email prefix
@@ -279,7 +280,7 @@ func TestSearchPasteFindsEveryOrder(t *testing.T) {
 	}
 	for _, h := range hits {
 		if h.Field != "tracking number" || !h.Exact {
-			t.Errorf("paste hit %s by %s (exact %v)", h.Order.Number, h.Field, h.Exact)
+			t.Errorf("paste hit %s by %s (exact %v)", h.Number, h.Field, h.Exact)
 		}
 	}
 
@@ -419,7 +420,7 @@ func FuzzSearch(f *testing.F) {
 			}
 		}
 		for _, h := range hits {
-			if h.Order.Number == "" || !strings.HasPrefix(h.Order.Number, "#") {
+			if h.Number == "" || !strings.HasPrefix(h.Number, "#") {
 				t.Fatalf("Search(%q) hit without a stored order: %+v", query, h)
 			}
 		}
@@ -453,20 +454,20 @@ func TestPutOrderMovesSearchKeys(t *testing.T) {
 	}
 	want := searchKeys(o)
 	slices.SortFunc(want, bytes.Compare)
-	if got := searchEntries(t, s, o.Number); !slices.EqualFunc(got, want, bytes.Equal) {
+	if got := customerEntries(t, s, o.Number); !slices.EqualFunc(got, want, bytes.Equal) {
 		t.Errorf("index entries %q, want %q", got, want)
 	}
 
 	o.Customer = Customer{Name: "Anna Weber"}
 	o.ShipTo.PostalCode = ""
 	mustUpdate(t, s, func(tx *Tx) error { return tx.PutOrder(o) })
-	if got := searchEntries(t, s, o.Number); len(got) != 2 {
+	if got := customerEntries(t, s, o.Number); len(got) != 2 {
 		t.Errorf("after clearing email, phone and postcode: entries %q", got)
 	}
 }
 
-// searchEntries lists an order's entries in idx_search, in key order.
-func searchEntries(t *testing.T, s *Store, number string) [][]byte {
+// customerEntries lists an order's entries in idx_search, in key order.
+func customerEntries(t *testing.T, s *Store, number string) [][]byte {
 	t.Helper()
 	var keys [][]byte
 	err := s.View(func(tx *Tx) error {

@@ -52,6 +52,7 @@ var chunkedSteps = []chunkedStep{
 	{keyLegacyArchive, (*Tx).legacyArchiveChunk, func(t *Tx) error {
 		return errors.Join(deleteBucket(t.tx, bucketLegacyArchive), deleteBucket(t.tx, bucketLegacyArchived))
 	}},
+	{keyHitValuesFrom, (*Tx).hitValueChunk, func(*Tx) error { return nil }},
 }
 
 // startSchema9 is the step to schema 9: both rewrites start at their
@@ -68,7 +69,39 @@ func startSchema9(tx *Tx) error {
 			return err
 		}
 	}
+	if err := meta.Put(keyHitValuesFrom, []byte{}); err != nil {
+		return err
+	}
 	return meta.Put(keyExcRangesFrom, []byte{})
+}
+
+// hitValueChunk gives up to perChunk orders' search index entries the hit
+// values schema 8 did not keep (hitindex.go).
+func (t *Tx) hitValueChunk(from []byte) ([]byte, error) {
+	var orders []Order
+	var next []byte
+	c := t.bucket(bucketOrders).Cursor()
+	for k, v := c.Seek(from); k != nil; k, v = c.Next() {
+		if len(orders) == perChunk {
+			next = clone(k)
+			break
+		}
+		var o Order
+		if err := decode(v, &o); err != nil {
+			return nil, fmt.Errorf("order %q: %w", k, err)
+		}
+		orders = append(orders, o)
+	}
+	for _, o := range orders {
+		entries, err := t.orderEntries(o)
+		if err != nil {
+			return nil, err
+		}
+		if err := moveEntries(t.bucket, nil, entries); err != nil {
+			return nil, err
+		}
+	}
+	return next, nil
 }
 
 // upgradeChunked runs every chunked step that is under way to its end.

@@ -34,7 +34,7 @@ func TestSeedDemoIsIdempotentAndSearchable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(hits) == 0 || hits[0].Order.Number != o.Number || hits[0].Field != field || !hits[0].Exact {
+		if len(hits) == 0 || hits[0].Number != o.Number || hits[0].Field != field || !hits[0].Exact {
 			t.Errorf("Search(%q) = %+v, want order %s by %s first", query, hits, o.Number, field)
 			continue
 		}

@@ -124,7 +124,7 @@ func trackingHits(hits []store.SearchHit) []store.SearchHit {
 
 // openTrackingHit reads the hit's order for the parcel it matched.
 func openTrackingHit(src Source, from uint64, hit store.SearchHit) tea.Msg {
-	d, err := src.Order(hit.Order.Number)
+	d, err := src.Order(hit.Number)
 	if err != nil {
 		return errMsg{err}
 	}

@@ -145,7 +145,7 @@ func (p *searchPane) open() tea.Cmd {
 	if i < 0 || i >= len(p.hits) {
 		return nil
 	}
-	return emit(openOrderMsg{from: p.id, number: p.hits[i].Order.Number, replace: true})
+	return emit(openOrderMsg{from: p.id, number: p.hits[i].Number, replace: true})
 }
 
 func (p *searchPane) sync() {
@@ -163,11 +163,11 @@ func hitCells(h store.SearchHit) []string {
 	if h.Exact {
 		match += " ="
 	}
-	placed := day(h.Order.PlacedAt)
+	placed := day(h.PlacedAt)
 	if h.Archived {
 		placed += " · archived"
 	}
-	return []string{h.Order.Number, h.Order.Customer.Name, match, h.Value, placed}
+	return []string{h.Number, h.Customer, match, h.Value, placed}
 }
 
 func (p *searchPane) View() string {

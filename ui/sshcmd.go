@@ -253,7 +253,7 @@ type hitDoc struct {
 func (a searchAnswer) doc() any {
 	hits := make([]hitDoc, len(a.hits))
 	for i, h := range a.hits {
-		hits[i] = hitDoc{Order: h.Order.Number, Customer: h.Order.Customer.Name, PlacedAt: h.Order.PlacedAt.UTC(),
+		hits[i] = hitDoc{Order: h.Number, Customer: h.Customer, PlacedAt: h.PlacedAt.UTC(),
 			Matched: h.Field, Value: h.Value, Exact: h.Exact, Archived: h.Archived}
 	}
 	return struct {
