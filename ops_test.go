@@ -280,7 +280,7 @@ func archivedStore(t *testing.T) string {
 		upTo  int
 		month time.Time
 	}{{1020, time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)}, {1030, time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)}} {
-		if _, err := st.Archive(placed.Add(time.Duration(step.upTo)*time.Minute), 100, step.month); err != nil {
+		if _, _, err := st.Archive(placed.Add(time.Duration(step.upTo)*time.Minute), 100, step.month); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -84,16 +85,16 @@ func lifecycleWeek(cfg Config, d *dataset, dir, path string, w int) (weekFigures
 	// The desk archives all the time; by the time a week's news is in, what
 	// finished a retention before the week's end has gone.
 	t0 := time.Now()
+	if err := closeFinished(st, now); err != nil {
+		return f, err
+	}
 	cutoff := now.Add(-cfg.Retain)
-	for {
-		n, err := st.Archive(cutoff, 1024, now)
-		if err != nil {
+	for more := true; more; {
+		var n int
+		if n, more, err = st.Archive(cutoff, 1024, now); err != nil {
 			return f, err
 		}
 		f.archived += n
-		if n == 0 {
-			break
-		}
 	}
 	f.archiveTook = time.Since(t0)
 	t0 = time.Now()
@@ -207,4 +208,39 @@ func parseRetain(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("--retain %q: want days (21d), weeks (3w) or a duration", s)
 	}
 	return d, nil
+}
+
+// closeFinished does what agents do with the exceptions of parcels whose
+// journey is over (a parcel returned to the shop, a damaged one delivered
+// after all): they resolve them, so the order can finish and be archived.
+func closeFinished(st *store.Store, now time.Time) error {
+	var from store.Cursor
+	for {
+		rows, err := st.ExceptionsAfter(store.ExceptionFilter{}, from, 1000)
+		if err != nil {
+			return err
+		}
+		if len(rows) > 0 && bytes.Equal(rows[0].Cursor, from) {
+			rows = rows[1:] // the page starts at from itself, if it is still open
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		err = st.Write(func(tx *store.Tx) error {
+			for _, r := range rows {
+				if !r.Parcel.Status.Terminal() {
+					continue
+				}
+				_, err := tx.ResolveExceptionBy(r.Exception.ID, "bench", now, "journey over: settled with the customer")
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		from = rows[len(rows)-1].Cursor
+	}
 }

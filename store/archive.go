@@ -52,7 +52,8 @@ func (ap archivedParcel) parcel(events bool) (Parcel, []Event, error) {
 const archiveReadsPerOrder = 8
 
 // Archive moves up to max orders to the archive and returns how many it
-// moved. An order goes when it is finished (see above) and its last
+// moved, and whether its walk stopped short of the cutoff (more to read:
+// the next call goes on from there). An order goes when it is finished (see above) and its last
 // activity (the latest scan, delivery or return step, or its placing if
 // it has no parcels) is before cutoff; at names the month's archive file.
 //
@@ -64,21 +65,20 @@ const archiveReadsPerOrder = 8
 // cutoff: run periodically, it reaches every eligible order however many
 // old ones stay unfinished. The move itself runs on the store's writer,
 // so no write comes between its steps (see move).
-func (s *Store) Archive(cutoff time.Time, max int, at time.Time) (int, error) {
+func (s *Store) Archive(cutoff time.Time, max int, at time.Time) (moved int, more bool, err error) {
 	if max < 1 {
-		return 0, fmt.Errorf("archive: max must be at least 1, got %d", max)
+		return 0, false, fmt.Errorf("archive: max must be at least 1, got %d", max)
 	}
 	var picked []string
 	var from, next []byte
-	err := s.View(func(tx *Tx) (err error) {
+	err = s.View(func(tx *Tx) (err error) {
 		from = clone(tx.bucket(bucketMeta).Get(keyArchiveFrom))
 		picked, next, err = tx.archiveCandidates(from, cutoff, max)
 		return err
 	})
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	moved := 0
 	err = s.exclusive(func() (err error) {
 		if _, err := s.finishMove(); err != nil { // one a failure left half done
 			return err
@@ -89,7 +89,7 @@ func (s *Store) Archive(cutoff time.Time, max int, at time.Time) (int, error) {
 		moved, err = s.move(archiveMove{Month: monthOf(at), Cutoff: cutoff, Orders: picked}, next)
 		return err
 	})
-	return moved, err
+	return moved, next != nil, err
 }
 
 // archiveCandidates walks idx_placed from the key from (the oldest if nil)

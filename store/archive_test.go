@@ -117,7 +117,7 @@ func TestArchiveMovesExactlyTheFinishedOldOrders(t *testing.T) {
 	}
 	statsBefore := dumpBucket(t, s, bucketStats)
 
-	n, err := s.Archive(cutoff, 100, t0)
+	n, _, err := s.Archive(cutoff, 100, t0)
 	if err != nil || n != 3 {
 		t.Fatalf("Archive = %d, %v; want 3 orders", n, err)
 	}
@@ -187,12 +187,12 @@ func TestArchiveMovesExactlyTheFinishedOldOrders(t *testing.T) {
 
 func TestArchiveIsIdempotent(t *testing.T) {
 	s, _ := archiveFixture(t)
-	if n, err := s.Archive(cutoff, 100, t0); err != nil || n != 3 {
+	if n, _, err := s.Archive(cutoff, 100, t0); err != nil || n != 3 {
 		t.Fatalf("first Archive = %d, %v", n, err)
 	}
 	before := dumpStore(t, s)
 	for range 3 {
-		if n, err := s.Archive(cutoff, 100, t0); err != nil || n != 0 {
+		if n, _, err := s.Archive(cutoff, 100, t0); err != nil || n != 0 {
 			t.Fatalf("Archive again = %d, %v; want 0", n, err)
 		}
 	}
@@ -201,7 +201,7 @@ func TestArchiveIsIdempotent(t *testing.T) {
 	}
 	// Later, the orders delivered after the first cutoff go too, and only
 	// they: the others are unfinished.
-	if n, err := s.Archive(t0, 100, t0); err != nil || n != 2 {
+	if n, _, err := s.Archive(t0, 100, t0); err != nil || n != 2 {
 		t.Fatalf("Archive(t0) = %d, %v; want 2 (#K3, #K4)", n, err)
 	}
 	for _, number := range []string{"#K3", "#K4"} {
@@ -213,7 +213,7 @@ func TestArchiveIsIdempotent(t *testing.T) {
 
 func TestArchivedOrderIsReadOnly(t *testing.T) {
 	s, _ := archiveFixture(t)
-	if _, err := s.Archive(cutoff, 100, t0); err != nil {
+	if _, _, err := s.Archive(cutoff, 100, t0); err != nil {
 		t.Fatal(err)
 	}
 	err := s.Update(func(tx *Tx) error {
@@ -238,7 +238,7 @@ func TestArchiveWalksPastUnfinishedOrders(t *testing.T) {
 	putJourneys(t, s, "#Z", longAgo.Add(time.Hour), journey{"ZZ01", StatusDelivered, before, ""})
 	var moved []int
 	for range 4 {
-		n, err := s.Archive(cutoff, 1, t0)
+		n, _, err := s.Archive(cutoff, 1, t0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +248,7 @@ func TestArchiveWalksPastUnfinishedOrders(t *testing.T) {
 	if want := []int{0, 0, 1, 0}; !slices.Equal(moved, want) {
 		t.Errorf("orders moved per call = %v, want %v", moved, want)
 	}
-	if _, err := s.Archive(cutoff, 0, t0); err == nil {
+	if _, _, err := s.Archive(cutoff, 0, t0); err == nil {
 		t.Error("Archive with max 0 did not fail")
 	}
 }
@@ -361,7 +361,7 @@ func TestUpgradedStoreArchivesWithItsExceptions(t *testing.T) {
 	if err != nil || excs == 0 || indexed != excs {
 		t.Fatalf("%d of %d exceptions indexed by parcel (%v)", indexed, excs, err)
 	}
-	n, err := s.Archive(t0.AddDate(10, 0, 0), 1000, t0)
+	n, _, err := s.Archive(t0.AddDate(10, 0, 0), 1000, t0)
 	if err != nil || n == 0 {
 		t.Fatalf("Archive = %d, %v; want the fixture's finished orders", n, err)
 	}
@@ -400,14 +400,14 @@ func TestAnOpenReturnKeepsItsOrderHot(t *testing.T) {
 	}
 	put(ReturnReceived, old.Add(24*time.Hour))
 	cutoff := old.Add(90 * 24 * time.Hour)
-	if n, err := s.Archive(cutoff, 10, t0); n != 0 || err != nil {
+	if n, _, err := s.Archive(cutoff, 10, t0); n != 0 || err != nil {
 		t.Fatalf("Archive with the return received = %d, %v; want the order kept hot", n, err)
 	}
 	put(ReturnRefunded, cutoff.Add(time.Hour))
-	if n, err := s.Archive(cutoff, 10, t0); n != 0 || err != nil {
+	if n, _, err := s.Archive(cutoff, 10, t0); n != 0 || err != nil {
 		t.Fatalf("Archive just after the refund = %d, %v; want the refund's own age to count", n, err)
 	}
-	if n, err := s.Archive(cutoff.Add(90*24*time.Hour), 10, t0); n != 1 || err != nil {
+	if n, _, err := s.Archive(cutoff.Add(90*24*time.Hour), 10, t0); n != 1 || err != nil {
 		t.Fatalf("Archive once the refund is old = %d, %v; want the order archived", n, err)
 	}
 	if rs, err := s.OrderReturns("#R1"); err != nil || len(rs) != 1 || rs[0].State != ReturnRefunded {

@@ -155,7 +155,7 @@ func TestAnUnreadableArchiveLeavesTheRestWorking(t *testing.T) {
 			}
 			// A move goes on into the month's own file.
 			putJourneys(t, s, "#J0", longAgo, journey{"JJJ0", StatusDelivered, before, ""})
-			if n, err := s.Archive(cutoff, 10, december.AddDate(0, 1, 0)); err != nil || n != 1 {
+			if n, _, err := s.Archive(cutoff, 10, december.AddDate(0, 1, 0)); err != nil || n != 1 {
 				t.Errorf("archiving beside a spoilt archive: %d, %v", n, err)
 			}
 		})

@@ -32,7 +32,7 @@ func archiveChild(path string) int {
 	}
 	fmt.Println("ready")
 	for {
-		n, err := s.Archive(cutoff, 2, november)
+		n, _, err := s.Archive(cutoff, 2, november)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1

@@ -31,7 +31,7 @@ func TestCompactShrinksAnArchivedStoreAndKeepsItsData(t *testing.T) {
 	}
 	putFinished(t, s, "C", 300)
 	for {
-		n, err := s.Archive(cutoff, 100, t0)
+		n, _, err := s.Archive(cutoff, 100, t0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -91,7 +91,7 @@ const retireBatch = 64
 // older than RetainFor to the store's archive.
 func (t *Tracker) Retire() error {
 	now := t.now()
-	n, err := t.store.Archive(now.Add(-t.cfg.RetainFor), retireBatch, now)
+	n, _, err := t.store.Archive(now.Add(-t.cfg.RetainFor), retireBatch, now)
 	if n > 0 {
 		t.log.Info("archived finished orders", "orders", n)
 	}

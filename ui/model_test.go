@@ -182,7 +182,7 @@ func TestArchivedOrderOpens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := st.Archive(now.Add(-90*24*time.Hour), 10, now); err != nil || n != 1 {
+	if n, _, err := st.Archive(now.Add(-90*24*time.Hour), 10, now); err != nil || n != 1 {
 		t.Fatalf("Archive = %d, %v; want the one finished order", n, err)
 	}
 	m := press(t, start(t, st, 100, 30), "/")
@@ -269,7 +269,7 @@ func TestSearchSaysWhichArchiveItCouldNotRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := st.Archive(now.Add(-90*24*time.Hour), 10, now); err != nil || n != 1 {
+	if n, _, err := st.Archive(now.Add(-90*24*time.Hour), 10, now); err != nil || n != 1 {
 		t.Fatalf("Archive = %d, %v; want the one finished order", n, err)
 	}
 	path := st.Path()
