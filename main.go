@@ -9,8 +9,8 @@
 //	wismo import orders|returns [--data DIR] FILE.csv
 //	wismo check [--data DIR]
 //	wismo compact [--data DIR]
-//	wismo backup [--data DIR] FILE
-//	wismo bench [--orders N] [--rounds N] [--queries N] [--dir DIR] [--seed N]
+//	wismo backup [--data DIR] BACKUP
+//	wismo bench [--orders N] [--rounds N] [--queries N] [--dir DIR] [--seed N] [--weeks N --retain D]
 package main
 
 import (
@@ -37,9 +37,10 @@ Usage:
   wismo import orders|returns [--data DIR] FILE.csv
                                   store a shop's orders or returns from a CSV file
   wismo bench [flags]             measure the store at scale against raw bbolt
-  wismo check [--data DIR]        check the store file for damaged pages
-  wismo compact [--data DIR]      give the space freed by archiving back to the disk
-  wismo backup [--data DIR] FILE  copy the store to FILE, while the desk runs too
+  wismo check [--data DIR]        check the store and its archive files for damaged pages
+  wismo compact [--data DIR]      rewrite the store and its archives without free pages
+  wismo backup [--data DIR] BACKUP
+                                  copy the store and its archives to the new directory BACKUP, while the desk runs too
 
 --data defaults to the current directory for check, compact and backup.
 

@@ -159,7 +159,7 @@ func runCompact(args []string, stdout, stderr io.Writer) error {
 // archive files, to DIR, a new data directory: through the desk when one
 // holds the store, from the files themselves when none does.
 func runBackup(args []string, stdout, stderr io.Writer) error {
-	path, operands, err := parseStoreFlags("backup", args, stderr, "DIR")
+	path, operands, err := parseStoreFlags("backup", args, stderr, "BACKUP")
 	if err != nil {
 		return err
 	}

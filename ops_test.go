@@ -209,7 +209,7 @@ func TestStoreCommandsRefuseBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"backup without a directory", []string{"backup", "--data", dir}, "backup needs DIR"},
+		{"backup without a directory", []string{"backup", "--data", dir}, "backup needs BACKUP"},
 		{"backup to two directories", []string{"backup", "--data", dir, "a", "b"}, "backup takes 1 argument"},
 		{"backup into a missing directory", []string{"backup", "--data", dir, filepath.Join(out, "no", "b")}, "backup directory " + filepath.Join(out, "no") + " does not exist"},
 		{"backup over the store", []string{"backup", "--data", dir, dir}, "is the data directory itself"},

@@ -82,7 +82,7 @@ func TestDatasetIsDeterministic(t *testing.T) {
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--orders", "5"}, {"--orders", "-1"}, {"--rounds", "0"}, {"--queries", "1"},
-		{"--orders", "many"}, {"extra"}, {"--unknown"},
+		{"--orders", "many"}, {"extra"}, {"--unknown"}, {"--weeks", "-1"}, {"--weeks", "2", "--retain", "soon"},
 	} {
 		if err := Run(args, io.Discard, io.Discard); err == nil {
 			t.Errorf("bench %v was accepted", args)
@@ -136,4 +136,33 @@ func BenchmarkRawPuts(b *testing.B) {
 		took += elapsed
 	}
 	b.ReportMetric(float64(d.events(d.all())*b.N)/took.Seconds(), "events/s")
+}
+
+// A tiny lifecycle run goes week by week through intake, polls, agents and
+// retention on real files: orders move to monthly archives, the figures
+// are printed each week, and every order stays findable.
+func TestTinyLifecycleRun(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := Run([]string{"--weeks", "5", "--retain", "2w", "--orders", "150", "--queries", "20", "--dir", dir}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"week", "hot file", "archive", "B/event", "\n5 ", "hot file from week 4 on, against week 3",
+		"bytes per event in the hot file", "worst search p99, hot or archived", "orders archived in all"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	st, err := store.Open(filepath.Join(dir, "wismo.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	inv, err := st.Inventory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Archived == 0 || inv.Archives == 0 || inv.Orders+inv.Archived != 5*150 {
+		t.Errorf("after five weeks: %d hot and %d archived in %d files, want all 750 orders, some archived", inv.Orders, inv.Archived, inv.Archives)
+	}
 }
