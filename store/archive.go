@@ -165,11 +165,11 @@ func (t *Tx) gather(number string, cutoff time.Time) (archiveRecord, bool, error
 func (t *Tx) gatherHistory(rec *archiveRecord) (bool, error) {
 	for i := range rec.Parcels {
 		ap := &rec.Parcels[i]
-		p, err := t.Parcel(ap.ID)
+		p, timeline, err := t.record(ap.ID)
 		if err != nil {
 			return false, err
 		}
-		ap.Record = encodeParcel(p, t.parcels[ap.ID].timeline)
+		ap.Record = encodeParcel(p, timeline)
 		prefix := u64(uint64(ap.ID))
 		c := t.bucket(bucketIdxParcelExc).Cursor()
 		for k, _ := c.Seek(prefix); withinPrefix(k, prefix); k, _ = c.Next() {

@@ -125,11 +125,10 @@ func (t *Tx) AddEvents(id ParcelID, src Source, events []Event) ([]Event, error)
 	if len(events) == 0 {
 		return nil, nil
 	}
-	p, err := t.Parcel(id)
+	p, encoded, err := t.record(id)
 	if err != nil {
 		return nil, err
 	}
-	encoded := t.parcels[id].timeline
 	tl := &t.scratch
 	if err := tl.parse(encoded); err != nil {
 		return nil, fmt.Errorf("parcel %d: %w", id, err)
@@ -191,10 +190,11 @@ func (t *Tx) ReviseEvent(id ParcelID, e Event) (bool, error) {
 
 // Events returns a parcel's events, oldest first.
 func (t *Tx) Events(id ParcelID) ([]Event, error) {
-	if _, err := t.Parcel(id); err != nil {
+	_, timeline, err := t.record(id)
+	if err != nil {
 		return nil, err
 	}
-	return decodeTimeline(id, t.parcels[id].timeline)
+	return decodeTimeline(id, timeline)
 }
 
 // eventsPage returns up to n of a parcel's events (all if n is 0), oldest

@@ -78,18 +78,20 @@ type Parcel struct {
 
 // Parcel reads one parcel.
 func (t *Tx) Parcel(id ParcelID) (Parcel, error) {
-	p, timeline, cached, err := t.readParcel(id)
-	if err == nil && !cached {
-		t.remember(p, timeline)
-	}
+	p, _, err := t.record(id)
 	return p, err
 }
 
-// peekParcel reads one parcel without keeping it for the transaction: for
-// a walk over many parcels that reads each once.
-func (t *Tx) peekParcel(id ParcelID) (Parcel, error) {
-	p, _, _, err := t.readParcel(id)
-	return p, err
+// record reads a parcel and its encoded timeline. A write transaction
+// keeps them for its rest, as it reads a parcel again to write it; a read
+// transaction, which reads a parcel once (a page of rows, a poll round's
+// due parcels), does not.
+func (t *Tx) record(id ParcelID) (Parcel, []byte, error) {
+	p, timeline, cached, err := t.readParcel(id)
+	if err == nil && !cached && t.tx.Writable() {
+		t.remember(p, timeline)
+	}
+	return p, timeline, err
 }
 
 // readParcel reads a parcel and its encoded timeline from the

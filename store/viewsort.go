@@ -130,7 +130,7 @@ func (t *Tx) sortedView(f ExceptionFilter, by SortKey, needle needle) ([]sortedE
 		}
 		if withParcel {
 			var err error
-			if p, err = t.peekParcel(e.Parcel); err != nil {
+			if p, err = t.Parcel(e.Parcel); err != nil {
 				return nil, fmt.Errorf("exception %d parcel %d: %w", r.id, e.Parcel, err)
 			}
 		}
