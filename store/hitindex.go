@@ -94,18 +94,41 @@ func searchEntries(o Order, parcels []Parcel) []indexEntry {
 	hit := hitValue{customer: o.Customer.Name, placedAt: o.PlacedAt, whole: true}
 	number := []byte(o.Number)
 	out := []indexEntry{{bucketIdxOrder, indexKey(foldOrderNumber(o.Number), number), hit.encode()}}
-	stored := map[byte]string{keyEmail: o.Customer.Email, keyPhone: o.Customer.Phone, keyPostcode: o.ShipTo.PostalCode, keyName: o.Customer.Name}
 	for _, k := range searchKeys(o) {
 		h := hit
-		h.value = stored[k[0]]
+		h.value = storedValue(k[0], o)
 		out = append(out, indexEntry{bucketIdxSearch, k, h.encode()})
 	}
 	for _, p := range parcels {
 		h := hit
-		h.number, h.value = o.Number, p.TrackingNumber
+		h.number = o.Number
+		if tn := p.TrackingNumber; string(foldTracking(tn)) != tn {
+			h.value = tn
+		}
 		out = append(out, indexEntry{bucketIdxTracking, indexKey(foldTracking(p.TrackingNumber), u64(uint64(p.ID))), h.encode()})
 	}
 	return out
+}
+
+// storedValue is the value a customer key of kind matches as the order
+// stores it, or "" where the key holds it as stored already (an email in
+// lower case, a postcode without spaces) or the hit shows another field
+// (a name word's hit shows the name): an entry keeps a value only where
+// the key cannot give it.
+func storedValue(kind byte, o Order) string {
+	switch kind {
+	case keyEmail:
+		if e := o.Customer.Email; foldEmail(e) != e {
+			return e
+		}
+	case keyPostcode:
+		if pc := o.ShipTo.PostalCode; string(foldTracking(pc)) != pc {
+			return pc
+		}
+	case keyPhone:
+		return o.Customer.Phone
+	}
+	return ""
 }
 
 // moveEntries puts the entries of now that are new or changed and deletes

@@ -20,10 +20,10 @@ func indexKey(value, primary []byte) []byte {
 	return join(value, []byte{0}, primary)
 }
 
-// scanIndex calls fn with the primary key and the value of each entry of
-// index whose folded value is q (exact) or starts with q, in key order,
-// until fn returns false.
-func scanIndex(c *bolt.Cursor, q []byte, exact bool, fn func(primary, v []byte) bool) {
+// scanIndex calls fn with the folded value, the primary key and the value
+// of each entry of index whose folded value is q (exact) or starts with q,
+// in key order, until fn returns false.
+func scanIndex(c *bolt.Cursor, q []byte, exact bool, fn func(keyed, primary, v []byte) bool) {
 	if len(q) == 0 {
 		return
 	}
@@ -33,7 +33,7 @@ func scanIndex(c *bolt.Cursor, q []byte, exact bool, fn func(primary, v []byte) 
 	}
 	for k, v := c.Seek(prefix); withinPrefix(k, prefix); k, v = c.Next() {
 		i := bytes.IndexByte(k, 0)
-		if i < 0 || !fn(k[i+1:], v) {
+		if i < 0 || !fn(k[:i], k[i+1:], v) {
 			return
 		}
 	}
@@ -80,7 +80,7 @@ func (t *Tx) parcelsByTracking(q []byte, exact bool, limit int) []ParcelID {
 
 func parcelsByTracking(idx *bolt.Bucket, q []byte, exact bool, limit int) []ParcelID {
 	var ids []ParcelID
-	scanIndex(idx.Cursor(), q, exact, func(primary, _ []byte) bool {
+	scanIndex(idx.Cursor(), q, exact, func(_, primary, _ []byte) bool {
 		if len(primary) == 8 {
 			ids = append(ids, ParcelID(binary.BigEndian.Uint64(primary)))
 		}
@@ -257,7 +257,7 @@ func pasteTokens(q string) []string {
 func isNumber(scopes []*searchScope, q string) bool {
 	for _, sc := range scopes {
 		found := false
-		scanIndex(sc.orders.Cursor(), foldOrderNumber(q), true, func(_, _ []byte) bool {
+		scanIndex(sc.orders.Cursor(), foldOrderNumber(q), true, func(_, _, _ []byte) bool {
 			found = true
 			return false
 		})
@@ -356,14 +356,21 @@ func (r *hitList) add(h SearchHit) {
 func (r *hitList) full() bool { return len(r.hits) >= r.limit }
 
 // hit is the hit an index entry of order number makes: read off its
-// value, or, for an entry without one, off the order. stored is the value
-// that matched as stored, if the entry cannot say.
-func (sc *searchScope) hit(number string, v []byte, field, stored string, exact bool) (SearchHit, error) {
+// value, or, for an entry without one, off the order. keyed is the value
+// the entry's key holds, which the hit shows where the entry keeps no
+// value of its own (see searchEntries); stored is the value that matched
+// as stored, if the entry cannot say.
+func (sc *searchScope) hit(number string, keyed, v []byte, field, stored string, exact bool) (SearchHit, error) {
 	h := SearchHit{Number: number, Field: field, Exact: exact, Archived: sc.archived}
 	if hv, ok := decodeHitValue(v); ok && hv.whole {
 		h.Customer, h.PlacedAt, h.Value = hv.customer, hv.placedAt, cmp.Or(hv.value, stored)
-		if field == "order number" {
+		switch {
+		case field == "order number":
 			h.Value = number
+		case field == "name":
+			h.Value = hv.customer
+		case h.Value == "":
+			h.Value = string(keyed) // stored as the key folds it
 		}
 		return h, nil
 	}
@@ -384,10 +391,10 @@ func (sc *searchScope) hit(number string, v []byte, field, stored string, exact 
 func (sc *searchScope) searchOrders(q []byte, exact bool, r *hitList) (int, error) {
 	matched := 0
 	var err error
-	scanIndex(sc.orders.Cursor(), q, exact, func(primary, v []byte) bool {
+	scanIndex(sc.orders.Cursor(), q, exact, func(keyed, primary, v []byte) bool {
 		matched++
 		var h SearchHit
-		if h, err = sc.hit(string(primary), v, "order number", string(primary), exact); err == nil {
+		if h, err = sc.hit(string(primary), keyed, v, "order number", string(primary), exact); err == nil {
 			r.add(h)
 		}
 		return err == nil && matched < r.limit
@@ -401,13 +408,13 @@ func (sc *searchScope) searchOrders(q []byte, exact bool, r *hitList) (int, erro
 func (sc *searchScope) searchTracking(q []byte, exact bool, r *hitList) (int, error) {
 	read := 0
 	var err error
-	scanIndex(sc.tracking.Cursor(), q, exact, func(primary, v []byte) bool {
+	scanIndex(sc.tracking.Cursor(), q, exact, func(keyed, primary, v []byte) bool {
 		read++
 		if len(primary) != 8 {
 			return read < maxCandidates
 		}
 		hv, ok := decodeHitValue(v)
-		number, tracking := hv.number, hv.value
+		number, tracking := hv.number, cmp.Or(hv.value, string(keyed))
 		if !ok || number == "" {
 			id := ParcelID(binary.BigEndian.Uint64(primary))
 			if number, tracking, err = sc.parcel(id); err != nil {
@@ -417,7 +424,7 @@ func (sc *searchScope) searchTracking(q []byte, exact bool, r *hitList) (int, er
 		}
 		if !r.seen[number] {
 			var h SearchHit
-			if h, err = sc.hit(number, v, "tracking number", tracking, exact); err == nil {
+			if h, err = sc.hit(number, keyed, v, "tracking number", tracking, exact); err == nil {
 				r.add(h)
 			}
 		}
@@ -434,11 +441,11 @@ func (sc *searchScope) searchCustomer(kind byte, q string, exact bool, r *hitLis
 	}
 	read := 0
 	var err error
-	scanIndex(sc.customers.Cursor(), append([]byte{kind}, q...), exact, func(primary, v []byte) bool {
+	scanIndex(sc.customers.Cursor(), append([]byte{kind}, q...), exact, func(keyed, primary, v []byte) bool {
 		read++
 		if n := string(primary); !r.seen[n] {
 			var h SearchHit
-			if h, err = sc.hit(n, v, searchFields[kind], "", exact); err == nil {
+			if h, err = sc.hit(n, keyed[1:], v, searchFields[kind], "", exact); err == nil {
 				r.add(h)
 			}
 		}
@@ -459,11 +466,11 @@ func (sc *searchScope) searchName(q string, r *hitList) error {
 	slices.SortFunc(words, func(a, b string) int { return len(b) - len(a) })
 	read := 0
 	var err error
-	scanIndex(sc.customers.Cursor(), append([]byte{keyName}, words[0]...), false, func(primary, v []byte) bool {
+	scanIndex(sc.customers.Cursor(), append([]byte{keyName}, words[0]...), false, func(keyed, primary, v []byte) bool {
 		read++
 		if n := string(primary); !r.seen[n] {
 			var h SearchHit
-			if h, err = sc.hit(n, v, "name", "", false); err != nil {
+			if h, err = sc.hit(n, keyed[1:], v, "name", "", false); err != nil {
 				return false
 			}
 			if hasWordPrefixes(nameWords(h.Customer), words[1:]) {
