@@ -3,6 +3,7 @@ package main
 import (
 	"archive/tar"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,11 +23,14 @@ import (
 // desk runs goes through the desk: it listens on a unix socket in its data
 // directory, readable and writable by its own user only, and serves HTTP
 // there. GET /backup streams a consistent snapshot of the store, the hot
-// file and every archive file, as a tar stream of a data directory.
+// file and every archive file, as a tar stream of a data directory. POST
+// /check has the desk check its file in the background, and GET /check
+// says where its checks stand.
 
 const (
 	controlSocketName = "wismo.sock"
 	backupRoute       = "/backup"
+	checkRoute        = "/check"
 )
 
 // errNoDesk means no desk answered on the control socket.
@@ -48,6 +52,21 @@ func serveControl(dir string, st *store.Store, log *slog.Logger) func() {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+backupRoute, func(w http.ResponseWriter, _ *http.Request) { serveBackup(w, st, log) })
+	mux.HandleFunc("GET "+checkRoute, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(checkDocOf(st.CheckStatus()))
+	})
+	mux.HandleFunc("POST "+checkRoute, func(w http.ResponseWriter, _ *http.Request) {
+		go func() {
+			r, err := st.Verify(context.Background(), "asked for by wismo check")
+			if err != nil && !errors.Is(err, store.ErrCheckRunning) {
+				log.Error("store check", "err", err)
+			} else if err == nil {
+				log.Info("store check", "problems", len(r.Problems)+r.More, "bytes", r.Size)
+			}
+		}()
+		w.WriteHeader(http.StatusAccepted)
+	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	return func() {
@@ -117,28 +136,105 @@ func tarSize(files []store.SnapshotFile) int64 {
 	return n
 }
 
-// fetchBackup hands each file of the snapshot the desk on sock serves to
-// save, or returns errNoDesk if nothing listens there.
-func fetchBackup(sock string, save func(name string, write func(io.Writer) error) error) error {
-	client := &http.Client{Transport: &http.Transport{
+// checkDoc is where a desk's checks stand, as GET /check answers.
+type checkDoc struct {
+	Running     bool      `json:"running"`
+	Why         string    `json:"why,omitempty"`
+	Checked     int       `json:"checked_pages"`
+	Pages       int       `json:"pages"`
+	Started     time.Time `json:"started,omitzero"`
+	Finished    time.Time `json:"finished,omitzero"`
+	Took        string    `json:"took,omitempty"`
+	Damaged     bool      `json:"damaged"`
+	UncleanStop bool      `json:"unclean_stop"`
+	Problems    []string  `json:"problems,omitempty"`
+	More        int       `json:"more,omitempty"`
+	Size        int64     `json:"size"`
+}
+
+func checkDocOf(c store.CheckStatus) checkDoc {
+	d := checkDoc{Running: c.Running, Why: c.Why, Checked: c.Checked, Pages: c.Pages, Started: c.Started,
+		Finished: c.Finished, Damaged: c.Damaged, UncleanStop: c.UncleanStop, Problems: c.Last.Problems,
+		More: c.Last.More, Size: c.Last.Size}
+	if !c.Finished.IsZero() {
+		d.Took = c.Took.Round(time.Millisecond).String()
+	}
+	return d
+}
+
+// deskClient is an HTTP client of the desk's control socket sock.
+func deskClient(sock string) *http.Client {
+	return &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{Timeout: 2 * time.Second}).DialContext(ctx, "unix", sock)
 		},
 		ResponseHeaderTimeout: 10 * time.Second,
 	}}
-	resp, err := client.Get("http://desk" + backupRoute)
+}
+
+// askDesk sends a request to the desk on sock, and returns errNoDesk if
+// nothing listens there.
+func askDesk(sock, method, route string) (*http.Response, error) {
+	req, err := http.NewRequest(method, "http://desk"+route, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := deskClient(sock).Do(req)
 	if err != nil {
 		var op *net.OpError
 		if errors.As(err, &op) && op.Op == "dial" {
-			return errNoDesk
+			return nil, errNoDesk
 		}
-		return fmt.Errorf("desk on %s: %w", sock, err)
+		return nil, fmt.Errorf("desk on %s: %w", sock, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		defer resp.Body.Close()
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		return nil, fmt.Errorf("desk on %s: %s: %s", sock, resp.Status, strings.TrimSpace(string(msg)))
+	}
+	return resp, nil
+}
+
+// deskCheck has the desk on sock check its file and waits for the
+// result, telling progress as it goes.
+func deskCheck(sock string, progress io.Writer) (checkDoc, error) {
+	asked := time.Now()
+	resp, err := askDesk(sock, http.MethodPost, checkRoute)
+	if err != nil {
+		return checkDoc{}, err
+	}
+	resp.Body.Close()
+	said := -1
+	for {
+		time.Sleep(200 * time.Millisecond)
+		resp, err := askDesk(sock, http.MethodGet, checkRoute)
+		if err != nil {
+			return checkDoc{}, err
+		}
+		var d checkDoc
+		err = json.NewDecoder(resp.Body).Decode(&d)
+		resp.Body.Close()
+		if err != nil {
+			return d, fmt.Errorf("desk on %s: %w", sock, err)
+		}
+		if !d.Running && !d.Finished.Before(asked) {
+			return d, nil
+		}
+		if pct := 100 * d.Checked / max(d.Pages, 1); d.Running && pct/10 != said {
+			said = pct / 10
+			fmt.Fprintf(progress, "checking: %d%% of %d pages\n", pct, d.Pages)
+		}
+	}
+}
+
+// fetchBackup hands each file of the snapshot the desk on sock serves to
+// save, or returns errNoDesk if nothing listens there.
+func fetchBackup(sock string, save func(name string, write func(io.Writer) error) error) error {
+	resp, err := askDesk(sock, http.MethodGet, backupRoute)
+	if err != nil {
+		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
-		return fmt.Errorf("desk on %s: %s: %s", sock, resp.Status, strings.TrimSpace(string(msg)))
-	}
 	tr := tar.NewReader(resp.Body)
 	for {
 		h, err := tr.Next()

@@ -53,21 +53,14 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	r, err := store.Check(path)
+	if errors.Is(err, store.ErrInUse) {
+		return checkThroughDesk(path, err, stdout)
+	}
 	if err != nil {
 		return err
 	}
-	for _, p := range r.Problems {
-		fmt.Fprintln(stdout, p)
-	}
-	if r.More > 0 {
-		fmt.Fprintf(stdout, "and %d more\n", r.More)
-	}
-	if n := len(r.Problems) + r.More; n > 0 {
-		found := fmt.Sprintf("%d problems", n)
-		if n == 1 {
-			found = "1 problem"
-		}
-		return fmt.Errorf("%s: %w: %s found; restore it from a backup", path, store.ErrDamaged, found)
+	if err := printProblems(stdout, path, r.Problems, r.More); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "store is consistent: %s\n", path)
 	fmt.Fprintf(stdout, "%d orders (and %d archived), %d parcels, %d events, %s on disk\n",
@@ -88,6 +81,44 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if r.Quarantined > 0 {
 		fmt.Fprintf(stdout, "%d refused webhook bodies kept in quarantine\n", r.Quarantined)
 	}
+	return nil
+}
+
+// printProblems lists a check's problems and fails if there are any.
+func printProblems(w io.Writer, path string, problems []string, more int) error {
+	for _, p := range problems {
+		fmt.Fprintln(w, p)
+	}
+	if more > 0 {
+		fmt.Fprintf(w, "and %d more\n", more)
+	}
+	if n := len(problems) + more; n > 0 {
+		found := fmt.Sprintf("%d problems", n)
+		if n == 1 {
+			found = "1 problem"
+		}
+		return fmt.Errorf("%s: %w: %s found; restore it from a backup", path, store.ErrDamaged, found)
+	}
+	return nil
+}
+
+// checkThroughDesk has the desk that holds the store at path check it, in
+// the background, and prints what it found as check does; inUse is why
+// the file could not be opened.
+func checkThroughDesk(path string, inUse error, stdout io.Writer) error {
+	sock := controlSocket(filepath.Dir(path))
+	d, err := deskCheck(sock, stdout)
+	if errors.Is(err, errNoDesk) {
+		return fmt.Errorf("%w, and no desk answers on %s", inUse, sock)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "the running desk checked it (%s, %s of pages)\n", d.Took, mib(d.Size))
+	if err := printProblems(stdout, path, d.Problems, d.More); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "store is consistent: %s\n", path)
 	return nil
 }
 

@@ -326,3 +326,23 @@ func TestStoreCommandsTakeTheArchives(t *testing.T) {
 		t.Errorf("check with an archive missing: %v\n%s", err, out)
 	}
 }
+
+// check on a store a desk holds has the desk check it in the background
+// and prints what it found.
+func TestCheckWhileTheDeskHoldsTheStore(t *testing.T) {
+	dir := newStore(t, 200)
+	st, err := store.Open(filepath.Join(dir, storeFile), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stop := serveControl(dir, st, slog.New(slog.DiscardHandler))
+	defer stop()
+	out, err := runCmd("check", "--data", dir)
+	if err != nil || !strings.Contains(out, "the running desk checked it") || !strings.Contains(out, "store is consistent") {
+		t.Fatalf("check through the desk: %v\n%s", err, out)
+	}
+	if c := st.CheckStatus(); c.Finished.IsZero() || c.Why != "asked for by wismo check" {
+		t.Errorf("the desk's checks after wismo check: %+v", c)
+	}
+}
