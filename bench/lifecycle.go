@@ -51,7 +51,7 @@ func lifecycle(cfg Config, dir string, out io.Writer) error {
 	d.every, d.settle = week/time.Duration(cfg.Orders), true
 	path := filepath.Join(dir, "wismo.db")
 	var weeks []weekFigures
-	fmt.Fprintf(out, "\n%-5s %10s %12s %9s %10s %10s %13s %13s %12s %9s\n", "week", "hot file", "archive", "B/event",
+	fmt.Fprintf(out, "\n%-5s %10s %9s %12s %9s %10s %10s %13s %13s %12s %9s\n", "week", "hot file", "free", "archive", "B/event",
 		"start", "cold", "search hot", "archived", "ingest/s", "archived")
 	for w := range cfg.Weeks {
 		f, err := lifecycleWeek(cfg, d, dir, path, w)
@@ -59,8 +59,8 @@ func lifecycle(cfg Config, dir string, out io.Writer) error {
 			return fmt.Errorf("week %d: %w", w+1, err)
 		}
 		weeks = append(weeks, f)
-		fmt.Fprintf(out, "%-5d %10s %12s %9.0f %10s %10s %13s %13s %12.0f %9d\n", w+1, mib(uint64(f.inv.HotBytes)),
-			mib(uint64(f.inv.ArchiveBytes)), perEvent(f.inv), round(f.start.warm), round(f.start.cold),
+		fmt.Fprintf(out, "%-5d %10s %9s %12s %9.0f %10s %10s %13s %13s %12.0f %9d\n", w+1, mib(uint64(f.inv.HotBytes)),
+			mib(uint64(f.inv.FreeBytes)), mib(uint64(f.inv.ArchiveBytes)), perEvent(f.inv), round(f.start.warm), round(f.start.cold),
 			micros(f.searchHot.p99), archivedP99(f), rate(f.events, f.ingest), f.archived)
 	}
 	printLifecycleVerdict(out, cfg, weeks)
@@ -81,30 +81,30 @@ func lifecycleWeek(cfg Config, d *dataset, dir, path string, w int) (weekFigures
 		}
 	}()
 	s := span{w * cfg.Orders, (w + 1) * cfg.Orders}
-	now := d.start.Add(time.Duration(w+1) * week)
-	// The desk archives all the time; by the time a week's news is in, what
-	// finished a retention before the week's end has gone.
-	t0 := time.Now()
-	if err := closeFinished(st, now); err != nil {
-		return f, err
-	}
-	cutoff := now.Add(-cfg.Retain)
-	for more := true; more; {
-		var n int
-		if n, more, err = st.Archive(cutoff, 1024, now); err != nil {
+	// The week day by day: the desk archives all the time, and agents work
+	// their queue, so each day what finished a retention ago leaves before
+	// the day's orders come in and travel.
+	for day := range 7 {
+		now := d.start.Add(time.Duration(w)*week + time.Duration(day+1)*24*time.Hour)
+		t0 := time.Now()
+		if err := closeFinished(st, now); err != nil {
 			return f, err
 		}
-		f.archived += n
+		n, err := archiveAll(st, now.Add(-cfg.Retain), now)
+		if err != nil {
+			return f, err
+		}
+		f.archived, f.archiveTook = f.archived+n, f.archiveTook+time.Since(t0)
+		today := span{s.lo + day*cfg.Orders/7, s.lo + (day+1)*cfg.Orders/7}
+		t0 = time.Now()
+		if err := intake(st, d, today, now); err != nil {
+			return f, err
+		}
+		if err := ingest(st, d, cfg.Rounds, now, io.Discard); err != nil {
+			return f, err
+		}
+		f.ingest, f.events = f.ingest+time.Since(t0), f.events+d.events(today)
 	}
-	f.archiveTook = time.Since(t0)
-	t0 = time.Now()
-	if err := intake(st, d, s, now); err != nil {
-		return f, err
-	}
-	if err := ingest(st, d, cfg.Rounds, now, io.Discard); err != nil {
-		return f, err
-	}
-	f.ingest, f.events = time.Since(t0), d.events(s)
 	if f.inv, err = st.Inventory(); err != nil {
 		return f, err
 	}
@@ -122,6 +122,20 @@ func lifecycleWeek(cfg Config, d *dataset, dir, path string, w int) (weekFigures
 	st = nil
 	f.start, err = measureStart(dir)
 	return f, err
+}
+
+// archiveAll archives every order finished before cutoff, at now, and
+// returns how many it moved.
+func archiveAll(st *store.Store, cutoff, now time.Time) (int, error) {
+	moved := 0
+	for more := true; more; {
+		n, m, err := st.Archive(cutoff, 1024, now)
+		if err != nil {
+			return moved, err
+		}
+		moved, more = moved+n, m
+	}
+	return moved, nil
 }
 
 // archivedSpan is the orders of week w's run sure to be archived: those of

@@ -252,9 +252,12 @@ func guard(fn func() error) (err error) {
 
 // Inventory is what an open store holds, and the size of its files.
 type Inventory struct {
-	// Orders, Parcels and Events are the hot file's; HotBytes its size.
+	// Orders, Parcels and Events are the hot file's; HotBytes its size,
+	// FreeBytes the part of it on free pages (reused before the file grows)
+	// and PendingBytes on pages freed but still held by a reader.
 	Orders, Parcels, Events int
 	HotBytes                int64
+	FreeBytes, PendingBytes int64
 	// Archives counts the archive files that can be read, Archived the
 	// orders in them and ArchiveBytes their sizes.
 	Archives, Archived int
@@ -280,6 +283,8 @@ func (s *Store) Inventory() (Inventory, error) {
 	if fi, err := os.Stat(s.db.Path()); err == nil {
 		inv.HotBytes = fi.Size()
 	}
+	st, page := s.db.Stats(), int64(s.db.Info().PageSize)
+	inv.FreeBytes, inv.PendingBytes = int64(st.FreePageN)*page, int64(st.PendingPageN)*page
 	err = s.arch.each(func(f *archiveFile) (bool, error) {
 		if f.db == nil {
 			return false, nil
