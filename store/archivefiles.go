@@ -260,3 +260,64 @@ func (a *archives) close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// putArchived writes an order's record into an archive file, with its
+// index entries; writing it again overwrites them.
+func putArchived(tx *bolt.Tx, rec archiveRecord) error {
+	v, err := encode(rec)
+	if err != nil {
+		return err
+	}
+	number := []byte(rec.Order.Number)
+	if err := tx.Bucket(bucketArcOrders).Put(number, v); err != nil {
+		return err
+	}
+	parcels, err := rec.parcels()
+	if err != nil {
+		return err
+	}
+	for _, p := range parcels {
+		if err := tx.Bucket(bucketArcParcels).Put(u64(uint64(p.ID)), number); err != nil {
+			return err
+		}
+	}
+	return moveEntries(tx.Bucket, nil, searchEntries(rec.Order, parcels))
+}
+
+// parcels decodes the record's parcels, without their timelines.
+func (rec archiveRecord) parcels() ([]Parcel, error) {
+	out := make([]Parcel, len(rec.Parcels))
+	for i, ap := range rec.Parcels {
+		var err error
+		if out[i], _, err = ap.parcel(false); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// unarchive takes an order out of an archive file, if it is there: a move
+// that stopped wrote it, and it has since stopped qualifying.
+func unarchive(tx *bolt.Tx, number string) error {
+	v := tx.Bucket(bucketArcOrders).Get([]byte(number))
+	if v == nil {
+		return nil
+	}
+	var rec archiveRecord
+	if err := decode(v, &rec); err != nil {
+		return fmt.Errorf("archived order %s: %w", number, err)
+	}
+	parcels, err := rec.parcels()
+	if err != nil {
+		return err
+	}
+	for _, p := range parcels {
+		if err := tx.Bucket(bucketArcParcels).Delete(u64(uint64(p.ID))); err != nil {
+			return err
+		}
+	}
+	if err := moveEntries(tx.Bucket, searchEntries(rec.Order, parcels), nil); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketArcOrders).Delete([]byte(number))
+}

@@ -373,3 +373,19 @@ func (t *Tx) dropLegacy(rec archiveRecord) error {
 	}
 	return t.dropHistory(rec)
 }
+
+// deletePrefix deletes every key of b that starts with prefix. The keys are
+// collected first: a bbolt cursor that deletes as it walks skips keys.
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); withinPrefix(k, prefix); k, _ = c.Next() {
+		keys = append(keys, clone(k))
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
