@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wismo/wismo/store"
+	"golang.org/x/sync/errgroup"
 )
 
 // The lifecycle run is the desk's life at a shipper's volume, week after
@@ -24,6 +25,10 @@ import (
 
 // week is the lifecycle's unit of time.
 const week = 7 * 24 * time.Hour
+
+// archiveBatch is how many orders one of the lifecycle's moves takes: as
+// many as the tracker's (tracker.Retire).
+const archiveBatch = 64
 
 // lifecycleLevel is how far the hot file's size may move from the week
 // retention first holds it (week retain+1) to any later week: ±10%.
@@ -81,29 +86,33 @@ func lifecycleWeek(cfg Config, d *dataset, dir, path string, w int) (weekFigures
 		}
 	}()
 	s := span{w * cfg.Orders, (w + 1) * cfg.Orders}
-	// The week day by day: the desk archives all the time, and agents work
-	// their queue, so each day what finished a retention ago leaves before
-	// the day's orders come in and travel.
+	// The week day by day, as a desk lives it: agents work their queue,
+	// and while the day's orders come in and travel, the desk archives what
+	// finished a retention ago, a few dozen orders a move, between the
+	// polls' commits.
 	for day := range 7 {
 		now := d.start.Add(time.Duration(w)*week + time.Duration(day+1)*24*time.Hour)
-		t0 := time.Now()
 		if err := closeFinished(st, now); err != nil {
 			return f, err
 		}
-		n, err := archiveAll(st, now.Add(-cfg.Retain), now)
-		if err != nil {
-			return f, err
-		}
-		f.archived, f.archiveTook = f.archived+n, f.archiveTook+time.Since(t0)
 		today := span{s.lo + day*cfg.Orders/7, s.lo + (day+1)*cfg.Orders/7}
-		t0 = time.Now()
-		if err := intake(st, d, today, now); err != nil {
+		var g errgroup.Group
+		var archived int
+		g.Go(func() (err error) {
+			archived, err = archiveAll(st, now.Add(-cfg.Retain), now)
+			return err
+		})
+		t0 := time.Now()
+		g.Go(func() error {
+			if err := intake(st, d, today, now); err != nil {
+				return err
+			}
+			return ingest(st, d, cfg.Rounds, now, io.Discard)
+		})
+		if err := g.Wait(); err != nil {
 			return f, err
 		}
-		if err := ingest(st, d, cfg.Rounds, now, io.Discard); err != nil {
-			return f, err
-		}
-		f.ingest, f.events = f.ingest+time.Since(t0), f.events+d.events(today)
+		f.archived, f.ingest, f.events = f.archived+archived, f.ingest+time.Since(t0), f.events+d.events(today)
 	}
 	if f.inv, err = st.Inventory(); err != nil {
 		return f, err
@@ -124,12 +133,12 @@ func lifecycleWeek(cfg Config, d *dataset, dir, path string, w int) (weekFigures
 	return f, err
 }
 
-// archiveAll archives every order finished before cutoff, at now, and
-// returns how many it moved.
+// archiveAll archives every order finished before cutoff, at now, as many
+// a move as the desk's tracker moves, and returns how many it moved.
 func archiveAll(st *store.Store, cutoff, now time.Time) (int, error) {
 	moved := 0
 	for more := true; more; {
-		n, m, err := st.Archive(cutoff, 1024, now)
+		n, m, err := st.Archive(cutoff, archiveBatch, now)
 		if err != nil {
 			return moved, err
 		}
