@@ -58,7 +58,7 @@ func Run(args []string, stdout, stderr io.Writer) error {
 	flags.IntVar(&cfg.Queries, "queries", cfg.Queries, "samples per latency figure")
 	flags.StringVar(&cfg.Dir, "dir", "", "keep the store files in `DIR` (default: a temporary directory, removed after)")
 	flags.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the generated data")
-	flags.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write the ingest phase's CPU profile to `FILE` (for go tool pprof)")
+	flags.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write the ingest phase's CPU profile (the whole lifecycle run's, with --weeks) to `FILE` (for go tool pprof)")
 	flags.IntVar(&cfg.Weeks, "weeks", 0, "run `N` weeks of --orders orders each, archiving as the desk does, and print each week (the lifecycle run)")
 	retain := flags.String("retain", "3w", "with --weeks: how long finished orders stay in the hot file (21d, 3w, 504h)")
 	if err := flags.Parse(args); err != nil {
@@ -94,6 +94,11 @@ func Run(args []string, stdout, stderr io.Writer) error {
 	if cfg.Weeks > 0 {
 		fmt.Fprintf(stdout, "wismo bench: %d weeks of %d orders, finished orders kept hot for %s, %d poll rounds, %d samples per figure, in %s (%d CPUs, %s)\n",
 			cfg.Weeks, cfg.Orders, cfg.Retain, cfg.Rounds, cfg.Queries, dir, runtime.NumCPU(), runtime.Version())
+		stop, err := startProfile(cfg.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 		return lifecycle(cfg, dir, stdout)
 	}
 	fmt.Fprintf(stdout, "wismo bench: %d orders, %d poll rounds, %d samples per figure, in %s (%d CPUs, %s)\n\n",

@@ -25,7 +25,7 @@ func TestTinyRunReportsEveryFigure(t *testing.T) {
 		"search by order number", "search by tracking number", "search by email",
 		"search by phone", "search by name prefix", "search by postcode",
 		"exceptions page, all open", "parcel with its timeline",
-		"(5) open → first page", "background consistency check", "(6) Go heap", "bytes per event",
+		"(5) open → first page, warm", "open → first page, cold", "background check, alone", "ingest meanwhile", "(6) Go heap", "bytes per event", "search right after opening a cold file",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())

@@ -91,17 +91,25 @@ func coldSearch(dir string, d *dataset, s span, n int) ([]latency, string, error
 }
 
 // checkFigures are the background consistency check's: how long it took
-// alone, what it found, and how ingest fared while it ran.
+// alone, what it found, and how ingest fared while it ran against the
+// same ingest without it.
 type checkFigures struct {
 	alone, beside time.Duration
 	report        store.Report
-	events        int
-	ingest        time.Duration // the ingest beside the check
+	ingestAlone   ingestRun // half of the extra orders, no check running
+	ingestBeside  ingestRun // the other half, the check running
+}
+
+// ingestRun is how many events an ingest stored, and in how long.
+type ingestRun struct {
+	events int
+	took   time.Duration
 }
 
 // checkBesideIngest runs the desk's background check over the store at
-// path alone, then again while the orders of s come in and are polled,
-// as on a desk that checks its file while carriers report.
+// path alone; then half of the orders of s come in and are polled with no
+// check running, and the other half while the check runs again, as on a
+// desk that checks its file while carriers report.
 func checkBesideIngest(path string, d *dataset, s span, rounds int) (checkFigures, error) {
 	var c checkFigures
 	st, err := store.Open(path, store.Options{})
@@ -118,8 +126,8 @@ func checkBesideIngest(path string, d *dataset, s span, rounds int) (checkFigure
 		return c, fmt.Errorf("the check found %d problems in the bench's store: %s", n, c.report.Problems[0])
 	}
 
-	now := d.placedAt(s.hi).Add(time.Hour)
-	if err := intake(st, d, s, now); err != nil {
+	half := span{s.lo, (s.lo + s.hi) / 2}
+	if c.ingestAlone, err = timedIngest(st, d, half, rounds); err != nil {
 		return c, err
 	}
 	var wg sync.WaitGroup
@@ -133,12 +141,22 @@ func checkBesideIngest(path string, d *dataset, s span, rounds int) (checkFigure
 			checkErr = fmt.Errorf("the check beside ingest found %d problems: %s", len(r.Problems), r.Problems[0])
 		}
 	})
-	err = ingest(st, d, rounds, now, io.Discard)
-	c.ingest = time.Since(t0)
+	c.ingestBeside, err = timedIngest(st, d, span{half.hi, s.hi}, rounds)
 	wg.Wait()
-	c.events = d.events(s)
 	if err != nil {
 		return c, err
 	}
 	return c, checkErr
+}
+
+// timedIngest takes the orders of s in and polls them through, and times
+// the polls.
+func timedIngest(st *store.Store, d *dataset, s span, rounds int) (ingestRun, error) {
+	now := d.placedAt(s.hi).Add(time.Hour)
+	if err := intake(st, d, s, now); err != nil {
+		return ingestRun{}, err
+	}
+	t0 := time.Now()
+	err := ingest(st, d, rounds, now, io.Discard)
+	return ingestRun{events: d.events(s), took: time.Since(t0)}, err
 }
