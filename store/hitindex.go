@@ -132,21 +132,21 @@ func storedValue(kind byte, o Order) string {
 }
 
 // moveEntries puts the entries of now that are new or changed and deletes
-// those of was that now lacks, in the buckets bucket names.
+// those of was that now lacks, in the buckets bucket names. was is what
+// the index holds: an entry the same in both is left as it is, unread.
 func moveEntries(bucket func([]byte) *bolt.Bucket, was, now []indexEntry) error {
 	for _, e := range was {
-		if !containsKey(now, e) {
+		if find(now, e) < 0 {
 			if err := bucket(e.bucket).Delete(e.key); err != nil {
 				return err
 			}
 		}
 	}
 	for _, e := range now {
-		b := bucket(e.bucket)
-		if v := b.Get(e.key); v != nil && bytes.Equal(v, e.value) {
+		if i := find(was, e); i >= 0 && bytes.Equal(was[i].value, e.value) {
 			continue
 		}
-		if err := b.Put(e.key, e.value); err != nil {
+		if err := bucket(e.bucket).Put(e.key, e.value); err != nil {
 			return err
 		}
 	}
@@ -167,11 +167,13 @@ func (t *Tx) orderEntries(o Order) ([]indexEntry, error) {
 	return searchEntries(o, parcels), nil
 }
 
-func containsKey(entries []indexEntry, e indexEntry) bool {
-	for _, n := range entries {
+// find is the place in entries of the entry with e's bucket and key, -1
+// if there is none.
+func find(entries []indexEntry, e indexEntry) int {
+	for i, n := range entries {
 		if bytes.Equal(n.bucket, e.bucket) && bytes.Equal(n.key, e.key) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
